@@ -1,0 +1,41 @@
+import type { DataSource } from "typeorm";
+import type { Actor, UserRole } from "../access/actor.js";
+import { CredentialEntity, UserEntity } from "../db/entities/index.js";
+import { hashSecret } from "./secrets.js";
+
+export const SESSION_COOKIE = "msp_session";
+
+/** Resolves a bearer secret (session or API key) to an actor, or null when not valid now. */
+export async function authenticate(db: DataSource, secret: string, now: Date): Promise<Actor | null> {
+  const row = await db
+    .getRepository(CredentialEntity)
+    .createQueryBuilder("c")
+    .innerJoinAndMapOne("c.user", UserEntity, "u", "u.id = c.user_id")
+    .where("c.secret_hash = :h", { h: hashSecret(secret) })
+    .getOne();
+  if (!row?.user) return null;
+  if (row.revokedAt || row.user.disabledAt) return null;
+  if (row.expiresAt && row.expiresAt.getTime() <= now.getTime()) return null;
+  return {
+    via: row.kind === "api_key" ? "api_key" : "session",
+    userId: row.userId,
+    credentialId: row.id,
+    role: row.user.role as UserRole,
+    contractId: row.user.contractId,
+  };
+}
+
+/** The secret from `Authorization: Bearer …` or, for the web UI, the session cookie. */
+export function secretFromHeaders(authorization: string | undefined, cookie: string | undefined): string | null {
+  if (authorization) {
+    const m = /^Bearer\s+(\S+)$/i.exec(authorization);
+    return m?.[1] ?? null;
+  }
+  if (cookie) {
+    for (const part of cookie.split(";")) {
+      const [k, ...v] = part.trim().split("=");
+      if (k === SESSION_COOKIE) return decodeURIComponent(v.join("="));
+    }
+  }
+  return null;
+}

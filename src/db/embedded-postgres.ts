@@ -1,0 +1,37 @@
+import { PGlite } from "@electric-sql/pglite";
+import { PGLiteSocketServer } from "@electric-sql/pglite-socket";
+import { acquireDataDirLock, type DataDirLock } from "./data-dir-lock.js";
+
+// The embedded default: PGlite (PostgreSQL in WASM) in DATA_DIR, served on a loopback
+// socket so the same `pg` driver, migrations and queries run as on a real server.
+export interface EmbeddedPostgres {
+  url: string;
+  stop(): Promise<void>;
+}
+
+export async function startEmbeddedPostgres(
+  dataDir: string,
+  maxConnections: number,
+): Promise<EmbeddedPostgres> {
+  const lock: DataDirLock = acquireDataDirLock(dataDir);
+  try {
+    const db = await PGlite.create(`${dataDir}/pgdata`);
+    const server = new PGLiteSocketServer({ db, host: "127.0.0.1", port: 0, maxConnections });
+    await server.start();
+    const url = `postgres://postgres@${server.getServerConn()}/postgres`;
+    let stopped = false;
+    return {
+      url,
+      stop: async () => {
+        if (stopped) return;
+        stopped = true;
+        await server.stop();
+        await db.close();
+        lock.release();
+      },
+    };
+  } catch (err) {
+    lock.release();
+    throw err;
+  }
+}

@@ -1,0 +1,68 @@
+import type { Request, Response } from "express";
+import type { Logger } from "pino";
+import { z } from "zod";
+import type { Actor, UserRole } from "../access/actor.js";
+
+export type HttpMethod = "get" | "post" | "put" | "patch" | "delete";
+
+export interface HandlerContext<P, Q, B> {
+  actor: Actor;
+  params: P;
+  query: Q;
+  body: B;
+  requestId: string;
+  log: Logger;
+  req: Request;
+  res: Response;
+}
+
+/**
+ * One declaration per route: the schemas validate the request AND generate the OpenAPI
+ * document, so the two can never drift apart.
+ */
+export interface RouteDef<
+  P extends z.ZodType = z.ZodType,
+  Q extends z.ZodType = z.ZodType,
+  B extends z.ZodType = z.ZodType,
+> {
+  method: HttpMethod;
+  /** Express-style path below /api/v1, e.g. `/contracts/:contractId`. */
+  path: string;
+  summary: string;
+  tag: string;
+  /** Roles allowed; "public" needs no credentials. */
+  roles: readonly UserRole[] | "public";
+  params?: P;
+  query?: Q;
+  body?: B;
+  response?: z.ZodType;
+  /** Success status; 204 sends no body. */
+  status?: 200 | 201 | 202 | 204;
+  /** Non-JSON responses (CSV, HTML) write to `res` themselves and declare their type. */
+  produces?: string;
+  handler: (ctx: HandlerContext<z.infer<P>, z.infer<Q>, z.infer<B>>) => Promise<unknown>;
+}
+
+// The identity function keeps each route's generic types inferred from its schemas.
+export const defineRoute = <P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType>(
+  def: RouteDef<P, Q, B>,
+): RouteDef => def as unknown as RouteDef;
+
+export const Uuid = z.uuid();
+export const IdParams = z.object({ id: Uuid });
+
+export const Pagination = z.strictObject({
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  offset: z.coerce.number().int().min(0).default(0),
+});
+export type Pagination = z.infer<typeof Pagination>;
+
+export const page = <T extends z.ZodType>(item: T) =>
+  z.object({ items: z.array(item), total: z.number().int(), limit: z.number().int(), offset: z.number().int() });
+
+export interface Page<T> {
+  items: T[];
+  total: number;
+  limit: number;
+  offset: number;
+}

@@ -1,0 +1,90 @@
+import { z } from "zod";
+
+// Every environment variable the platform reads, parsed once at boot. A bad value stops
+// boot with one message naming every bad variable (not just the first).
+const intFrom = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+const bool = z
+  .enum(["true", "false", "1", "0"])
+  .transform((v) => v === "true" || v === "1");
+export const ROLES = ["api", "collector", "realtime", "scheduler", "notify"] as const;
+export type Role = (typeof ROLES)[number];
+
+export const Env = z.object({
+  PORT: intFrom(0, 65535).default(8080),
+  HOST: z.string().min(1).default("127.0.0.1"),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, "must be a postgres:// or postgresql:// URL")
+    .optional(),
+  DATA_DIR: z.string().min(1).default("./data"),
+  DB_POOL_SIZE: intFrom(1, 200).default(10),
+  SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\//, "must be an smtp:// or smtps:// URL")
+    .optional(),
+  MAIL_FROM: z.string().min(3).default("MSP Platform <noreply@localhost>"),
+  PUBLIC_URL: z.url().default("http://127.0.0.1:8080"),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  SESSION_TTL_HOURS: intFrom(1, 24 * 30).default(12),
+  ROLES: z
+    .string()
+    .default("all")
+    .transform((v, ctx) => {
+      if (v === "all") return [...ROLES];
+      const roles = v.split(",").map((r) => r.trim());
+      const bad = roles.filter((r) => !(ROLES as readonly string[]).includes(r));
+      if (bad.length > 0) {
+        ctx.addIssue({ code: "custom", message: `unknown role(s): ${bad.join(", ")}` });
+        return z.NEVER;
+      }
+      return roles as Role[];
+    }),
+  BODY_LIMIT_KB: intFrom(1, 10_240).default(1024),
+  TRUST_PROXY: bool.default(false),
+  SHUTDOWN_GRACE_S: intFrom(1, 600).default(20),
+});
+export type Env = z.infer<typeof Env>;
+
+export interface Config {
+  http: { port: number; host: string; bodyLimitBytes: number; trustProxy: boolean; publicUrl: string };
+  database: { url: string | undefined; dataDir: string; poolSize: number };
+  mail: { smtpUrl: string | undefined; from: string };
+  logLevel: Env["LOG_LEVEL"];
+  sessionTtlMs: number;
+  roles: Role[];
+  shutdownGraceMs: number;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+    this.name = "ConfigError";
+  }
+}
+
+export function loadConfig(env: Record<string, string | undefined>): Config {
+  // Empty strings count as unset, as a shell `FOO=` usually means "no value".
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== ""));
+  const parsed = Env.safeParse(cleaned);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((i) => `${i.path.join(".") || "(env)"}: ${i.message}`),
+    );
+  }
+  const e = parsed.data;
+  return {
+    http: {
+      port: e.PORT,
+      host: e.HOST,
+      bodyLimitBytes: e.BODY_LIMIT_KB * 1024,
+      trustProxy: e.TRUST_PROXY,
+      publicUrl: e.PUBLIC_URL,
+    },
+    database: { url: e.DATABASE_URL, dataDir: e.DATA_DIR, poolSize: e.DB_POOL_SIZE },
+    mail: { smtpUrl: e.SMTP_URL, from: e.MAIL_FROM },
+    logLevel: e.LOG_LEVEL,
+    sessionTtlMs: e.SESSION_TTL_HOURS * 3_600_000,
+    roles: e.ROLES,
+    shutdownGraceMs: e.SHUTDOWN_GRACE_S * 1000,
+  };
+}

@@ -1,0 +1,87 @@
+import type { Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import type { Logger } from "pino";
+import { bootstrapAdmin } from "../accounts/bootstrap-admin.js";
+import { expireApplications } from "../contracts/lifecycle.js";
+import { openDatabase, type Database } from "../db/database.js";
+import { createHttpApp } from "../http/app.js";
+import { allRoutes } from "../routes.js";
+import type { Clock } from "./clock.js";
+import type { Config } from "./config.js";
+import { createMetrics } from "./metrics.js";
+import { startScheduler, type JobDef } from "./scheduler.js";
+
+export const VERSION = "0.1.0";
+
+export interface Platform {
+  url: string;
+  db: Database;
+  /** Set on first start with an empty database: print it once. */
+  bootstrapAdmin: { email: string; password: string } | null;
+  stop(): Promise<void>;
+}
+
+/** Starts the roles named in config.roles on one process; returns a handle to stop them. */
+export async function startPlatform(config: Config, deps: { log: Logger; clock: Clock }): Promise<Platform> {
+  const { log, clock } = deps;
+  const db = await openDatabase({ url: config.database.url, dataDir: config.database.dataDir, poolSize: config.database.poolSize, migrate: true });
+  const stops: (() => Promise<void>)[] = [];
+  try {
+    const admin = await bootstrapAdmin(db.dataSource, clock.now());
+    const metrics = createMetrics();
+    let server: Server | undefined;
+    if (config.roles.includes("api") || config.roles.includes("collector")) {
+      const routes = allRoutes({ db: db.dataSource, clock, sessionTtlMs: config.sessionTtlMs });
+      const app = createHttpApp(
+        {
+          db: db.dataSource, clock, log, metrics, version: VERSION,
+          bodyLimitBytes: config.http.bodyLimitBytes, trustProxy: config.http.trustProxy,
+          isReady: async () => (await db.dataSource.query("SELECT 1 AS ok")).length === 1,
+        },
+        routes,
+      );
+      server = await listen(app, config.http.port, config.http.host);
+      stops.push(() => closeServer(server!, config.shutdownGraceMs));
+    }
+    if (config.roles.includes("scheduler")) {
+      const jobs: JobDef[] = [
+        { name: "expire-applications", cron: "7 * * * *", run: (now) => expireApplications({ db: db.dataSource }, now) },
+      ];
+      const scheduler = startScheduler({ db: db.dataSource, clock, log }, jobs);
+      stops.unshift(scheduler.stop);
+    }
+    const address = server?.address() as AddressInfo | undefined;
+    return {
+      url: address ? `http://${config.http.host}:${address.port}` : "",
+      db,
+      bootstrapAdmin: admin,
+      stop: async () => {
+        for (const stop of stops) await stop();
+        await db.close();
+      },
+    };
+  } catch (err) {
+    for (const stop of stops) await stop().catch(() => undefined);
+    await db.close();
+    throw err;
+  }
+}
+
+function listen(app: import("express").Express, port: number, host: string): Promise<Server> {
+  return new Promise((resolve, reject) => {
+    const server = app.listen(port, host, (err?: Error) => (err ? reject(err) : resolve(server)));
+    server.keepAliveTimeout = 65_000;
+  });
+}
+
+/** Stops accepting, lets in-flight requests finish, then cuts idle keep-alive sockets. */
+function closeServer(server: Server, graceMs: number): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => server.closeAllConnections(), graceMs);
+    server.close(() => {
+      clearTimeout(timer);
+      resolve();
+    });
+    server.closeIdleConnections();
+  });
+}

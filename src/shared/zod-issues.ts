@@ -1,0 +1,31 @@
+import type { z } from "zod";
+import { AppError, type ErrorIssue } from "./errors.js";
+
+/** Renders a zod issue path as a JSON path: `outages[0].restoredAt`. */
+export function formatPath(path: readonly PropertyKey[], root = ""): string {
+  let out = root;
+  for (const key of path) {
+    if (typeof key === "number") out += `[${key}]`;
+    else out += out === "" ? String(key) : `.${String(key)}`;
+  }
+  return out;
+}
+
+export function zodIssues(error: z.ZodError, root = ""): ErrorIssue[] {
+  return error.issues.map((issue) => ({
+    path: formatPath(issue.path, root),
+    message: issue.message,
+  }));
+}
+
+/** Parses or throws a VALIDATION AppError naming every bad field. */
+export function parseOrThrow<T extends z.ZodType>(
+  schema: T,
+  value: unknown,
+  root = "",
+  label = "invalid input",
+): z.infer<T> {
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  throw new AppError("VALIDATION", label, zodIssues(result.error, root));
+}
