@@ -1,0 +1,51 @@
+// @ts-check
+import js from "@eslint/js";
+import tseslint from "typescript-eslint";
+
+const IO_MODULES = ["node:*", "fs", "net", "http", "https", "child_process", "pg", "typeorm", "express", "pino", "nodemailer", "socket.io", "prom-client", "node-cron", "@electric-sql/*"];
+
+export default tseslint.config(
+  { ignores: ["node_modules/", "data/", "dist/", "coverage/", "test-results/", "agents/", "dashboards/", "web/dist/"] },
+  js.configs.recommended,
+  ...tseslint.configs.recommendedTypeChecked,
+  {
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    rules: {
+      "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
+      "@typescript-eslint/no-floating-promises": "error",
+      "@typescript-eslint/switch-exhaustiveness-check": "error",
+      "@typescript-eslint/consistent-type-imports": ["error", { fixStyle: "inline-type-imports", disallowTypeAnnotations: false }],
+    },
+  },
+  {
+    // Layer boundary (STYLE 1): the domain is pure — no I/O, no environment, no clock.
+    files: ["src/domain/**/*.ts"],
+    rules: {
+      "no-restricted-imports": ["error", { patterns: [{ group: IO_MODULES, message: "src/domain is pure: no I/O modules" }, { group: ["../../*", "!../../shared/*", "!../../domain/*"], message: "src/domain may import only src/domain and src/shared" }] }],
+      "no-restricted-globals": ["error", { name: "process", message: "src/domain must not read the environment" }],
+      "no-restricted-syntax": [
+        "error",
+        { selector: "NewExpression[callee.name='Date'][arguments.length=0]", message: "no clock reads in src/domain: take `now` as a parameter" },
+        { selector: "CallExpression[callee.object.name='Date'][callee.property.name='now']", message: "no clock reads in src/domain: take `now` as a parameter" },
+      ],
+    },
+  },
+  {
+    // Layer boundary (STYLE 3): TypeORM is imported only by src/db and the feature stores.
+    files: ["src/domain/**/*.ts", "src/shared/**/*.ts", "src/ingest/**/*.ts"],
+    rules: { "no-restricted-imports": ["error", { patterns: [{ group: ["typeorm", "pg", "express"], message: "this layer does not touch the database or HTTP" }] }] },
+  },
+  {
+    files: ["**/*.test.ts", "test/**/*.ts", "bench/**/*.ts", "scripts/**/*.ts"],
+    rules: {
+      "@typescript-eslint/no-explicit-any": "off",
+      "@typescript-eslint/no-unsafe-assignment": "off",
+      "@typescript-eslint/no-unsafe-member-access": "off",
+      "@typescript-eslint/no-unsafe-argument": "off",
+      "@typescript-eslint/no-unsafe-call": "off",
+      "@typescript-eslint/no-unsafe-return": "off",
+      "@typescript-eslint/no-non-null-assertion": "off",
+    },
+  },
+  { files: ["**/*.js", "**/*.mjs"], ...tseslint.configs.disableTypeChecked },
+);
