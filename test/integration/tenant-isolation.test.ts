@@ -1,0 +1,88 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { allRoutes } from "../../src/routes.js";
+import { startTestApp, type TestApp } from "../support/app.js";
+import { makeContract, makeUser } from "../support/factories.js";
+
+// A customer of contract A tries every route it may call with contract B's ids: each is
+// refused (404, so B's ids do not even leak existence) and B's data is left unchanged.
+const ROUTES = allRoutes({ db: null as never, clock: null as never, sessionTtlMs: 1 }).filter(
+  (r) => r.roles !== "public" && r.roles.includes("customer"),
+);
+
+const BODIES: Record<string, unknown> = {
+  "put /contracts/:id/contacts": [{ name: "Mallory", email: "mallory@example.jp", language: "en" }],
+  "post /contracts/:id/runbooks": { kind: "incident", name: "evil", content: "# rm -rf" },
+  "post /contracts/:id/cancellation-notice": { desiredDate: "2027-12-31" },
+};
+const QUERIES: Record<string, string> = {
+  "get /contracts/:id/cancellation-deadline": "?desiredDate=2027-03-31",
+};
+
+describe("tenant isolation", () => {
+  let app: TestApp;
+  let customerA: string;
+  let customerBKey: string;
+  const b = {} as Record<string, string>;
+  let snapshotB: () => Promise<unknown>;
+
+  beforeAll(async () => {
+    app = await startTestApp();
+    const a = await makeContract(app.api);
+    const bc = await makeContract(app.api);
+    customerA = (await makeUser(app.api, "customer", a.contract.id)).token;
+    const userB = await makeUser(app.api, "customer", bc.contract.id);
+    customerBKey = (await app.api("post", "/api-keys", { token: userB.token, body: { name: "b" } })).body.id;
+    b.contract = bc.contract.id;
+    b.component = bc.components[0].id;
+    b.runbook = (await app.api("post", `/contracts/${b.contract}/runbooks`, { body: { kind: "incident", name: "main", content: "call us" } })).body.id;
+    b.token = (await app.api("post", `/components/${b.component}/agent-token`)).body.id;
+    snapshotB = async () => ({
+      contract: (await app.api("get", `/contracts/${b.contract}`)).body,
+      contacts: (await app.api("get", `/contracts/${b.contract}/contacts`)).body,
+      components: (await app.api("get", `/contracts/${b.contract}/components`)).body,
+      runbooks: (await app.api("get", `/contracts/${b.contract}/runbooks`)).body,
+      tokens: (await app.api("get", `/contracts/${b.contract}/agent-tokens`)).body,
+    });
+  });
+  afterAll(() => app?.stop());
+
+  const idFor = (path: string): string | undefined => {
+    if (path.startsWith("/contracts/:id")) return b.contract;
+    if (path.startsWith("/components/:id")) return b.component;
+    if (path.startsWith("/runbooks/:id")) return b.runbook;
+    if (path.startsWith("/agent-tokens/:id")) return b.token;
+    if (path.startsWith("/api-keys/:id")) return customerBKey;
+    return undefined;
+  };
+
+  const scoped = ROUTES.filter((r) => r.path.includes(":id"));
+  it("has a fixture for every tenant-scoped route a customer may call", () => {
+    for (const r of scoped) expect(idFor(r.path), `no fixture for ${r.path}`).toBeDefined();
+    expect(scoped.length).toBeGreaterThanOrEqual(10);
+  });
+
+  for (const route of scoped) {
+    const key = `${route.method} ${route.path}`;
+    it(`refuses another contract's data: ${key.toUpperCase()}`, async () => {
+      const before = await snapshotB();
+      const path = route.path.replace(":id", idFor(route.path) ?? "missing") + (QUERIES[key] ?? "");
+      if (route.body && !(key in BODIES)) throw new Error(`add a valid body for ${key}`);
+      const res = await app.api(route.method, path, { token: customerA, body: BODIES[key] });
+      expect(res.status, JSON.stringify(res.body)).toBe(404);
+      expect(await snapshotB()).toEqual(before);
+    });
+  }
+
+  it("lists only the customer's own contract", async () => {
+    const res = await app.api("get", "/contracts", { token: customerA });
+    expect(res.status).toBe(200);
+    expect(res.body.total).toBe(1);
+    expect(res.body.items.map((c: { id: string }) => c.id)).not.toContain(b.contract);
+  });
+
+  it("still lets the customer act on its own contract (the refusals are about tenancy)", async () => {
+    const mine = (await app.api("get", "/contracts", { token: customerA })).body.items[0].id;
+    const res = await app.api("put", `/contracts/${mine}/contacts`, { token: customerA, body: BODIES["put /contracts/:id/contacts"] });
+    expect(res.status).toBe(200);
+  });
+});
