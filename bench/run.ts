@@ -1,0 +1,44 @@
+// `npm run bench [-- <name>]`: runs the benchmarks and prints one JSON object per line
+// (DESIGN.md "Performance goals"). <name> is a group (ingest, billing, agent) or a bench name.
+import { spawn } from "node:child_process";
+
+type Line = { bench: string; value: number; unit: string; [k: string]: unknown };
+type Group = () => Promise<Line[] | void>;
+
+const GROUPS: Record<string, Group> = {
+  ingest: async () => {
+    const { ingestBenches } = await import("./ingest/index.js");
+    const only = process.argv[2]?.startsWith("ingest.") ? process.argv[2] : undefined;
+    const out: Line[] = [];
+    for (const [name, run] of Object.entries(ingestBenches)) {
+      if (only && name !== only && !name.startsWith(`${only}.`)) continue;
+      for (const line of await run()) print(line);
+    }
+    return out;
+  },
+  billing: async () => {
+    const mod = (await import("./billing/close.bench.js")) as { main: () => Promise<Line[] | void> };
+    return mod.main();
+  },
+  agent: () =>
+    new Promise<void>((resolve, reject) => {
+      // The agent is its own package and process; its bench prints its own JSON lines.
+      const child = spawn(process.execPath, ["agents/bench/overhead.js", "--duration", process.env.AGENT_BENCH_S ?? "60"], { stdio: ["ignore", "inherit", "inherit"] });
+      child.on("exit", (code) => (code === 0 ? resolve() : reject(new Error(`agent bench exited ${code}`))));
+    }),
+};
+
+function print(line: Line): void {
+  process.stdout.write(JSON.stringify(line) + "\n");
+}
+
+const wanted = process.argv[2];
+const groups = wanted ? Object.keys(GROUPS).filter((g) => wanted === g || wanted.startsWith(`${g}.`)) : Object.keys(GROUPS);
+if (wanted && groups.length === 0) {
+  console.error(`unknown bench ${wanted}; groups: ${Object.keys(GROUPS).join(", ")}`);
+  process.exit(2);
+}
+for (const g of groups) {
+  const lines = await GROUPS[g]!();
+  if (Array.isArray(lines) && g !== "ingest") lines.forEach(print);
+}
