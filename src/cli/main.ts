@@ -5,11 +5,12 @@ import { DataDirLockedError } from "../db/data-dir-lock.js";
 import { ConfigError, loadConfig } from "../platform/config.js";
 import { AppError } from "../shared/errors.js";
 import type { CliCommand, CliIo } from "./command.js";
+import { billingCloseCommand, billingReviseCommand } from "./commands/billing-close.js";
 import { billingPreviewCommand } from "./commands/billing-preview.js";
 import { createAdminCommand, listContractsCommand, migrateCommand, rotateTokenCommand } from "./commands/operator.js";
 
 // `npm run cli -- <command>`: the operators' entry point; later capabilities add commands here.
-const COMMANDS: CliCommand[] = [migrateCommand, createAdminCommand, listContractsCommand, rotateTokenCommand, billingPreviewCommand];
+const COMMANDS: CliCommand[] = [migrateCommand, createAdminCommand, listContractsCommand, rotateTokenCommand, billingPreviewCommand, billingCloseCommand, billingReviseCommand];
 
 const io: CliIo = {
   stdout: (t) => void process.stdout.write(t),

@@ -42,6 +42,17 @@ export const Env = z.object({
   BODY_LIMIT_KB: intFrom(1, 10_240).default(1024),
   TRUST_PROXY: bool.default(false),
   SHUTDOWN_GRACE_S: intFrom(1, 600).default(20),
+  INGEST_MAX_BODY_KB: intFrom(16, 256 * 1024).default(16 * 1024),
+  INGEST_SAMPLES_PER_S: intFrom(1, 10_000_000).default(2_000),
+  METRICS_RETENTION_DAYS: intFrom(1, 3650).default(35),
+  FORWARD_REMOTE_WRITE_URL: z.url().optional(),
+  FORWARD_REMOTE_WRITE_BEARER: z.string().min(1).optional(),
+  // Printed on every invoice (qualified invoice system: seller name and registration number).
+  SELLER_NAME: z.string().trim().min(1).max(200).default("MSP Platform K.K."),
+  SELLER_REGISTRATION_NUMBER: z
+    .string()
+    .regex(/^T\d{13}$/, "must be T followed by 13 digits (適格請求書発行事業者登録番号)")
+    .default("T0000000000000"),
 });
 export type Env = z.infer<typeof Env>;
 
@@ -53,6 +64,8 @@ export interface Config {
   sessionTtlMs: number;
   roles: Role[];
   shutdownGraceMs: number;
+  collector: import("../collector/collector.js").CollectorOptions;
+  billing: { sellerName: string; sellerRegistrationNumber: string };
 }
 
 export class ConfigError extends Error {
@@ -86,5 +99,13 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     sessionTtlMs: e.SESSION_TTL_HOURS * 3_600_000,
     roles: e.ROLES,
     shutdownGraceMs: e.SHUTDOWN_GRACE_S * 1000,
+    collector: {
+      maxBodyBytes: e.INGEST_MAX_BODY_KB * 1024,
+      samplesPerSecondPerComponent: e.INGEST_SAMPLES_PER_S,
+      flushIntervalMs: 10_000,
+      retentionDays: e.METRICS_RETENTION_DAYS,
+      ...(e.FORWARD_REMOTE_WRITE_URL ? { forward: { url: e.FORWARD_REMOTE_WRITE_URL, ...(e.FORWARD_REMOTE_WRITE_BEARER ? { bearerToken: e.FORWARD_REMOTE_WRITE_BEARER } : {}) } } : {}),
+    },
+    billing: { sellerName: e.SELLER_NAME, sellerRegistrationNumber: e.SELLER_REGISTRATION_NUMBER },
   };
 }

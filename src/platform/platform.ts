@@ -2,10 +2,12 @@ import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Logger } from "pino";
 import { bootstrapAdmin } from "../accounts/bootstrap-admin.js";
+import { monthlyCloseJob } from "../billing/close/monthly-close.job.js";
 import { expireApplications } from "../contracts/lifecycle.js";
 import { openDatabase, type Database } from "../db/database.js";
 import { createHttpApp } from "../http/app.js";
 import { allRoutes } from "../routes.js";
+import { startCollector, type Collector } from "../collector/collector.js";
 import type { Clock } from "./clock.js";
 import type { Config } from "./config.js";
 import { createMetrics } from "./metrics.js";
@@ -18,6 +20,7 @@ export interface Platform {
   db: Database;
   /** Set on first start with an empty database: print it once. */
   bootstrapAdmin: { email: string; password: string } | null;
+  collector: Collector | undefined;
   stop(): Promise<void>;
 }
 
@@ -30,28 +33,34 @@ export async function startPlatform(config: Config, deps: { log: Logger; clock: 
     const admin = await bootstrapAdmin(db.dataSource, clock.now());
     const metrics = createMetrics();
     let server: Server | undefined;
-    if (config.roles.includes("api") || config.roles.includes("collector")) {
-      const routes = allRoutes({ db: db.dataSource, clock, sessionTtlMs: config.sessionTtlMs });
+    const collector = config.roles.includes("collector") ? await startCollector({ db: db.dataSource, clock, log, registry: metrics.registry }, config.collector) : undefined;
+    if (collector) stops.push(collector.stop); // after the HTTP server: flush what it accepted
+    if (config.roles.includes("api") || collector) {
+      const routes = allRoutes({ db: db.dataSource, clock, sessionTtlMs: config.sessionTtlMs, seller: config.billing, pipeline: () => collector?.pipeline });
       const app = createHttpApp(
         {
           db: db.dataSource, clock, log, metrics, version: VERSION,
           bodyLimitBytes: config.http.bodyLimitBytes, trustProxy: config.http.trustProxy,
           isReady: async () => (await db.dataSource.query("SELECT 1 AS ok")).length === 1,
+          mounts: collector ? [{ path: "/", router: collector.router }] : [],
         },
         routes,
       );
       server = await listen(app, config.http.port, config.http.host);
-      stops.push(() => closeServer(server!, config.shutdownGraceMs));
+      stops.unshift(() => closeServer(server!, config.shutdownGraceMs));
     }
     if (config.roles.includes("scheduler")) {
       const jobs: JobDef[] = [
         { name: "expire-applications", cron: "7 * * * *", run: (now) => expireApplications({ db: db.dataSource }, now) },
+        monthlyCloseJob({ db: db.dataSource }),
+        ...(collector ? [{ name: "purge-rollups", cron: "17 3 * * *", run: (now: Date) => collector.purge(now) }] : []),
       ];
       const scheduler = startScheduler({ db: db.dataSource, clock, log }, jobs);
       stops.unshift(scheduler.stop);
     }
     const address = server?.address() as AddressInfo | undefined;
     return {
+      collector,
       url: address ? `http://${config.http.host}:${address.port}` : "",
       db,
       bootstrapAdmin: admin,

@@ -6,6 +6,13 @@ import { ContractEntity } from "./contract.entity.js";
 import { RunbookEntity } from "./runbook.entity.js";
 import { CredentialEntity } from "./credential.entity.js";
 import { UserEntity } from "./user.entity.js";
+import { MetricRollupEntity } from "./metric-rollup.entity.js";
+import { MetricSeriesEntity } from "./metric-series.entity.js";
+import { InvoiceEntity } from "./invoice.entity.js";
+import { LiabilityCreditEntity } from "./liability-credit.entity.js";
+import { OutageEntity } from "./outage.entity.js";
+import { PaymentEntity } from "./payment.entity.js";
+import { ServiceFeeEntity } from "./service-fee.entity.js";
 
 export {
   AgentTokenEntity,
@@ -14,7 +21,14 @@ export {
   ContactEntity,
   ContractEntity,
   CredentialEntity,
+  InvoiceEntity,
+  LiabilityCreditEntity,
+  MetricRollupEntity,
+  MetricSeriesEntity,
+  OutageEntity,
+  PaymentEntity,
   RunbookEntity,
+  ServiceFeeEntity,
   UserEntity,
 };
 
@@ -25,6 +39,13 @@ export const ENTITIES = [
   ContactEntity,
   ContractEntity,
   CredentialEntity,
+  InvoiceEntity,
+  LiabilityCreditEntity,
+  MetricRollupEntity,
+  MetricSeriesEntity,
+  OutageEntity,
+  PaymentEntity,
   RunbookEntity,
+  ServiceFeeEntity,
   UserEntity,
 ];

@@ -1,0 +1,130 @@
+import express, { type Request, type Response } from "express";
+import { gunzipSync } from "node:zlib";
+import type { Logger } from "pino";
+import { secretFromHeaders } from "../accounts/authenticate.js";
+import { IngestError } from "../ingest/errors.js";
+import type { IngestPipeline, IngestResult } from "../ingest/ingest-pipeline.js";
+import type { IngestFormat, IngestMetrics } from "../ingest/metrics.js";
+import type { Clock } from "../platform/clock.js";
+import type { IngestAuth } from "./ingest-auth.js";
+
+export interface CollectorDeps {
+  pipeline: IngestPipeline;
+  auth: IngestAuth;
+  metrics: IngestMetrics;
+  clock: Clock;
+  log: Logger;
+  /** Largest request body on the wire (compressed). */
+  maxBodyBytes: number;
+  /** Largest decompressed JSON batch. */
+  maxJsonBytes: number;
+  /** Called with the components that pushed, for "agent last seen". */
+  onSeen: (componentIds: readonly string[], at: Date) => void;
+}
+
+const errorBody = (req: Request, code: string, message: string, extra: object = {}) => ({ code, message, requestId: req.id, issues: [], ...extra });
+
+/**
+ * The collector's two ingest endpoints. They read the raw body themselves: Prometheus
+ * sends `Content-Encoding: snappy`, which a generic body parser would refuse.
+ */
+export function collectorRouter(deps: CollectorDeps): express.Router {
+  const router = express.Router();
+  router.post("/api/v1/write", (req, res) => void handle(deps, "remote_write", req, res));
+  router.post("/api/v1/ingest/agent", (req, res) => void handle(deps, "json", req, res));
+  return router;
+}
+
+async function handle(deps: CollectorDeps, format: IngestFormat, req: Request, res: Response): Promise<void> {
+  const started = process.hrtime.bigint();
+  const elapsed = () => Number(process.hrtime.bigint() - started) / 1e9;
+  const secret = secretFromHeaders(req.header("authorization"), undefined);
+  if (!secret) {
+    res.status(401).json(errorBody(req, "UNAUTHORIZED", "missing Bearer ingest token"));
+    return;
+  }
+  const now = deps.clock.now();
+  const principal = await deps.auth.resolve(secret, now).catch((err: unknown) => {
+    deps.log.error({ err }, "ingest auth failed");
+    return null;
+  });
+  if (!principal) {
+    res.status(503).json(errorBody(req, "INTERNAL", "ingest temporarily unavailable")).end();
+    return;
+  }
+  if (!principal.ok) {
+    res.status(principal.status).json(errorBody(req, principal.status === 401 ? "UNAUTHORIZED" : "FORBIDDEN", principal.reason));
+    return;
+  }
+  let body: Buffer;
+  try {
+    body = await readBody(req, deps.maxBodyBytes);
+  } catch {
+    deps.metrics.recordFailure(format, "payload_too_large", elapsed());
+    res.status(413).json(errorBody(req, "PAYLOAD_TOO_LARGE", `request body over ${deps.maxBodyBytes} bytes`));
+    return;
+  }
+  try {
+    const result = format === "remote_write" ? deps.pipeline.ingestRemoteWrite(principal.ctx, body, now.getTime()) : deps.pipeline.ingestJsonBatch(principal.ctx, decodeJson(req, body, deps.maxJsonBytes), now.getTime());
+    deps.metrics.recordRequest(format, result, elapsed());
+    if (result.acceptedSamples > 0) deps.onSeen(principal.componentIds, now);
+    respond(req, res, result);
+  } catch (err) {
+    if (!(err instanceof IngestError)) throw err;
+    deps.metrics.recordFailure(format, err.reason, elapsed());
+    if (err.retryAfterS !== undefined) res.setHeader("retry-after", String(Math.max(1, Math.ceil(err.retryAfterS))));
+    const status = err.reason === "rate_limited" ? 429 : err.reason === "payload_too_large" ? 413 : 400;
+    res.status(status).json(errorBody(req, err.code, err.message, { reason: err.reason }));
+  }
+}
+
+/**
+ * 2xx whenever anything was accepted, so senders (Prometheus retries 5xx and 429 forever)
+ * never re-send data we already hold; 400 only when the whole push was refused.
+ */
+function respond(req: Request, res: Response, result: IngestResult): void {
+  const rejected = Object.values(result.rejectedSamples).reduce((a, b) => a + (b ?? 0), 0);
+  const summary = { acceptedSamples: result.acceptedSamples, rejectedSamples: result.rejectedSamples, rejectedSeries: result.rejectedSeries, ...(result.cap !== undefined ? { cap: result.cap } : {}) };
+  if (result.acceptedSamples === 0 && rejected > 0) {
+    const capOnly = result.rejectedSeries > 0 && Object.keys(result.rejectedSamples).every((r) => r === "cap_exceeded");
+    res.status(400).json(errorBody(req, capOnly ? "LIMIT_EXCEEDED" : "VALIDATION", capOnly ? `series cap reached: ${result.rejectedSeries} new series rejected (cap ${result.cap})` : "no sample was accepted", summary));
+    return;
+  }
+  res.status(200).json(summary);
+}
+
+function decodeJson(req: Request, body: Buffer, maxBytes: number): unknown {
+  const encoding = (req.header("content-encoding") ?? "identity").toLowerCase();
+  let text: Buffer;
+  try {
+    text = encoding === "gzip" ? gunzipSync(body, { maxOutputLength: maxBytes }) : body;
+  } catch (err) {
+    const tooBig = (err as { code?: string }).code === "ERR_BUFFER_TOO_LARGE";
+    throw new IngestError(tooBig ? "payload_too_large" : "bad_json", tooBig ? "batch too large once decompressed" : "body is not valid gzip");
+  }
+  if (encoding !== "gzip" && encoding !== "identity") throw new IngestError("bad_json", `unsupported Content-Encoding ${encoding}`);
+  try {
+    return JSON.parse(text.toString("utf8"));
+  } catch {
+    throw new IngestError("bad_json", "body is not valid JSON");
+  }
+}
+
+function readBody(req: Request, limit: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const declared = Number(req.header("content-length") ?? 0);
+    if (declared > limit) return reject(new Error("too large"));
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on("data", (c: Buffer) => {
+      size += c.length;
+      if (size > limit) {
+        req.removeAllListeners("data");
+        req.resume();
+        reject(new Error("too large"));
+      } else chunks.push(c);
+    });
+    req.on("end", () => resolve(Buffer.concat(chunks, size)));
+    req.on("error", reject);
+  });
+}

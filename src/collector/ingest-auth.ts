@@ -1,0 +1,86 @@
+import type { DataSource } from "typeorm";
+import { hashSecret } from "../accounts/secrets.js";
+import { tariffFor } from "../domain/billing/tariff.js";
+import { jstDateOf, jstMonthOf } from "../domain/time/jst.js";
+import type { ComponentTarget, IngestContext } from "../ingest/ingest-pipeline.js";
+
+/** Who a valid ingest token speaks for, or why it is refused. */
+export type IngestPrincipal =
+  | { ok: true; ctx: IngestContext; contractId: string; componentIds: string[] }
+  | { ok: false; status: 401 | 403; reason: string };
+
+interface TokenRow {
+  token_id: string;
+  contract_id: string;
+  component_id: string | null;
+  scope: string;
+  status: string;
+  instance_label: string;
+}
+interface ComponentRow {
+  id: string;
+  name: string;
+  cap_relaxations: number;
+  active_until: string | null;
+}
+
+/**
+ * Resolves agent tokens to an ingest context. Results are cached for `ttlMs` so a push
+ * costs no query on the hot path; revocation and termination take effect within that time.
+ */
+export class IngestAuth {
+  private cache = new Map<string, { at: number; principal: IngestPrincipal }>();
+
+  constructor(
+    private readonly db: DataSource,
+    private readonly ttlMs = 5_000,
+  ) {}
+
+  async resolve(secret: string, now: Date): Promise<IngestPrincipal> {
+    const hash = hashSecret(secret);
+    const hit = this.cache.get(hash);
+    if (hit && now.getTime() - hit.at < this.ttlMs) return hit.principal;
+    const principal = await this.load(hash, now);
+    if (this.cache.size > 100_000) this.cache.clear();
+    this.cache.set(hash, { at: now.getTime(), principal });
+    return principal;
+  }
+
+  /** Forget cached principals (after a revocation in this process). */
+  invalidate(): void {
+    this.cache.clear();
+  }
+
+  private async load(hash: string, now: Date): Promise<IngestPrincipal> {
+    const rows = (await this.db.query(
+      `SELECT t.id AS token_id, t.contract_id, t.component_id, t.scope, c.status, c.instance_label
+         FROM agent_tokens t JOIN contracts c ON c.id = t.contract_id
+        WHERE t.token_hash = $1 AND t.revoked_at IS NULL`,
+      [hash],
+    )) as TokenRow[];
+    const token = rows[0];
+    if (!token) return { ok: false, status: 401, reason: "unknown or revoked ingest token" };
+    if (token.status !== "active") return { ok: false, status: 403, reason: `contract is ${token.status}` };
+    const today = jstDateOf(now.getTime());
+    const tariff = tariffFor(jstMonthOf(now.getTime()));
+    const capOf = (c: ComponentRow) => tariff.defaultCapSeries + c.cap_relaxations * tariff.capRelaxationStepSeries;
+    const active = (c: ComponentRow) => c.active_until === null || c.active_until >= today;
+    const components = (await this.db.query(
+      `SELECT id, name, cap_relaxations, active_until::text AS active_until FROM components WHERE contract_id = $1 ${token.component_id ? "AND id = $2" : ""}`,
+      token.component_id ? [token.contract_id, token.component_id] : [token.contract_id],
+    )) as ComponentRow[];
+    if (token.component_id) {
+      const c = components[0];
+      if (!c || !active(c)) return { ok: false, status: 403, reason: "component is no longer active" };
+      return { ok: true, contractId: token.contract_id, componentIds: [c.id], ctx: { kind: "component", componentId: c.id, cap: capOf(c), contractId: token.contract_id } };
+    }
+    const byName = new Map<string, ComponentTarget>();
+    for (const c of components) if (active(c)) byName.set(c.name, { componentId: c.id, cap: capOf(c) });
+    return {
+      ok: true,
+      contractId: token.contract_id,
+      componentIds: [...byName.values()].map((t) => t.componentId),
+      ctx: { kind: "contract", contractId: token.contract_id, instanceLabel: token.instance_label, resolveComponent: (instance) => byName.get(instance) ?? byName.get(instance.replace(/:\d+$/, "")) },
+    };
+  }
+}

@@ -1,0 +1,52 @@
+// The interfaces the rest of the platform wires to the ingest path: who is pushing
+// (IngestContext), what a push returns (IngestResult), and the per-sample hook the rule
+// engine (and the forwarder) implement.
+import type { CapOutcome } from "./caps.js";
+import type { RejectReason } from "./errors.js";
+import type { Labels, Series } from "./series-store.js";
+
+/** Called once per accepted sample, in the ingest pass (the rule engine implements it). */
+export interface SampleHook {
+  onSample(componentId: string, series: Series, labels: Labels, tsMs: number, value: number): void;
+}
+
+export interface ComponentTarget {
+  componentId: string;
+  cap: number;
+}
+
+/** Who is pushing: one component (agent token) or a contract whose series name their component. */
+export type IngestContext =
+  | { kind: "component"; componentId: string; cap: number; contractId?: string }
+  | {
+      kind: "contract";
+      contractId: string;
+      /** The label naming the component (per contract); the pipeline's default when unset. */
+      instanceLabel?: string;
+      /** Registered, non-terminated component for an `instance` value (JSON: the batch's host). */
+      resolveComponent: (instance: string) => ComponentTarget | undefined;
+    };
+
+export interface IngestResult {
+  acceptedSamples: number;
+  /** Only reasons that occurred. */
+  rejectedSamples: Partial<Record<RejectReason, number>>;
+  /** New series refused because a component was at its cap. */
+  rejectedSeries: number;
+  /** The cap of the (first) component that refused series. */
+  cap?: number;
+  /** Per component that refused series (a contract push can span several). */
+  capRejections?: CapOutcome[];
+}
+
+export const NOOP_HOOK: SampleHook = { onSample() {} };
+
+/** One hook calling several (e.g. the rule engine and the forwarder), in order. */
+export function combineHooks(...hooks: SampleHook[]): SampleHook {
+  if (hooks.length === 1) return hooks[0]!;
+  return {
+    onSample(componentId, series, labels, tsMs, value) {
+      for (const h of hooks) h.onSample(componentId, series, labels, tsMs, value);
+    },
+  };
+}

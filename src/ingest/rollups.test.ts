@@ -1,0 +1,86 @@
+import { describe, expect, it } from "vitest";
+import { Rollups, seedFromRollups, type RollupSeedTarget } from "./rollups.js";
+import { ComponentState, Series } from "./series-store.js";
+
+const T0 = 1_767_225_600_000;
+const comp = new ComponentState("vm-1", 1, 200, undefined);
+
+describe(Rollups.name, () => {
+  it("aggregates min/max/sum/count/last per minute, skips NaN, and drains completed minutes", () => {
+    const a = new Series(0, comp, { __name__: "a" });
+    const b = new Series(1, comp, { __name__: "b" });
+    const byId = [a, b];
+    const r = new Rollups((id) => byId[id]);
+    r.open(a);
+    r.open(b);
+    for (const [t, v] of [
+      [0, 3],
+      [10, -1],
+      [20, NaN],
+      [50, 7],
+      [60, 2],
+    ] as const)
+      r.add(a, T0 + t * 1000, v);
+    r.add(b, T0 + 5_000, 1);
+    const rows = r.drain(T0 + 60_000);
+    expect(
+      rows.map((x) => [
+        x.labels.__name__,
+        x.minuteStartMs - T0,
+        x.min,
+        x.max,
+        x.sum,
+        x.count,
+        x.avg,
+        x.last,
+      ]),
+    ).toEqual([
+      ["a", 0, -1, 7, 9, 3, 3, 7],
+      ["b", 0, 1, 1, 1, 1, 1, 1],
+    ]);
+    expect(r.drain(T0 + 60_000)).toEqual([]);
+    expect(r.drain(T0 + 120_000).map((x) => [x.series, x.minuteStartMs - T0, x.count])).toEqual([
+      [a, 60_000, 1],
+    ]);
+  });
+
+  it("keeps minutes at or after the drain point pending", () => {
+    const a = new Series(0, comp, { __name__: "a" });
+    const r = new Rollups(() => a);
+    r.open(a);
+    r.add(a, T0, 1);
+    r.add(a, T0 + 60_000, 2);
+    r.add(a, T0 + 120_000, 3); // completes minute 1
+    expect(r.drain(T0 + 60_000).map((x) => x.last)).toEqual([1]);
+    expect(r.drain(T0 + 180_000).map((x) => x.last)).toEqual([2, 3]);
+  });
+
+  it("closes a removed series' open minute", () => {
+    const a = new Series(0, comp, { __name__: "a" });
+    const r = new Rollups(() => a);
+    r.open(a);
+    r.add(a, T0, 4);
+    r.close(a);
+    expect(r.drain(T0).map((x) => x.last)).toEqual([]);
+    expect(r.drain(T0 + 60_000).map((x) => x.last)).toEqual([4]);
+  });
+
+  it("seeds one point per stored minute, oldest first, at the minute's last millisecond", () => {
+    const calls: unknown[][] = [];
+    const target: RollupSeedTarget = { seedPoint: (...args) => (calls.push(args), true) };
+    const labels = { __name__: "a" };
+    const n = seedFromRollups(
+      target,
+      [
+        { componentId: "vm-1", labels, minuteStartMs: T0 + 60_000, last: 2 },
+        { componentId: "vm-1", labels, minuteStartMs: T0, last: 1 },
+      ],
+      T0 + 120_000,
+    );
+    expect(n).toBe(2);
+    expect(calls).toEqual([
+      ["vm-1", labels, T0 + 59_999, 1, T0 + 120_000],
+      ["vm-1", labels, T0 + 119_999, 2, T0 + 120_000],
+    ]);
+  });
+});

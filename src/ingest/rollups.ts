@@ -1,0 +1,212 @@
+// 1-minute rollups (min, max, sum/count for avg, last, count) accumulated per series in typed
+// arrays indexed by series id; a completed minute goes to a columnar pending buffer until the
+// batch writer drains it. NaN samples (Prometheus stale markers) are not aggregated.
+// A sample arriving for a minute that was already drained starts a second row for the same
+// (series, minute): the writer must upsert by merging (min of mins, sum of sums, ...).
+import type { Labels, Series } from "./series-store.js";
+
+export interface RollupRow {
+  componentId: string;
+  labels: Labels;
+  series: Series;
+  minuteStartMs: number;
+  min: number;
+  max: number;
+  sum: number;
+  count: number;
+  avg: number;
+  last: number;
+}
+
+const MINUTE_MS = 60_000;
+
+export class Rollups {
+  private minute = new Int32Array(0); // minutes since the epoch
+  private min = new Float64Array(0);
+  private max = new Float64Array(0);
+  private sum = new Float64Array(0);
+  private last = new Float64Array(0);
+  private count = new Int32Array(0);
+  private readonly pending = new PendingRows();
+
+  /** `seriesOf` maps a live series id back to its Series (the store's table). */
+  constructor(private readonly seriesOf: (id: number) => Series | undefined) {}
+
+  /** Starts the state of a new series (ids are reused after removal). */
+  open(s: Series): void {
+    if (s.id >= this.count.length) this.grow(s.id);
+    this.count[s.id] = 0;
+    this.minute[s.id] = -1;
+  }
+
+  /** Adds an accepted sample; samples of one series must come in timestamp order. */
+  add(s: Series, ts: number, v: number): void {
+    const id = s.id;
+    const m = Math.floor(ts / MINUTE_MS);
+    if (this.minute[id] !== m) {
+      this.complete(id);
+      this.minute[id] = m;
+      this.min[id] = Infinity;
+      this.max[id] = -Infinity;
+      this.sum[id] = 0;
+      this.count[id] = 0;
+    }
+    if (v !== v) return;
+    if (v < this.min[id]!) this.min[id] = v;
+    if (v > this.max[id]!) this.max[id] = v;
+    this.sum[id] = this.sum[id]! + v;
+    this.last[id] = v;
+    this.count[id] = this.count[id]! + 1;
+  }
+
+  /** Completes the open minute of a series (call before the series is removed). */
+  close(s: Series): void {
+    this.complete(s.id);
+    this.minute[s.id] = -1;
+  }
+
+  /** Returns every minute that started before `beforeMs` (open ones are completed). */
+  drain(beforeMs: number): RollupRow[] {
+    const before = Math.floor(beforeMs / MINUTE_MS);
+    for (let id = 0; id < this.count.length; id++) {
+      if (this.count[id]! > 0 && this.minute[id]! < before) this.complete(id);
+    }
+    return this.pending.take(before);
+  }
+
+  private complete(id: number): void {
+    const n = this.count[id]!;
+    const s = n > 0 ? this.seriesOf(id) : undefined;
+    if (s === undefined) return;
+    this.pending.push(
+      s,
+      this.minute[id]!,
+      this.min[id]!,
+      this.max[id]!,
+      this.sum[id]!,
+      n,
+      this.last[id]!,
+    );
+    this.count[id] = 0;
+  }
+
+  get byteLength(): number {
+    return this.count.length * 40;
+  }
+
+  // Grows by an eighth: doubling would leave up to half the arrays unused.
+  private grow(id: number): void {
+    const n = Math.max(id + 1, this.count.length + Math.max(4096, this.count.length >> 3));
+    const re = <T extends Float64Array | Int32Array>(a: T): T => {
+      const b = new (a.constructor as new (n: number) => T)(n);
+      b.set(a);
+      return b;
+    };
+    this.minute = re(this.minute);
+    this.min = re(this.min);
+    this.max = re(this.max);
+    this.sum = re(this.sum);
+    this.last = re(this.last);
+    this.count = re(this.count);
+  }
+}
+
+// Completed minutes, columnar, so a minute roll-over allocates no object per series.
+class PendingRows {
+  private series: Series[] = [];
+  private cols = new Float64Array(6 * 1024); // minute, min, max, sum, count, last
+  private n = 0;
+
+  push(
+    s: Series,
+    minute: number,
+    min: number,
+    max: number,
+    sum: number,
+    count: number,
+    last: number,
+  ): void {
+    if ((this.n + 1) * 6 > this.cols.length) {
+      const b = new Float64Array(this.cols.length * 2);
+      b.set(this.cols);
+      this.cols = b;
+    }
+    const k = this.n * 6;
+    this.series[this.n++] = s;
+    this.cols[k] = minute;
+    this.cols[k + 1] = min;
+    this.cols[k + 2] = max;
+    this.cols[k + 3] = sum;
+    this.cols[k + 4] = count;
+    this.cols[k + 5] = last;
+  }
+
+  take(beforeMinute: number): RollupRow[] {
+    const rows: RollupRow[] = [];
+    let kept = 0;
+    for (let i = 0; i < this.n; i++) {
+      const k = i * 6;
+      const c = this.cols;
+      if (c[k]! >= beforeMinute) {
+        this.cols.copyWithin(kept * 6, k, k + 6);
+        this.series[kept++] = this.series[i]!;
+        continue;
+      }
+      const s = this.series[i]!;
+      const [min, max, sum, count, last] = [c[k + 1]!, c[k + 2]!, c[k + 3]!, c[k + 4]!, c[k + 5]!];
+      rows.push({
+        componentId: s.componentId,
+        labels: s.labels,
+        series: s,
+        minuteStartMs: c[k]! * MINUTE_MS,
+        min,
+        max,
+        sum,
+        count,
+        avg: sum / count,
+        last,
+      });
+    }
+    this.n = kept;
+    this.series.length = kept;
+    return rows;
+  }
+}
+
+/** What a restart seeds from: the stored rollup rows of the recent window. */
+export interface RollupSeed {
+  componentId: string;
+  labels: Readonly<Record<string, string>>;
+  minuteStartMs: number;
+  last: number;
+}
+
+export interface RollupSeedTarget {
+  /** Puts one point back into the store (no cap check, no hook, no rollup). */
+  seedPoint(
+    componentId: string,
+    labels: Readonly<Record<string, string>>,
+    tsMs: number,
+    value: number,
+    nowMs: number,
+  ): boolean;
+}
+
+/**
+ * Seeds the recent window after a restart: one point per stored minute, the minute's last
+ * value at the minute's last millisecond (the real sample time is not kept). Returns the
+ * number of points seeded.
+ */
+export function seedFromRollups(
+  target: RollupSeedTarget,
+  rows: readonly RollupSeed[],
+  nowMs: number,
+): number {
+  const sorted = [...rows].sort((a, b) => a.minuteStartMs - b.minuteStartMs);
+  let n = 0;
+  for (const r of sorted) {
+    if (target.seedPoint(r.componentId, r.labels, r.minuteStartMs + MINUTE_MS - 1, r.last, nowMs))
+      n++;
+  }
+  return n;
+}
