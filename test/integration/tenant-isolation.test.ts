@@ -16,6 +16,7 @@ const BODIES: Record<string, unknown> = {
 };
 const QUERIES: Record<string, string> = {
   "get /contracts/:id/cancellation-deadline": "?desiredDate=2027-03-31",
+  "get /components/:id/series/points": `?labels=${encodeURIComponent('{"__name__":"up"}')}`,
 };
 
 describe("tenant isolation", () => {
@@ -24,6 +25,17 @@ describe("tenant isolation", () => {
   let customerBKey: string;
   const b = {} as Record<string, string>;
   let snapshotB: () => Promise<unknown>;
+  // The admin session expires with the clock moved; log in afresh for the close call.
+  const adminToken = async () =>
+    (
+      await app.api("post", "/auth/login", {
+        token: null,
+        body: {
+          email: app.platform.bootstrapAdmin!.email,
+          password: app.platform.bootstrapAdmin!.password,
+        },
+      })
+    ).body.token as string;
 
   beforeAll(async () => {
     app = await startTestApp();
@@ -31,17 +43,39 @@ describe("tenant isolation", () => {
     const bc = await makeContract(app.api);
     customerA = (await makeUser(app.api, "customer", a.contract.id)).token;
     const userB = await makeUser(app.api, "customer", bc.contract.id);
-    customerBKey = (await app.api("post", "/api-keys", { token: userB.token, body: { name: "b" } })).body.id;
+    customerBKey = (await app.api("post", "/api-keys", { token: userB.token, body: { name: "b" } }))
+      .body.id;
     b.contract = bc.contract.id;
     b.component = bc.components[0].id;
-    b.runbook = (await app.api("post", `/contracts/${b.contract}/runbooks`, { body: { kind: "incident", name: "main", content: "call us" } })).body.id;
+    b.runbook = (
+      await app.api("post", `/contracts/${b.contract}/runbooks`, {
+        body: { kind: "incident", name: "main", content: "call us" },
+      })
+    ).body.id;
     b.token = (await app.api("post", `/components/${b.component}/agent-token`)).body.id;
+    b.outage = (
+      await app.api("post", `/contracts/${b.contract}/outages`, {
+        body: { scope: "managed", knownAt: "2026-11-02T00:00:00Z", description: "down" },
+      })
+    ).body.id;
+    // Contracts start 2026-11-01 and the clock stands in November: close November from December.
+    app.clock.set(new Date("2026-12-01T03:00:00Z"));
+    const closed = await app.api("post", "/billing/close", {
+      token: await adminToken(),
+      body: { month: "2026-11" },
+    });
+    app.clock.set(new Date("2026-11-20T03:00:00Z"));
+    expect(closed.status, JSON.stringify(closed.body)).toBe(200);
+    b.invoice = (await app.api("get", `/invoices?contractId=${b.contract}`)).body.items[0].id;
     snapshotB = async () => ({
       contract: (await app.api("get", `/contracts/${b.contract}`)).body,
       contacts: (await app.api("get", `/contracts/${b.contract}/contacts`)).body,
       components: (await app.api("get", `/contracts/${b.contract}/components`)).body,
       runbooks: (await app.api("get", `/contracts/${b.contract}/runbooks`)).body,
       tokens: (await app.api("get", `/contracts/${b.contract}/agent-tokens`)).body,
+      outage: (await app.api("get", `/outages/${b.outage}`)).body,
+      invoice: (await app.api("get", `/invoices/${b.invoice}`)).body,
+      payments: (await app.api("get", `/invoices/${b.invoice}/payments`)).body,
     });
   });
   afterAll(() => app?.stop());
@@ -52,6 +86,8 @@ describe("tenant isolation", () => {
     if (path.startsWith("/runbooks/:id")) return b.runbook;
     if (path.startsWith("/agent-tokens/:id")) return b.token;
     if (path.startsWith("/api-keys/:id")) return customerBKey;
+    if (path.startsWith("/outages/:id")) return b.outage;
+    if (path.startsWith("/invoices/:id")) return b.invoice;
     return undefined;
   };
 
@@ -82,7 +118,10 @@ describe("tenant isolation", () => {
 
   it("still lets the customer act on its own contract (the refusals are about tenancy)", async () => {
     const mine = (await app.api("get", "/contracts", { token: customerA })).body.items[0].id;
-    const res = await app.api("put", `/contracts/${mine}/contacts`, { token: customerA, body: BODIES["put /contracts/:id/contacts"] });
+    const res = await app.api("put", `/contracts/${mine}/contacts`, {
+      token: customerA,
+      body: BODIES["put /contracts/:id/contacts"],
+    });
     expect(res.status).toBe(200);
   });
 });
