@@ -1,39 +1,114 @@
 // @ts-check
 import js from "@eslint/js";
+import { builtinModules } from "node:module";
 import tseslint from "typescript-eslint";
 
-const IO_MODULES = ["node:*", "fs", "net", "http", "https", "child_process", "pg", "typeorm", "express", "pino", "nodemailer", "socket.io", "prom-client", "node-cron", "@electric-sql/*"];
+const DB_HTTP_MODULES = ["typeorm", "pg", "express"];
+const IO_MODULES = [
+  "node:*",
+  "fs",
+  "net",
+  "http",
+  "https",
+  "child_process",
+  ...DB_HTTP_MODULES,
+  "pino",
+  "nodemailer",
+  "socket.io",
+  "prom-client",
+  "node-cron",
+  "@electric-sql/*",
+];
 
 export default tseslint.config(
-  { ignores: ["node_modules/", "data/", "dist/", "coverage/", "test-results/", "agents/", "dashboards/", "web/dist/"] },
+  {
+    ignores: [
+      "node_modules/",
+      "data/",
+      "dist/",
+      "coverage/",
+      "test-results/",
+      "agents/",
+      "dashboards/",
+      "web/dist/",
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
-    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    languageOptions: {
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+    },
     rules: {
-      "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
+      "@typescript-eslint/no-unused-vars": [
+        "error",
+        { argsIgnorePattern: "^_", varsIgnorePattern: "^_" },
+      ],
       "@typescript-eslint/no-floating-promises": "error",
       "@typescript-eslint/switch-exhaustiveness-check": "error",
-      "@typescript-eslint/consistent-type-imports": ["error", { fixStyle: "inline-type-imports", disallowTypeAnnotations: false }],
+      "@typescript-eslint/consistent-type-imports": [
+        "error",
+        { fixStyle: "inline-type-imports", disallowTypeAnnotations: false },
+      ],
+    },
+  },
+  {
+    // Layer boundary (STYLE 3): TypeORM is imported only by src/db and the feature stores.
+    // src/domain gets the same ban from IO_MODULES in its own block below: flat config
+    // replaces a rule's options per file instead of merging them, so the two blocks must
+    // not both match a domain file (when they did, this one silently disabled STYLE 1).
+    files: ["src/shared/**/*.ts", "src/ingest/**/*.ts"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            { group: DB_HTTP_MODULES, message: "this layer does not touch the database or HTTP" },
+          ],
+        },
+      ],
     },
   },
   {
     // Layer boundary (STYLE 1): the domain is pure — no I/O, no environment, no clock.
     files: ["src/domain/**/*.ts"],
     rules: {
-      "no-restricted-imports": ["error", { patterns: [{ group: IO_MODULES, message: "src/domain is pure: no I/O modules" }, { group: ["../../*", "!../../shared/*", "!../../domain/*"], message: "src/domain may import only src/domain and src/shared" }] }],
-      "no-restricted-globals": ["error", { name: "process", message: "src/domain must not read the environment" }],
+      "no-restricted-imports": [
+        "error",
+        {
+          // Bare built-ins ("os", "crypto"…) load the same modules as "node:*". Exact names
+          // (`paths`), since gitignore-style patterns would also hit folders like ../domain/.
+          paths: builtinModules.map((name) => ({
+            name,
+            message: "src/domain is pure: no Node built-ins",
+          })),
+          patterns: [
+            { group: IO_MODULES, message: "src/domain is pure: no I/O modules" },
+            {
+              // A regex, not a group: gitignore-style negations ("!../../shared/*") cannot
+              // re-include a file once "../../*" has matched its folder, so they never did.
+              regex: "^\\.\\./\\.\\./(?!(shared|domain)/)",
+              message: "src/domain may import only src/domain and src/shared",
+            },
+          ],
+        },
+      ],
+      "no-restricted-globals": [
+        "error",
+        { name: "process", message: "src/domain must not read the environment" },
+      ],
       "no-restricted-syntax": [
         "error",
-        { selector: "NewExpression[callee.name='Date'][arguments.length=0]", message: "no clock reads in src/domain: take `now` as a parameter" },
-        { selector: "CallExpression[callee.object.name='Date'][callee.property.name='now']", message: "no clock reads in src/domain: take `now` as a parameter" },
+        {
+          selector: "NewExpression[callee.name='Date'][arguments.length=0]",
+          message: "no clock reads in src/domain: take `now` as a parameter",
+        },
+        {
+          selector: "CallExpression[callee.object.name='Date'][callee.property.name='now']",
+          message: "no clock reads in src/domain: take `now` as a parameter",
+        },
       ],
     },
-  },
-  {
-    // Layer boundary (STYLE 3): TypeORM is imported only by src/db and the feature stores.
-    files: ["src/domain/**/*.ts", "src/shared/**/*.ts", "src/ingest/**/*.ts"],
-    rules: { "no-restricted-imports": ["error", { patterns: [{ group: ["typeorm", "pg", "express"], message: "this layer does not touch the database or HTTP" }] }] },
   },
   {
     files: ["**/*.test.ts", "test/**/*.ts", "bench/**/*.ts", "scripts/**/*.ts"],

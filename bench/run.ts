@@ -17,14 +17,22 @@ const GROUPS: Record<string, Group> = {
     return out;
   },
   billing: async () => {
-    const mod = (await import("./billing/close.bench.js")) as { main: () => Promise<Line[] | void> };
+    const mod = (await import("./billing/close.bench.js")) as {
+      main: () => Promise<Line[] | void>;
+    };
     return mod.main();
   },
   agent: () =>
     new Promise<void>((resolve, reject) => {
       // The agent is its own package and process; its bench prints its own JSON lines.
-      const child = spawn(process.execPath, ["agents/bench/overhead.js", "--duration", process.env.AGENT_BENCH_S ?? "60"], { stdio: ["ignore", "inherit", "inherit"] });
-      child.on("exit", (code) => (code === 0 ? resolve() : reject(new Error(`agent bench exited ${code}`))));
+      const child = spawn(
+        process.execPath,
+        ["agents/bench/overhead.js", "--duration", process.env.AGENT_BENCH_S ?? "60"],
+        { stdio: ["ignore", "inherit", "inherit"] },
+      );
+      child.on("exit", (code) =>
+        code === 0 ? resolve() : reject(new Error(`agent bench exited ${code}`)),
+      );
     }),
 };
 
@@ -33,7 +41,9 @@ function print(line: Line): void {
 }
 
 const wanted = process.argv[2];
-const groups = wanted ? Object.keys(GROUPS).filter((g) => wanted === g || wanted.startsWith(`${g}.`)) : Object.keys(GROUPS);
+const groups = wanted
+  ? Object.keys(GROUPS).filter((g) => wanted === g || wanted.startsWith(`${g}.`))
+  : Object.keys(GROUPS);
 if (wanted && groups.length === 0) {
   console.error(`unknown bench ${wanted}; groups: ${Object.keys(GROUPS).join(", ")}`);
   process.exit(2);

@@ -27,7 +27,10 @@ try {
     const cls = `${name}${ts}`;
     const q = (s: string) => JSON.stringify(s);
     const up = sql.upQueries.map((x) => `    await queryRunner.query(${q(x.query)});`).join("\n");
-    const down = [...sql.downQueries].reverse().map((x) => `    await queryRunner.query(${q(x.query)});`).join("\n");
+    const down = [...sql.downQueries]
+      .reverse()
+      .map((x) => `    await queryRunner.query(${q(x.query)});`)
+      .join("\n");
     const file = `src/db/migrations/${ts}-${name}.ts`;
     writeFileSync(
       file,

@@ -18,7 +18,10 @@ try {
 const log = createLogger(config.logLevel);
 try {
   const platform = await startPlatform(config, { log, clock: systemClock });
-  log.info({ url: platform.url, database: platform.db.kind, roles: config.roles }, "platform started");
+  log.info(
+    { url: platform.url, database: platform.db.kind, roles: config.roles },
+    "platform started",
+  );
   if (platform.bootstrapAdmin) {
     // Printed once, on the first start with an empty database; it is not stored anywhere.
     process.stdout.write(

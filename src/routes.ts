@@ -27,8 +27,13 @@ export interface RouteDeps {
 export function allRoutes(deps: RouteDeps): RouteDef[] {
   const seller = deps.seller ?? loadConfig({}).billing;
   return [
-    ...accountsRoutes(deps), ...contractsRoutes(deps), ...auditRoutes(deps), ...billingRoutes(),
-    ...outagesRoutes(deps), ...invoicesRoutes({ ...deps, seller }), ...billingRecordsRoutes(deps),
+    ...accountsRoutes(deps),
+    ...contractsRoutes(deps),
+    ...auditRoutes(deps),
+    ...billingRoutes(),
+    ...outagesRoutes(deps),
+    ...invoicesRoutes({ ...deps, seller }),
+    ...billingRecordsRoutes(deps),
     ...seriesRoutes({ ...deps, pipeline: deps.pipeline ?? (() => undefined) }),
   ];
 }

@@ -35,15 +35,31 @@ async function benchOn(db: Database, contracts: number, runs: number): Promise<B
     await db.dataSource.query(`DELETE FROM audit_log WHERE action = 'invoice.issue'`);
     await db.dataSource.query(`DELETE FROM invoices`);
     const started = performance.now();
-    const result = await runMonthlyClose({ deps: { db: db.dataSource, usage: noUsageYet }, month: MONTH, now: CLOSE_AT });
+    const result = await runMonthlyClose({
+      deps: { db: db.dataSource, usage: noUsageYet },
+      month: MONTH,
+      now: CLOSE_AT,
+    });
     seconds.push((performance.now() - started) / 1000);
     issued = result.issued;
-    if (result.failed.length > 0) throw new Error(`close failed for ${result.failed.length} contracts: ${JSON.stringify(result.failed[0])}`);
+    if (result.failed.length > 0)
+      throw new Error(
+        `close failed for ${result.failed.length} contracts: ${JSON.stringify(result.failed[0])}`,
+      );
   }
   const round = (x: number) => Math.round(x * 100) / 100;
   return {
-    bench: "billing.close_s", value: round(median(seconds)), unit: "s", db: db.kind, contracts, runs,
-    runsS: seconds.map(round), invoices: issued, components: seeded.components, outages: seeded.outages, goalS: 60,
+    bench: "billing.close_s",
+    value: round(median(seconds)),
+    unit: "s",
+    db: db.kind,
+    contracts,
+    runs,
+    runsS: seconds.map(round),
+    invoices: issued,
+    components: seeded.components,
+    outages: seeded.outages,
+    goalS: 60,
   };
 }
 
@@ -78,7 +94,12 @@ async function onPostgres(adminUrl: string, contracts: number, runs: number): Pr
   const url = new URL(adminUrl);
   url.pathname = `/${name}`;
   try {
-    const db = await openDatabase({ url: url.toString(), dataDir: tmpdir(), poolSize: 4, migrate: true });
+    const db = await openDatabase({
+      url: url.toString(),
+      dataDir: tmpdir(),
+      poolSize: 4,
+      migrate: true,
+    });
     try {
       return await benchOn(db, contracts, runs);
     } finally {

@@ -4,18 +4,21 @@
 // a few still open at the close.
 import type { DataSource } from "typeorm";
 
-export async function seedCloseBench(db: DataSource, contracts: number): Promise<{ components: number; outages: number }> {
+export async function seedCloseBench(
+  db: DataSource,
+  contracts: number,
+): Promise<{ components: number; outages: number }> {
   await db.query(
-    `INSERT INTO contracts (customer_name, plan, status, tier_mode, received_at, decided_at, start_date)
+    `INSERT INTO contracts (customer_name, plan, status, tier_mode, received_at, decided_at, start_date, version)
      SELECT 'Bench customer ' || g, (ARRAY['entry','standard','advanced','premium'])[1 + g % 4], 'active',
-       CASE WHEN g % 10 = 0 THEN 'volume' ELSE 'graduated' END, now(), now(), DATE '2026-04-15' + (g % 220)
+       CASE WHEN g % 10 = 0 THEN 'volume' ELSE 'graduated' END, now(), now(), DATE '2026-04-15' + (g % 220), 1
      FROM generate_series(1, $1::int) g`,
     [contracts],
   );
   await db.query(
     `INSERT INTO components (contract_id, name, os, cap_relaxations, active_from, active_until)
      SELECT c.id, 'vm-' || k, CASE WHEN c.plan = 'premium' AND k = 1 AND c.n % 3 = 0 THEN 'windows' ELSE 'linux' END,
-       (k % 5 = 0)::int, c.start_date, CASE WHEN k = 2 AND c.n % 7 = 0 THEN DATE '2026-11-15' END
+       (k % 5 = 0)::int, c.start_date, CASE WHEN k = 2 AND c.n % 7 = 0 THEN GREATEST(c.start_date, DATE '2026-11-15') END
      FROM (SELECT id, plan, start_date, row_number() OVER (ORDER BY id) AS n FROM contracts) c
      CROSS JOIN LATERAL generate_series(1, 4 + (c.n % 9)::int) k`,
   );

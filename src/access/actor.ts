@@ -41,6 +41,9 @@ export function assertInScope(scope: ContractScope, contractId: string, what: st
 
 export function requireRole(actor: Actor, roles: readonly UserRole[]): void {
   if (!roles.includes(actor.role)) {
-    throw new AppError("FORBIDDEN", `role ${actor.role} may not do this (needs ${roles.join(" or ")})`);
+    throw new AppError(
+      "FORBIDDEN",
+      `role ${actor.role} may not do this (needs ${roles.join(" or ")})`,
+    );
   }
 }

@@ -18,9 +18,29 @@ export interface AccountsDeps {
   sessionTtlMs: number;
 }
 
-const Login = z.strictObject({ email: z.string().trim().min(3).max(254).transform((e) => e.toLowerCase()), password: z.string().min(1).max(200) });
-const LoginResult = z.object({ token: z.string(), expiresAt: z.iso.datetime(), user: UserView, mustChangePassword: z.boolean() });
-const ApiKeyView = z.object({ id: z.uuid(), name: z.string().nullable(), prefix: z.string(), createdAt: z.iso.datetime(), expiresAt: z.iso.datetime().nullable(), revoked: z.boolean() });
+const Login = z.strictObject({
+  email: z
+    .string()
+    .trim()
+    .min(3)
+    .max(254)
+    .transform((e) => e.toLowerCase()),
+  password: z.string().min(1).max(200),
+});
+const LoginResult = z.object({
+  token: z.string(),
+  expiresAt: z.iso.datetime(),
+  user: UserView,
+  mustChangePassword: z.boolean(),
+});
+const ApiKeyView = z.object({
+  id: z.uuid(),
+  name: z.string().nullable(),
+  prefix: z.string(),
+  createdAt: z.iso.datetime(),
+  expiresAt: z.iso.datetime().nullable(),
+  revoked: z.boolean(),
+});
 const toKeyView = (c: CredentialEntity) => ({
   id: c.id,
   name: c.name,
@@ -34,91 +54,223 @@ export function accountsRoutes(deps: AccountsDeps): RouteDef[] {
   const { db, clock } = deps;
   return [
     defineRoute({
-      method: "post", path: "/auth/login", tag: "auth", roles: "public", summary: "Log in", body: Login, response: LoginResult,
+      method: "post",
+      path: "/auth/login",
+      tag: "auth",
+      roles: "public",
+      summary: "Log in",
+      body: Login,
+      response: LoginResult,
       handler: async ({ body, res }) => {
         const user = await db.getRepository(UserEntity).findOneBy({ email: body.email });
-        const ok = await verifyPassword(user?.passwordHash ?? (await dummyPasswordHash()), body.password);
-        if (!user || !ok || user.disabledAt) throw new AppError("UNAUTHORIZED", "wrong e-mail or password");
+        const ok = await verifyPassword(
+          user?.passwordHash ?? (await dummyPasswordHash()),
+          body.password,
+        );
+        if (!user || !ok || user.disabledAt)
+          throw new AppError("UNAUTHORIZED", "wrong e-mail or password");
         const expiresAt = new Date(clock.now().getTime() + deps.sessionTtlMs);
-        const cred = await issueCredential(db.manager, { kind: "session", userId: user.id, name: null, expiresAt });
-        res.cookie(SESSION_COOKIE, cred.secret, { httpOnly: true, sameSite: "strict", secure: res.req.secure, expires: expiresAt, path: "/" });
-        return { token: cred.secret, expiresAt: expiresAt.toISOString(), user: toUserView(user), mustChangePassword: user.mustChangePassword };
+        const cred = await issueCredential(db.manager, {
+          kind: "session",
+          userId: user.id,
+          name: null,
+          expiresAt,
+        });
+        res.cookie(SESSION_COOKIE, cred.secret, {
+          httpOnly: true,
+          sameSite: "strict",
+          secure: res.req.secure,
+          expires: expiresAt,
+          path: "/",
+        });
+        return {
+          token: cred.secret,
+          expiresAt: expiresAt.toISOString(),
+          user: toUserView(user),
+          mustChangePassword: user.mustChangePassword,
+        };
       },
     }),
     defineRoute({
-      method: "post", path: "/auth/logout", tag: "auth", roles: USER_ROLES, summary: "Log out (revoke this session)", status: 204,
+      method: "post",
+      path: "/auth/logout",
+      tag: "auth",
+      roles: USER_ROLES,
+      summary: "Log out (revoke this session)",
+      status: 204,
       handler: async ({ actor, res }) => {
-        await db.getRepository(CredentialEntity).update({ id: actor.credentialId }, { revokedAt: clock.now() });
+        await db
+          .getRepository(CredentialEntity)
+          .update({ id: actor.credentialId }, { revokedAt: clock.now() });
         res.clearCookie(SESSION_COOKIE, { path: "/" });
       },
     }),
     defineRoute({
-      method: "get", path: "/auth/me", tag: "auth", roles: USER_ROLES, summary: "Who am I", response: UserView,
-      handler: async ({ actor }) => toUserView(await db.getRepository(UserEntity).findOneByOrFail({ id: actor.userId })),
+      method: "get",
+      path: "/auth/me",
+      tag: "auth",
+      roles: USER_ROLES,
+      summary: "Who am I",
+      response: UserView,
+      handler: async ({ actor }) =>
+        toUserView(await db.getRepository(UserEntity).findOneByOrFail({ id: actor.userId })),
     }),
     defineRoute({
-      method: "post", path: "/auth/password", tag: "auth", roles: USER_ROLES, summary: "Change own password", status: 204,
-      body: z.strictObject({ currentPassword: z.string().min(1).max(200), newPassword: z.string().min(12).max(200) }),
+      method: "post",
+      path: "/auth/password",
+      tag: "auth",
+      roles: USER_ROLES,
+      summary: "Change own password",
+      status: 204,
+      body: z.strictObject({
+        currentPassword: z.string().min(1).max(200),
+        newPassword: z.string().min(12).max(200),
+      }),
       handler: async ({ actor, body }) => {
         const user = await db.getRepository(UserEntity).findOneByOrFail({ id: actor.userId });
         if (!(await verifyPassword(user.passwordHash, body.currentPassword))) {
-          throw new AppError("VALIDATION", "current password is wrong", [{ path: "currentPassword", message: "does not match" }]);
+          throw new AppError("VALIDATION", "current password is wrong", [
+            { path: "currentPassword", message: "does not match" },
+          ]);
         }
         const passwordHash = await hashPassword(body.newPassword);
         await db.transaction(async (tx) => {
           await tx.update(UserEntity, { id: user.id }, { passwordHash, mustChangePassword: false });
-          await recordAudit(tx, { actor, at: clock.now(), action: "user.password_change", entityType: "user", entityId: user.id, contractId: user.contractId, before: null, after: null });
+          await recordAudit(tx, {
+            actor,
+            at: clock.now(),
+            action: "user.password_change",
+            entityType: "user",
+            entityId: user.id,
+            contractId: user.contractId,
+            before: null,
+            after: null,
+          });
         });
       },
     }),
     defineRoute({
-      method: "get", path: "/api-keys", tag: "auth", roles: USER_ROLES, summary: "List my API keys", response: z.array(ApiKeyView),
+      method: "get",
+      path: "/api-keys",
+      tag: "auth",
+      roles: USER_ROLES,
+      summary: "List my API keys",
+      response: z.array(ApiKeyView),
       handler: async ({ actor }) =>
-        (await db.getRepository(CredentialEntity).find({ where: { userId: actor.userId, kind: "api_key" }, order: { createdAt: "ASC" } })).map(toKeyView),
+        (
+          await db
+            .getRepository(CredentialEntity)
+            .find({ where: { userId: actor.userId, kind: "api_key" }, order: { createdAt: "ASC" } })
+        ).map(toKeyView),
     }),
     defineRoute({
-      method: "post", path: "/api-keys", tag: "auth", roles: USER_ROLES, summary: "Create an API key", status: 201,
-      body: z.strictObject({ name: z.string().trim().min(1).max(100), expiresAt: z.iso.datetime({ offset: true }).nullable().default(null) }),
+      method: "post",
+      path: "/api-keys",
+      tag: "auth",
+      roles: USER_ROLES,
+      summary: "Create an API key",
+      status: 201,
+      body: z.strictObject({
+        name: z.string().trim().min(1).max(100),
+        expiresAt: z.iso.datetime({ offset: true }).nullable().default(null),
+      }),
       response: ApiKeyView.extend({ secret: z.string() }),
       handler: async ({ actor, body }) => {
         const expiresAt = body.expiresAt ? new Date(body.expiresAt) : null;
-        if (expiresAt && expiresAt <= clock.now()) throw new AppError("VALIDATION", "expiry in the past", [{ path: "expiresAt", message: "must be in the future" }]);
+        if (expiresAt && expiresAt <= clock.now())
+          throw new AppError("VALIDATION", "expiry in the past", [
+            { path: "expiresAt", message: "must be in the future" },
+          ]);
         return db.transaction(async (tx) => {
-          const cred = await issueCredential(tx, { kind: "api_key", userId: actor.userId, name: body.name, expiresAt });
+          const cred = await issueCredential(tx, {
+            kind: "api_key",
+            userId: actor.userId,
+            name: body.name,
+            expiresAt,
+          });
           const row = await tx.findOneByOrFail(CredentialEntity, { id: cred.id });
-          await recordAudit(tx, { actor, at: clock.now(), action: "api_key.create", entityType: "api_key", entityId: cred.id, contractId: actor.contractId, before: null, after: toKeyView(row) });
+          await recordAudit(tx, {
+            actor,
+            at: clock.now(),
+            action: "api_key.create",
+            entityType: "api_key",
+            entityId: cred.id,
+            contractId: actor.contractId,
+            before: null,
+            after: toKeyView(row),
+          });
           return { ...toKeyView(row), secret: cred.secret };
         });
       },
     }),
     defineRoute({
-      method: "delete", path: "/api-keys/:id", tag: "auth", roles: USER_ROLES, summary: "Revoke an API key", params: IdParams, status: 204,
+      method: "delete",
+      path: "/api-keys/:id",
+      tag: "auth",
+      roles: USER_ROLES,
+      summary: "Revoke an API key",
+      params: IdParams,
+      status: 204,
       handler: async ({ actor, params }) => {
         await db.transaction(async (tx) => {
           const row = await tx.findOneBy(CredentialEntity, { id: params.id, kind: "api_key" });
           // Admins may revoke anyone's key; others only their own.
-          if (!row || (row.userId !== actor.userId && actor.role !== "admin")) throw notFound("API key");
+          if (!row || (row.userId !== actor.userId && actor.role !== "admin"))
+            throw notFound("API key");
           const before = toKeyView(row);
-          await tx.update(CredentialEntity, { id: row.id, revokedAt: IsNull() }, { revokedAt: clock.now() });
+          await tx.update(
+            CredentialEntity,
+            { id: row.id, revokedAt: IsNull() },
+            { revokedAt: clock.now() },
+          );
           const after = toKeyView(await tx.findOneByOrFail(CredentialEntity, { id: row.id }));
-          await recordAudit(tx, { actor, at: clock.now(), action: "api_key.revoke", entityType: "api_key", entityId: row.id, contractId: null, before, after });
+          await recordAudit(tx, {
+            actor,
+            at: clock.now(),
+            action: "api_key.revoke",
+            entityType: "api_key",
+            entityId: row.id,
+            contractId: null,
+            before,
+            after,
+          });
         });
       },
     }),
     defineRoute({
-      method: "get", path: "/users", tag: "users", roles: ["admin"], summary: "List users", query: Pagination, response: page(UserView),
+      method: "get",
+      path: "/users",
+      tag: "users",
+      roles: ["admin"],
+      summary: "List users",
+      query: Pagination,
+      response: page(UserView),
       handler: async ({ query }) => {
-        const [rows, total] = await db.getRepository(UserEntity).findAndCount({ order: { createdAt: "ASC" }, take: query.limit, skip: query.offset });
+        const [rows, total] = await db
+          .getRepository(UserEntity)
+          .findAndCount({ order: { createdAt: "ASC" }, take: query.limit, skip: query.offset });
         return { items: rows.map(toUserView), total, ...query };
       },
     }),
     defineRoute({
-      method: "post", path: "/users", tag: "users", roles: ["admin"], summary: "Create a user", status: 201, body: NewUser,
+      method: "post",
+      path: "/users",
+      tag: "users",
+      roles: ["admin"],
+      summary: "Create a user",
+      status: 201,
+      body: NewUser,
       response: z.object({ user: UserView, oneTimePassword: z.string().nullable() }),
       handler: async ({ actor, body }) => createUser(db, actor, body, clock.now()),
     }),
     defineRoute({
-      method: "post", path: "/users/:id/disable", tag: "users", roles: ["admin"], summary: "Disable a user and revoke their credentials", params: IdParams, response: UserView,
+      method: "post",
+      path: "/users/:id/disable",
+      tag: "users",
+      roles: ["admin"],
+      summary: "Disable a user and revoke their credentials",
+      params: IdParams,
+      response: UserView,
       handler: async ({ actor, params }) => disableUser(db, actor, params.id, clock.now()),
     }),
   ];

@@ -6,7 +6,11 @@ import { hashSecret } from "./secrets.js";
 export const SESSION_COOKIE = "msp_session";
 
 /** Resolves a bearer secret (session or API key) to an actor, or null when not valid now. */
-export async function authenticate(db: DataSource, secret: string, now: Date): Promise<Actor | null> {
+export async function authenticate(
+  db: DataSource,
+  secret: string,
+  now: Date,
+): Promise<Actor | null> {
   const row = await db
     .getRepository(CredentialEntity)
     .createQueryBuilder("c")
@@ -26,7 +30,10 @@ export async function authenticate(db: DataSource, secret: string, now: Date): P
 }
 
 /** The secret from `Authorization: Bearer …` or, for the web UI, the session cookie. */
-export function secretFromHeaders(authorization: string | undefined, cookie: string | undefined): string | null {
+export function secretFromHeaders(
+  authorization: string | undefined,
+  cookie: string | undefined,
+): string | null {
   if (authorization) {
     const m = /^Bearer\s+(\S+)$/i.exec(authorization);
     return m?.[1] ?? null;

@@ -9,7 +9,10 @@ import { generatePassword, hashPassword } from "./passwords.js";
 export const Language = z.enum(["ja", "en"]);
 export const NewUser = z
   .strictObject({
-    email: z.email().max(254).transform((e) => e.toLowerCase()),
+    email: z
+      .email()
+      .max(254)
+      .transform((e) => e.toLowerCase()),
     displayName: z.string().trim().min(1).max(200),
     role: z.enum(USER_ROLES),
     contractId: z.uuid().nullable().default(null),
@@ -57,9 +60,12 @@ export async function createUser(
   const manager = "manager" in db ? db.manager : db;
   return manager.transaction(async (tx) => {
     if (input.contractId && !(await tx.existsBy(ContractEntity, { id: input.contractId }))) {
-      throw new AppError("VALIDATION", "unknown contract", [{ path: "contractId", message: "no such contract" }]);
+      throw new AppError("VALIDATION", "unknown contract", [
+        { path: "contractId", message: "no such contract" },
+      ]);
     }
-    if (await tx.existsBy(UserEntity, { email: input.email })) throw conflict("a user with this e-mail exists");
+    if (await tx.existsBy(UserEntity, { email: input.email }))
+      throw conflict("a user with this e-mail exists");
     const row = await tx.save(
       tx.create(UserEntity, {
         email: input.email,
@@ -72,22 +78,46 @@ export async function createUser(
       }),
     );
     const user = toUserView(row);
-    await recordAudit(tx, { actor, at: now, action: "user.create", entityType: "user", entityId: row.id, contractId: row.contractId, before: null, after: user });
+    await recordAudit(tx, {
+      actor,
+      at: now,
+      action: "user.create",
+      entityType: "user",
+      entityId: row.id,
+      contractId: row.contractId,
+      before: null,
+      after: user,
+    });
     return { user, oneTimePassword };
   });
 }
 
-export async function disableUser(db: DataSource, actor: Actor, userId: string, now: Date): Promise<UserView> {
+export async function disableUser(
+  db: DataSource,
+  actor: Actor,
+  userId: string,
+  now: Date,
+): Promise<UserView> {
   return db.transaction(async (tx) => {
     const row = await tx.findOneBy(UserEntity, { id: userId });
     if (!row) throw notFound("user");
-    if (row.id === actor.userId) throw new AppError("PRECONDITION_FAILED", "you cannot disable yourself");
+    if (row.id === actor.userId)
+      throw new AppError("PRECONDITION_FAILED", "you cannot disable yourself");
     const before = toUserView(row);
     row.disabledAt ??= now;
     await tx.save(row);
     await tx.update(CredentialEntity, { userId, revokedAt: null as never }, { revokedAt: now });
     const after = toUserView(row);
-    await recordAudit(tx, { actor, at: now, action: "user.disable", entityType: "user", entityId: userId, contractId: row.contractId, before, after });
+    await recordAudit(tx, {
+      actor,
+      at: now,
+      action: "user.disable",
+      entityType: "user",
+      entityId: userId,
+      contractId: row.contractId,
+      before,
+      after,
+    });
     return after;
   });
 }

@@ -20,13 +20,25 @@ const AuditView = z.object({
 export function auditRoutes(deps: { db: DataSource }): RouteDef[] {
   return [
     defineRoute({
-      method: "get", path: "/audit-log", tag: "audit", roles: ["admin", "noc"], summary: "Read the audit log (newest first)",
-      query: Pagination.extend({ contractId: z.uuid().optional(), entityType: z.string().max(50).optional(), entityId: z.string().max(100).optional() }),
+      method: "get",
+      path: "/audit-log",
+      tag: "audit",
+      roles: ["admin", "noc"],
+      summary: "Read the audit log (newest first)",
+      query: Pagination.extend({
+        contractId: z.uuid().optional(),
+        entityType: z.string().max(50).optional(),
+        entityId: z.string().max(100).optional(),
+      }),
       response: page(AuditView),
       handler: async ({ query }) => {
         const { limit, offset, ...filters } = query;
-        const where = Object.fromEntries(Object.entries(filters).filter(([, v]) => v !== undefined));
-        const [rows, total] = await deps.db.getRepository(AuditLogEntity).findAndCount({ where, order: { id: "DESC" }, take: limit, skip: offset });
+        const where = Object.fromEntries(
+          Object.entries(filters).filter(([, v]) => v !== undefined),
+        );
+        const [rows, total] = await deps.db
+          .getRepository(AuditLogEntity)
+          .findAndCount({ where, order: { id: "DESC" }, take: limit, skip: offset });
         return { items: rows.map((r) => ({ ...r, at: r.at.toISOString() })), total, limit, offset };
       },
     }),

@@ -7,10 +7,18 @@ import { Scenario } from "./scenario.schema.js";
 export function billingRoutes(): RouteDef[] {
   return [
     defineRoute({
-      method: "post", path: "/billing/preview", tag: "billing", roles: ["admin"],
+      method: "post",
+      path: "/billing/preview",
+      tag: "billing",
+      roles: ["admin"],
       summary: "Compute the invoice of a billing scenario (SPEC 7) without storing anything",
       // Validated by previewInvoice so the CLI and the API report the very same issues.
-      body: z.unknown().meta({ description: "a billing scenario", ...z.toJSONSchema(Scenario, { io: "input", unrepresentable: "any" }) }),
+      body: z
+        .unknown()
+        .meta({
+          description: "a billing scenario",
+          ...z.toJSONSchema(Scenario, { io: "input", unrepresentable: "any" }),
+        }),
       handler: async ({ body }) => {
         const result = previewInvoice(body);
         if (!result.ok) throw new AppError("VALIDATION", "invalid billing scenario", result.issues);

@@ -11,22 +11,18 @@ export const INVOICE_POLICY = {
    * day after this date.
    */
   dueMonthsAfterInvoiceMonth: 1,
-  /**
-   * Late interest is billed on the first close after the late payment is recorded (its
-   * paidDate must fall in or before the closed month), once: the invoice lists the payments
-   * whose interest it carries.
-   */
-  lateInterestBilledOnNextClose: true,
-  /**
-   * An outage still open at a close is exempted up to the close and carried into the next
-   * month. The next close recomputes the previous month with outages as then known (open ones
-   * counted up to that close) and credits exempt time that became final (exemptionRefundLine):
-   * a block that straddled the close, a late classification, an outage recorded late.
-   */
-  refundPreviousMonth: true,
   /** Contracts closed per batch: a handful of queries each, one INSERT for all its invoices. */
   closeBatchSize: 500,
 } as const;
+
+// Two more readings, implemented where they act (close/compose.ts, close/close-store.ts):
+// - Late interest is billed on the first close after the late payment is recorded (its
+//   paidDate in or before the closed month), once: the invoice lists the payments whose
+//   interest it carries (interest_payment_ids).
+// - An outage still open at a close is exempted up to the close and carried into the next
+//   month. The next close recomputes the previous month with outages as then known (open ones
+//   counted up to that close) and credits exempt time that became final (exemptionRefundLine):
+//   a block that straddled the close, a late classification, an outage recorded late.
 
 export function paymentDueDate(month: YearMonth): IsoDate {
   return lastDayOfMonth(addMonths(month, INVOICE_POLICY.dueMonthsAfterInvoiceMonth));

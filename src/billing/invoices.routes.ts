@@ -10,7 +10,13 @@ import { noUsageYet, type UsageSource } from "./close/usage-source.js";
 import { invoiceCsv } from "./export/invoice-csv.js";
 import { invoiceHtml, type Seller } from "./export/invoice-html.js";
 import { getInvoice } from "./scoped.js";
-import { InvoiceSummary, InvoiceView, toInvoiceSummary, toInvoiceView, YearMonth } from "./views.js";
+import {
+  InvoiceSummary,
+  InvoiceView,
+  toInvoiceSummary,
+  toInvoiceView,
+  YearMonth,
+} from "./views.js";
 
 export interface InvoicesDeps {
   db: DataSource;
@@ -20,48 +26,140 @@ export interface InvoicesDeps {
 }
 
 const READ: readonly UserRole[] = ["admin", "noc", "customer"];
-const InvoiceFilter = Pagination.extend({ contractId: z.uuid().optional(), month: YearMonth.optional() });
+const InvoiceFilter = Pagination.extend({
+  contractId: z.uuid().optional(),
+  month: YearMonth.optional(),
+});
 const Print = z.strictObject({ lang: z.enum(["ja", "en"]).default("ja") });
 const CloseRequest = z.strictObject({ month: YearMonth });
 const CloseResultView = z.object({
-  month: z.string(), considered: z.number().int(), issued: z.number().int(),
-  failed: z.array(z.object({ contractId: z.uuid(), issues: z.array(z.object({ path: z.string(), message: z.string() })) })),
+  month: z.string(),
+  considered: z.number().int(),
+  issued: z.number().int(),
+  failed: z.array(
+    z.object({
+      contractId: z.uuid(),
+      issues: z.array(z.object({ path: z.string(), message: z.string() })),
+    }),
+  ),
 });
 
 export function invoicesRoutes(deps: InvoicesDeps): RouteDef[] {
   const { db, clock } = deps;
   const closeDeps = { db, usage: deps.usage ?? noUsageYet };
   return [
-    defineRoute({ method: "get", path: "/invoices", tag: "invoices", roles: READ, summary: "List invoices (every revision, newest month first)", query: InvoiceFilter, response: page(InvoiceSummary),
+    defineRoute({
+      method: "get",
+      path: "/invoices",
+      tag: "invoices",
+      roles: READ,
+      summary: "List invoices (every revision, newest month first)",
+      query: InvoiceFilter,
+      response: page(InvoiceSummary),
       handler: async ({ actor, query }) => {
         const scope = scopeOf(actor);
         if (query.contractId) assertInScope(scope, query.contractId, "contract");
         const contractId = scope.kind === "contract" ? scope.contractId : query.contractId;
-        const where = { ...(contractId ? { contractId } : {}), ...(query.month ? { month: query.month } : {}) };
-        const [rows, total] = await db.getRepository(InvoiceEntity).findAndCount({ where, order: { month: "DESC", contractId: "ASC", revision: "DESC" }, take: query.limit, skip: query.offset });
-        return { items: rows.map(toInvoiceSummary), total, limit: query.limit, offset: query.offset };
-      } }),
+        const where = {
+          ...(contractId ? { contractId } : {}),
+          ...(query.month ? { month: query.month } : {}),
+        };
+        const [rows, total] = await db
+          .getRepository(InvoiceEntity)
+          .findAndCount({
+            where,
+            order: { month: "DESC", contractId: "ASC", revision: "DESC" },
+            take: query.limit,
+            skip: query.offset,
+          });
+        return {
+          items: rows.map(toInvoiceSummary),
+          total,
+          limit: query.limit,
+          offset: query.offset,
+        };
+      },
+    }),
     // Declared before /invoices/:id so that "…/<id>.csv" reaches them.
-    defineRoute({ method: "get", path: "/invoices/:id.csv", tag: "invoices", roles: READ, summary: "Export an invoice as CSV", params: IdParams, produces: "text/csv",
+    defineRoute({
+      method: "get",
+      path: "/invoices/:id.csv",
+      tag: "invoices",
+      roles: READ,
+      summary: "Export an invoice as CSV",
+      params: IdParams,
+      produces: "text/csv",
       handler: async ({ actor, params, res }) => {
         const invoice = await getInvoice(db.manager, scopeOf(actor), params.id);
-        res.status(200).type("text/csv; charset=utf-8").attachment(`invoice-${invoice.month}-r${invoice.revision}.csv`).send(invoiceCsv(invoice));
-      } }),
-    defineRoute({ method: "get", path: "/invoices/:id.html", tag: "invoices", roles: READ, summary: "Printable invoice (Japanese or English)", params: IdParams, query: Print, produces: "text/html",
+        res
+          .status(200)
+          .type("text/csv; charset=utf-8")
+          .attachment(`invoice-${invoice.month}-r${invoice.revision}.csv`)
+          .send(invoiceCsv(invoice));
+      },
+    }),
+    defineRoute({
+      method: "get",
+      path: "/invoices/:id.html",
+      tag: "invoices",
+      roles: READ,
+      summary: "Printable invoice (Japanese or English)",
+      params: IdParams,
+      query: Print,
+      produces: "text/html",
       handler: async ({ actor, params, query, res }) => {
         const invoice = await getInvoice(db.manager, scopeOf(actor), params.id);
-        res.status(200).type("text/html; charset=utf-8").send(invoiceHtml(invoice, deps.seller, query.lang));
-      } }),
-    defineRoute({ method: "get", path: "/invoices/:id", tag: "invoices", roles: READ, summary: "Get an invoice with its lines", params: IdParams, response: InvoiceView,
-      handler: async ({ actor, params }) => toInvoiceView(await getInvoice(db.manager, scopeOf(actor), params.id), actor.role !== "customer") }),
-    defineRoute({ method: "post", path: "/invoices/:id/revise", tag: "invoices", roles: ["admin"], summary: "Issue the next revision of an invoice's month", status: 201, params: IdParams,
-      body: z.strictObject({ reason: z.string().trim().min(1).max(2000) }), response: InvoiceView,
+        res
+          .status(200)
+          .type("text/html; charset=utf-8")
+          .send(invoiceHtml(invoice, deps.seller, query.lang));
+      },
+    }),
+    defineRoute({
+      method: "get",
+      path: "/invoices/:id",
+      tag: "invoices",
+      roles: READ,
+      summary: "Get an invoice with its lines",
+      params: IdParams,
+      response: InvoiceView,
+      handler: async ({ actor, params }) =>
+        toInvoiceView(
+          await getInvoice(db.manager, scopeOf(actor), params.id),
+          actor.role !== "customer",
+        ),
+    }),
+    defineRoute({
+      method: "post",
+      path: "/invoices/:id/revise",
+      tag: "invoices",
+      roles: ["admin"],
+      summary: "Issue the next revision of an invoice's month",
+      status: 201,
+      params: IdParams,
+      body: z.strictObject({ reason: z.string().trim().min(1).max(2000) }),
+      response: InvoiceView,
       handler: async ({ actor, params, body }) => {
         const invoice = await getInvoice(db.manager, { kind: "all" }, params.id);
-        const revised = await reviseInvoice(closeDeps, actor, { contractId: invoice.contractId, month: invoice.month, reason: body.reason }, clock.now());
+        const revised = await reviseInvoice(
+          closeDeps,
+          actor,
+          { contractId: invoice.contractId, month: invoice.month, reason: body.reason },
+          clock.now(),
+        );
         return toInvoiceView(revised, true);
-      } }),
-    defineRoute({ method: "post", path: "/billing/close", tag: "billing", roles: ["admin"], summary: "Run the monthly close of an ended month (idempotent)", body: CloseRequest, response: CloseResultView,
-      handler: ({ actor, body }) => runMonthlyClose({ deps: closeDeps, month: body.month, now: clock.now(), actor }) }),
+      },
+    }),
+    defineRoute({
+      method: "post",
+      path: "/billing/close",
+      tag: "billing",
+      roles: ["admin"],
+      summary: "Run the monthly close of an ended month (idempotent)",
+      body: CloseRequest,
+      response: CloseResultView,
+      handler: ({ actor, body }) =>
+        runMonthlyClose({ deps: closeDeps, month: body.month, now: clock.now(), actor }),
+    }),
   ];
 }

@@ -19,7 +19,13 @@ export const NewLiabilityCredit = z.strictObject({
   description: z.string().trim().min(1).max(2000),
 });
 
-export async function recordLiabilityCredit(deps: { db: DataSource }, actor: Actor, contractId: string, input: z.infer<typeof NewLiabilityCredit>, now: Date) {
+export async function recordLiabilityCredit(
+  deps: { db: DataSource },
+  actor: Actor,
+  contractId: string,
+  input: z.infer<typeof NewLiabilityCredit>,
+  now: Date,
+) {
   const today = jstDateOf(now.getTime());
   const claimDate = input.claimDate ?? today;
   const issues: ErrorIssue[] = [];
@@ -31,10 +37,31 @@ export async function recordLiabilityCredit(deps: { db: DataSource }, actor: Act
     if (!contract.startDate || input.damageDate < contract.startDate) {
       issues.push({ path: "damageDate", message: "is before the contract's start date" });
     }
-    if (issues.length > 0) throw new AppError("VALIDATION", `liability claim refused: ${issues.map((i) => `${i.path} ${i.message}`).join("; ")}`, issues);
-    const row = await tx.save(tx.create(LiabilityCreditEntity, { ...input, claimDate, contractId, createdBy: actor.userId }));
+    if (issues.length > 0)
+      throw new AppError(
+        "VALIDATION",
+        `liability claim refused: ${issues.map((i) => `${i.path} ${i.message}`).join("; ")}`,
+        issues,
+      );
+    const row = await tx.save(
+      tx.create(LiabilityCreditEntity, {
+        ...input,
+        claimDate,
+        contractId,
+        createdBy: actor.userId,
+      }),
+    );
     const view = toLiabilityCreditView(row, creditMonth(row.damageDate));
-    await recordAudit(tx, { actor, at: now, action: "liability_credit.record", entityType: "liability_credit", entityId: row.id, contractId, before: null, after: view });
+    await recordAudit(tx, {
+      actor,
+      at: now,
+      action: "liability_credit.record",
+      entityType: "liability_credit",
+      entityId: row.id,
+      contractId,
+      before: null,
+      after: view,
+    });
     return view;
   });
 }

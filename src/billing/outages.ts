@@ -28,7 +28,8 @@ export const Restoration = z.strictObject({ restoredAt: Instant });
 /** Times in the future would exempt time that has not happened; refuse them by field. */
 function checkTimes(knownAt: Date, restoredAt: Date | null, now: Date): void {
   const issues = [];
-  if (knownAt.getTime() > now.getTime()) issues.push({ path: "knownAt", message: "is in the future" });
+  if (knownAt.getTime() > now.getTime())
+    issues.push({ path: "knownAt", message: "is in the future" });
   if (restoredAt && restoredAt.getTime() < knownAt.getTime()) {
     issues.push({ path: "restoredAt", message: "is before knownAt" });
   } else if (restoredAt && restoredAt.getTime() > now.getTime()) {
@@ -37,16 +38,46 @@ function checkTimes(knownAt: Date, restoredAt: Date | null, now: Date): void {
   if (issues.length > 0) throw new AppError("VALIDATION", "invalid outage times", issues);
 }
 
-const audit = (actor: Actor, at: Date, action: string, before: OutageView | null, after: OutageView) => ({
-  actor, at, action, entityType: "outage", entityId: after.id, contractId: after.contractId, before, after,
+const audit = (
+  actor: Actor,
+  at: Date,
+  action: string,
+  before: OutageView | null,
+  after: OutageView,
+) => ({
+  actor,
+  at,
+  action,
+  entityType: "outage",
+  entityId: after.id,
+  contractId: after.contractId,
+  before,
+  after,
 });
 
-export async function createOutage(deps: Deps, actor: Actor, contractId: string, input: z.infer<typeof NewOutage>, now: Date) {
-  const [knownAt, restoredAt] = [new Date(input.knownAt), input.restoredAt ? new Date(input.restoredAt) : null];
+export async function createOutage(
+  deps: Deps,
+  actor: Actor,
+  contractId: string,
+  input: z.infer<typeof NewOutage>,
+  now: Date,
+) {
+  const [knownAt, restoredAt] = [
+    new Date(input.knownAt),
+    input.restoredAt ? new Date(input.restoredAt) : null,
+  ];
   checkTimes(knownAt, restoredAt, now);
   return deps.db.transaction(async (tx) => {
     await getContract(tx, ALL, contractId);
-    const row = await tx.save(tx.create(OutageEntity, { ...input, contractId, knownAt, restoredAt, createdBy: actor.userId }));
+    const row = await tx.save(
+      tx.create(OutageEntity, {
+        ...input,
+        contractId,
+        knownAt,
+        restoredAt,
+        createdBy: actor.userId,
+      }),
+    );
     const view = toOutageView(row);
     await recordAudit(tx, audit(actor, now, "outage.create", null, view));
     return view;
@@ -54,7 +85,13 @@ export async function createOutage(deps: Deps, actor: Actor, contractId: string,
 }
 
 /** Sets or corrects the cause (and scope): the next close prices the outage with it. */
-export async function classifyOutage(deps: Deps, actor: Actor, id: string, input: z.infer<typeof Classification>, now: Date) {
+export async function classifyOutage(
+  deps: Deps,
+  actor: Actor,
+  id: string,
+  input: z.infer<typeof Classification>,
+  now: Date,
+) {
   return deps.db.transaction(async (tx) => {
     const row = await getOutage(tx, ALL, id, { lock: true });
     const before = toOutageView(row);
@@ -67,10 +104,17 @@ export async function classifyOutage(deps: Deps, actor: Actor, id: string, input
 }
 
 /** Closes an open outage once; a second close is a conflict, not a silent overwrite. */
-export async function closeOutage(deps: Deps, actor: Actor, id: string, input: z.infer<typeof Restoration>, now: Date) {
+export async function closeOutage(
+  deps: Deps,
+  actor: Actor,
+  id: string,
+  input: z.infer<typeof Restoration>,
+  now: Date,
+) {
   return deps.db.transaction(async (tx) => {
     const row = await getOutage(tx, ALL, id, { lock: true });
-    if (row.restoredAt !== null) throw conflict(`outage is already closed (restored at ${row.restoredAt.toISOString()})`);
+    if (row.restoredAt !== null)
+      throw conflict(`outage is already closed (restored at ${row.restoredAt.toISOString()})`);
     const restoredAt = new Date(input.restoredAt);
     checkTimes(row.knownAt, restoredAt, now);
     const before = toOutageView(row);

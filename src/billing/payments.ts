@@ -15,15 +15,34 @@ export const NewPayment = z.strictObject({
   amountYen: z.int().min(1).max(10_000_000_000),
 });
 
-export async function recordPayment(deps: { db: DataSource }, actor: Actor, invoiceId: string, input: z.infer<typeof NewPayment>, now: Date) {
+export async function recordPayment(
+  deps: { db: DataSource },
+  actor: Actor,
+  invoiceId: string,
+  input: z.infer<typeof NewPayment>,
+  now: Date,
+) {
   if (input.paidDate > jstDateOf(now.getTime())) {
-    throw new AppError("VALIDATION", "invalid payment", [{ path: "paidDate", message: "is in the future" }]);
+    throw new AppError("VALIDATION", "invalid payment", [
+      { path: "paidDate", message: "is in the future" },
+    ]);
   }
   return deps.db.transaction(async (tx) => {
     const invoice = await getInvoice(tx, { kind: "all" }, invoiceId);
-    const row = await tx.save(tx.create(PaymentEntity, { ...input, invoiceId, createdBy: actor.userId }));
+    const row = await tx.save(
+      tx.create(PaymentEntity, { ...input, invoiceId, createdBy: actor.userId }),
+    );
     const view = toPaymentView(row);
-    await recordAudit(tx, { actor, at: now, action: "payment.record", entityType: "payment", entityId: row.id, contractId: invoice.contractId, before: null, after: view });
+    await recordAudit(tx, {
+      actor,
+      at: now,
+      action: "payment.record",
+      entityType: "payment",
+      entityId: row.id,
+      contractId: invoice.contractId,
+      before: null,
+      after: view,
+    });
     return view;
   });
 }

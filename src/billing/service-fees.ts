@@ -19,22 +19,48 @@ export const ServiceFeeEnd = z.strictObject({ untilMonth: YearMonth });
 const untilProblem = (from: string, until: string | null) =>
   until !== null && until < from ? [{ path: "untilMonth", message: "is before fromMonth" }] : [];
 
-export async function addServiceFee(deps: { db: DataSource }, actor: Actor, contractId: string, input: z.infer<typeof NewServiceFee>, now: Date) {
+export async function addServiceFee(
+  deps: { db: DataSource },
+  actor: Actor,
+  contractId: string,
+  input: z.infer<typeof NewServiceFee>,
+  now: Date,
+) {
   const issues = untilProblem(input.fromMonth, input.untilMonth);
   if (issues.length > 0) throw new AppError("VALIDATION", "invalid service fee", issues);
   return deps.db.transaction(async (tx) => {
     await getContract(tx, { kind: "all" }, contractId);
-    const row = await tx.save(tx.create(ServiceFeeEntity, { ...input, contractId, createdBy: actor.userId }));
+    const row = await tx.save(
+      tx.create(ServiceFeeEntity, { ...input, contractId, createdBy: actor.userId }),
+    );
     const view = toServiceFeeView(row);
-    await recordAudit(tx, { actor, at: now, action: "service_fee.add", entityType: "service_fee", entityId: row.id, contractId, before: null, after: view });
+    await recordAudit(tx, {
+      actor,
+      at: now,
+      action: "service_fee.add",
+      entityType: "service_fee",
+      entityId: row.id,
+      contractId,
+      before: null,
+      after: view,
+    });
     return view;
   });
 }
 
 /** Ends a fee after `untilMonth` (a price change ends one row and adds another). */
-export async function endServiceFee(deps: { db: DataSource }, actor: Actor, id: string, input: z.infer<typeof ServiceFeeEnd>, now: Date) {
+export async function endServiceFee(
+  deps: { db: DataSource },
+  actor: Actor,
+  id: string,
+  input: z.infer<typeof ServiceFeeEnd>,
+  now: Date,
+) {
   return deps.db.transaction(async (tx) => {
-    const row = await tx.findOne(ServiceFeeEntity, { where: { id }, lock: { mode: "pessimistic_write" } });
+    const row = await tx.findOne(ServiceFeeEntity, {
+      where: { id },
+      lock: { mode: "pessimistic_write" },
+    });
     if (!row) throw notFound("service fee");
     if (row.untilMonth !== null) throw conflict(`service fee already ends after ${row.untilMonth}`);
     const issues = untilProblem(row.fromMonth, input.untilMonth);
@@ -42,7 +68,16 @@ export async function endServiceFee(deps: { db: DataSource }, actor: Actor, id: 
     const before = toServiceFeeView(row);
     row.untilMonth = input.untilMonth;
     const after = toServiceFeeView(await tx.save(row));
-    await recordAudit(tx, { actor, at: now, action: "service_fee.end", entityType: "service_fee", entityId: row.id, contractId: row.contractId, before, after });
+    await recordAudit(tx, {
+      actor,
+      at: now,
+      action: "service_fee.end",
+      entityType: "service_fee",
+      entityId: row.id,
+      contractId: row.contractId,
+      before,
+      after,
+    });
     return after;
   });
 }

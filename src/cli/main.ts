@@ -7,10 +7,23 @@ import { AppError } from "../shared/errors.js";
 import type { CliCommand, CliIo } from "./command.js";
 import { billingCloseCommand, billingReviseCommand } from "./commands/billing-close.js";
 import { billingPreviewCommand } from "./commands/billing-preview.js";
-import { createAdminCommand, listContractsCommand, migrateCommand, rotateTokenCommand } from "./commands/operator.js";
+import {
+  createAdminCommand,
+  listContractsCommand,
+  migrateCommand,
+  rotateTokenCommand,
+} from "./commands/operator.js";
 
 // `npm run cli -- <command>`: the operators' entry point; later capabilities add commands here.
-const COMMANDS: CliCommand[] = [migrateCommand, createAdminCommand, listContractsCommand, rotateTokenCommand, billingPreviewCommand, billingCloseCommand, billingReviseCommand];
+const COMMANDS: CliCommand[] = [
+  migrateCommand,
+  createAdminCommand,
+  listContractsCommand,
+  rotateTokenCommand,
+  billingPreviewCommand,
+  billingCloseCommand,
+  billingReviseCommand,
+];
 
 const io: CliIo = {
   stdout: (t) => void process.stdout.write(t),
@@ -19,7 +32,11 @@ const io: CliIo = {
 };
 
 function usage(): string {
-  return "usage: npm run cli -- <command>\n\n" + COMMANDS.map((c) => `  ${c.path.join(" ").padEnd(22)} ${c.summary}`).join("\n") + "\n";
+  return (
+    "usage: npm run cli -- <command>\n\n" +
+    COMMANDS.map((c) => `  ${c.path.join(" ").padEnd(22)} ${c.summary}`).join("\n") +
+    "\n"
+  );
 }
 
 async function main(argv: string[]): Promise<number> {
@@ -31,7 +48,12 @@ async function main(argv: string[]): Promise<number> {
   const args = argv.slice(command.path.length);
   if (!command.needsDatabase) return command.run(args, io, { now: () => new Date() });
   const config = loadConfig(process.env);
-  const db = await openDatabase({ url: config.database.url, dataDir: config.database.dataDir, poolSize: 2, migrate: true });
+  const db = await openDatabase({
+    url: config.database.url,
+    dataDir: config.database.dataDir,
+    poolSize: 2,
+    migrate: true,
+  });
   try {
     return await command.run(args, io, { now: () => new Date(), db: db.dataSource });
   } finally {
@@ -43,10 +65,16 @@ main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (err: unknown) => {
     if (err instanceof AppError) {
-      io.stderr(`${err.code}: ${err.message}\n${err.issues.map((i) => `  ${i.path}: ${i.message}\n`).join("")}`);
+      io.stderr(
+        `${err.code}: ${err.message}\n${err.issues.map((i) => `  ${i.path}: ${i.message}\n`).join("")}`,
+      );
       process.exit(1);
     }
-    if (err instanceof ConfigError || err instanceof DataDirLockedError || (err as { code?: string }).code === "ERR_PARSE_ARGS_UNKNOWN_OPTION") {
+    if (
+      err instanceof ConfigError ||
+      err instanceof DataDirLockedError ||
+      (err as { code?: string }).code === "ERR_PARSE_ARGS_UNKNOWN_OPTION"
+    ) {
       io.stderr(`${(err as Error).message}\n`);
       process.exit(2);
     }

@@ -22,7 +22,13 @@ export interface CollectorDeps {
   onSeen: (componentIds: readonly string[], at: Date) => void;
 }
 
-const errorBody = (req: Request, code: string, message: string, extra: object = {}) => ({ code, message, requestId: req.id, issues: [], ...extra });
+const errorBody = (req: Request, code: string, message: string, extra: object = {}) => ({
+  code,
+  message,
+  requestId: req.id,
+  issues: [],
+  ...extra,
+});
 
 /**
  * The collector's two ingest endpoints. They read the raw body themselves: Prometheus
@@ -35,7 +41,12 @@ export function collectorRouter(deps: CollectorDeps): express.Router {
   return router;
 }
 
-async function handle(deps: CollectorDeps, format: IngestFormat, req: Request, res: Response): Promise<void> {
+async function handle(
+  deps: CollectorDeps,
+  format: IngestFormat,
+  req: Request,
+  res: Response,
+): Promise<void> {
   const started = process.hrtime.bigint();
   const elapsed = () => Number(process.hrtime.bigint() - started) / 1e9;
   const secret = secretFromHeaders(req.header("authorization"), undefined);
@@ -49,11 +60,18 @@ async function handle(deps: CollectorDeps, format: IngestFormat, req: Request, r
     return null;
   });
   if (!principal) {
-    res.status(503).json(errorBody(req, "INTERNAL", "ingest temporarily unavailable")).end();
+    res
+      .status(503)
+      .json(errorBody(req, "INTERNAL", "ingest temporarily unavailable"))
+      .end();
     return;
   }
   if (!principal.ok) {
-    res.status(principal.status).json(errorBody(req, principal.status === 401 ? "UNAUTHORIZED" : "FORBIDDEN", principal.reason));
+    res
+      .status(principal.status)
+      .json(
+        errorBody(req, principal.status === 401 ? "UNAUTHORIZED" : "FORBIDDEN", principal.reason),
+      );
     return;
   }
   let body: Buffer;
@@ -61,19 +79,30 @@ async function handle(deps: CollectorDeps, format: IngestFormat, req: Request, r
     body = await readBody(req, deps.maxBodyBytes);
   } catch {
     deps.metrics.recordFailure(format, "payload_too_large", elapsed());
-    res.status(413).json(errorBody(req, "PAYLOAD_TOO_LARGE", `request body over ${deps.maxBodyBytes} bytes`));
+    res
+      .status(413)
+      .json(errorBody(req, "PAYLOAD_TOO_LARGE", `request body over ${deps.maxBodyBytes} bytes`));
     return;
   }
   try {
-    const result = format === "remote_write" ? deps.pipeline.ingestRemoteWrite(principal.ctx, body, now.getTime()) : deps.pipeline.ingestJsonBatch(principal.ctx, decodeJson(req, body, deps.maxJsonBytes), now.getTime());
+    const result =
+      format === "remote_write"
+        ? deps.pipeline.ingestRemoteWrite(principal.ctx, body, now.getTime())
+        : deps.pipeline.ingestJsonBatch(
+            principal.ctx,
+            decodeJson(req, body, deps.maxJsonBytes),
+            now.getTime(),
+          );
     deps.metrics.recordRequest(format, result, elapsed());
     if (result.acceptedSamples > 0) deps.onSeen(principal.componentIds, now);
     respond(req, res, result);
   } catch (err) {
     if (!(err instanceof IngestError)) throw err;
     deps.metrics.recordFailure(format, err.reason, elapsed());
-    if (err.retryAfterS !== undefined) res.setHeader("retry-after", String(Math.max(1, Math.ceil(err.retryAfterS))));
-    const status = err.reason === "rate_limited" ? 429 : err.reason === "payload_too_large" ? 413 : 400;
+    if (err.retryAfterS !== undefined)
+      res.setHeader("retry-after", String(Math.max(1, Math.ceil(err.retryAfterS))));
+    const status =
+      err.reason === "rate_limited" ? 429 : err.reason === "payload_too_large" ? 413 : 400;
     res.status(status).json(errorBody(req, err.code, err.message, { reason: err.reason }));
   }
 }
@@ -84,10 +113,28 @@ async function handle(deps: CollectorDeps, format: IngestFormat, req: Request, r
  */
 function respond(req: Request, res: Response, result: IngestResult): void {
   const rejected = Object.values(result.rejectedSamples).reduce((a, b) => a + (b ?? 0), 0);
-  const summary = { acceptedSamples: result.acceptedSamples, rejectedSamples: result.rejectedSamples, rejectedSeries: result.rejectedSeries, ...(result.cap !== undefined ? { cap: result.cap } : {}) };
+  const summary = {
+    acceptedSamples: result.acceptedSamples,
+    rejectedSamples: result.rejectedSamples,
+    rejectedSeries: result.rejectedSeries,
+    ...(result.cap !== undefined ? { cap: result.cap } : {}),
+  };
   if (result.acceptedSamples === 0 && rejected > 0) {
-    const capOnly = result.rejectedSeries > 0 && Object.keys(result.rejectedSamples).every((r) => r === "cap_exceeded");
-    res.status(400).json(errorBody(req, capOnly ? "LIMIT_EXCEEDED" : "VALIDATION", capOnly ? `series cap reached: ${result.rejectedSeries} new series rejected (cap ${result.cap})` : "no sample was accepted", summary));
+    const capOnly =
+      result.rejectedSeries > 0 &&
+      Object.keys(result.rejectedSamples).every((r) => r === "cap_exceeded");
+    res
+      .status(400)
+      .json(
+        errorBody(
+          req,
+          capOnly ? "LIMIT_EXCEEDED" : "VALIDATION",
+          capOnly
+            ? `series cap reached: ${result.rejectedSeries} new series rejected (cap ${result.cap})`
+            : "no sample was accepted",
+          summary,
+        ),
+      );
     return;
   }
   res.status(200).json(summary);
@@ -100,9 +147,13 @@ function decodeJson(req: Request, body: Buffer, maxBytes: number): unknown {
     text = encoding === "gzip" ? gunzipSync(body, { maxOutputLength: maxBytes }) : body;
   } catch (err) {
     const tooBig = (err as { code?: string }).code === "ERR_BUFFER_TOO_LARGE";
-    throw new IngestError(tooBig ? "payload_too_large" : "bad_json", tooBig ? "batch too large once decompressed" : "body is not valid gzip");
+    throw new IngestError(
+      tooBig ? "payload_too_large" : "bad_json",
+      tooBig ? "batch too large once decompressed" : "body is not valid gzip",
+    );
   }
-  if (encoding !== "gzip" && encoding !== "identity") throw new IngestError("bad_json", `unsupported Content-Encoding ${encoding}`);
+  if (encoding !== "gzip" && encoding !== "identity")
+    throw new IngestError("bad_json", `unsupported Content-Encoding ${encoding}`);
   try {
     return JSON.parse(text.toString("utf8"));
   } catch {

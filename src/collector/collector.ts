@@ -38,16 +38,27 @@ export async function startCollector(
   const store = new RollupStore(db);
   const pendingCapEvents: CapReachedEvent[] = [];
   const forwarder = opts.forward
-    ? new RemoteWriteForwarder({ url: opts.forward.url, headers: opts.forward.bearerToken ? { authorization: `Bearer ${opts.forward.bearerToken}` } : {} })
+    ? new RemoteWriteForwarder({
+        url: opts.forward.url,
+        headers: opts.forward.bearerToken
+          ? { authorization: `Bearer ${opts.forward.bearerToken}` }
+          : {},
+      })
     : undefined;
   forwarder?.start(1_000);
   const hooks = [deps.hook, forwarder].filter((h): h is SampleHook => h !== undefined);
   const pipeline = new IngestPipeline({
     hook: hooks.length > 0 ? combineHooks(...hooks) : NOOP_HOOK,
-    rateLimiter: new RateLimiter({ samplesPerS: opts.samplesPerSecondPerComponent, burst: opts.samplesPerSecondPerComponent * 30 }),
+    rateLimiter: new RateLimiter({
+      samplesPerS: opts.samplesPerSecondPerComponent,
+      burst: opts.samplesPerSecondPerComponent * 30,
+    }),
     onCapReached: (e) => pendingCapEvents.push(e), // the hot path only queues; the flush writes
   });
-  const metrics = new IngestMetrics(deps.registry, { components: () => pipeline.components(), ...(forwarder ? { forwarder } : {}) });
+  const metrics = new IngestMetrics(deps.registry, {
+    components: () => pipeline.components(),
+    ...(forwarder ? { forwarder } : {}),
+  });
   const seen = new Map<string, Date>();
   const auth = new IngestAuth(db);
 
@@ -68,13 +79,24 @@ export async function startCollector(
       metrics.recordCapReached();
       log.warn({ componentId: e.componentId, cap: e.cap }, "component reached its series cap");
       await db.transaction((tx) =>
-        recordAudit(tx, { actor: "system", at: new Date(e.atMs), action: "component.cap_reached", entityType: "component", entityId: e.componentId, contractId: null, before: null, after: { cap: e.cap, activeSeries: e.activeSeries } }),
+        recordAudit(tx, {
+          actor: "system",
+          at: new Date(e.atMs),
+          action: "component.cap_reached",
+          entityType: "component",
+          entityId: e.componentId,
+          contractId: null,
+          before: null,
+          after: { cap: e.cap, activeSeries: e.activeSeries },
+        }),
       );
     }
   };
   let flushing: Promise<void> = Promise.resolve();
   const timer = setInterval(() => {
-    flushing = flushing.then(() => flush()).catch((err: unknown) => log.error({ err }, "collector flush failed"));
+    flushing = flushing
+      .then(() => flush())
+      .catch((err: unknown) => log.error({ err }, "collector flush failed"));
   }, opts.flushIntervalMs);
   timer.unref();
 
@@ -83,13 +105,18 @@ export async function startCollector(
     auth,
     store,
     router: collectorRouter({
-      pipeline, auth, metrics, clock, log,
+      pipeline,
+      auth,
+      metrics,
+      clock,
+      log,
       maxBodyBytes: opts.maxBodyBytes,
       maxJsonBytes: opts.maxBodyBytes * 8,
       onSeen: (ids, at) => ids.forEach((id) => seen.set(id, at)),
     }),
     flush: () => (flushing = flushing.then(() => flush())),
-    purge: (now: Date) => store.purgeOlderThan(new Date(now.getTime() - opts.retentionDays * 86_400_000)),
+    purge: (now: Date) =>
+      store.purgeOlderThan(new Date(now.getTime() - opts.retentionDays * 86_400_000)),
     stop: async () => {
       clearInterval(timer);
       await forwarder?.stop();

@@ -52,35 +52,50 @@ export class IngestAuth {
   }
 
   private async load(hash: string, now: Date): Promise<IngestPrincipal> {
-    const rows = (await this.db.query(
+    const rows = await this.db.query<TokenRow[]>(
       `SELECT t.id AS token_id, t.contract_id, t.component_id, t.scope, c.status, c.instance_label
          FROM agent_tokens t JOIN contracts c ON c.id = t.contract_id
         WHERE t.token_hash = $1 AND t.revoked_at IS NULL`,
       [hash],
-    )) as TokenRow[];
+    );
     const token = rows[0];
     if (!token) return { ok: false, status: 401, reason: "unknown or revoked ingest token" };
-    if (token.status !== "active") return { ok: false, status: 403, reason: `contract is ${token.status}` };
+    if (token.status !== "active")
+      return { ok: false, status: 403, reason: `contract is ${token.status}` };
     const today = jstDateOf(now.getTime());
     const tariff = tariffFor(jstMonthOf(now.getTime()));
-    const capOf = (c: ComponentRow) => tariff.defaultCapSeries + c.cap_relaxations * tariff.capRelaxationStepSeries;
+    const capOf = (c: ComponentRow) =>
+      tariff.defaultCapSeries + c.cap_relaxations * tariff.capRelaxationStepSeries;
     const active = (c: ComponentRow) => c.active_until === null || c.active_until >= today;
-    const components = (await this.db.query(
+    const components = await this.db.query<ComponentRow[]>(
       `SELECT id, name, cap_relaxations, active_until::text AS active_until FROM components WHERE contract_id = $1 ${token.component_id ? "AND id = $2" : ""}`,
       token.component_id ? [token.contract_id, token.component_id] : [token.contract_id],
-    )) as ComponentRow[];
+    );
     if (token.component_id) {
       const c = components[0];
-      if (!c || !active(c)) return { ok: false, status: 403, reason: "component is no longer active" };
-      return { ok: true, contractId: token.contract_id, componentIds: [c.id], ctx: { kind: "component", componentId: c.id, cap: capOf(c), contractId: token.contract_id } };
+      if (!c || !active(c))
+        return { ok: false, status: 403, reason: "component is no longer active" };
+      return {
+        ok: true,
+        contractId: token.contract_id,
+        componentIds: [c.id],
+        ctx: { kind: "component", componentId: c.id, cap: capOf(c), contractId: token.contract_id },
+      };
     }
     const byName = new Map<string, ComponentTarget>();
-    for (const c of components) if (active(c)) byName.set(c.name, { componentId: c.id, cap: capOf(c) });
+    for (const c of components)
+      if (active(c)) byName.set(c.name, { componentId: c.id, cap: capOf(c) });
     return {
       ok: true,
       contractId: token.contract_id,
       componentIds: [...byName.values()].map((t) => t.componentId),
-      ctx: { kind: "contract", contractId: token.contract_id, instanceLabel: token.instance_label, resolveComponent: (instance) => byName.get(instance) ?? byName.get(instance.replace(/:\d+$/, "")) },
+      ctx: {
+        kind: "contract",
+        contractId: token.contract_id,
+        instanceLabel: token.instance_label,
+        resolveComponent: (instance) =>
+          byName.get(instance) ?? byName.get(instance.replace(/:\d+$/, "")),
+      },
     };
   }
 }

@@ -3,7 +3,9 @@ import type { RollupRow, RollupSeed } from "../ingest/rollups.js";
 import type { Labels, Series } from "../ingest/series-store.js";
 
 export function labelsKey(labels: Labels): string {
-  const names = Object.keys(labels).filter((n) => n !== "__name__").sort();
+  const names = Object.keys(labels)
+    .filter((n) => n !== "__name__")
+    .sort();
   return `${labels.__name__ ?? ""}{${names.map((n) => `${n}=${JSON.stringify(labels[n])}`).join(",")}}`;
 }
 
@@ -19,14 +21,24 @@ export class RollupStore {
   async write(rows: readonly RollupRow[]): Promise<number> {
     if (rows.length === 0) return 0;
     await this.resolveIds(rows);
-    const ids: string[] = [], minutes: string[] = [], mins: number[] = [], maxs: number[] = [], sums: number[] = [], counts: number[] = [], lasts: number[] = [];
+    const ids: string[] = [],
+      minutes: string[] = [],
+      mins: number[] = [],
+      maxs: number[] = [],
+      sums: number[] = [],
+      counts: number[] = [],
+      lasts: number[] = [];
     for (const r of rows) {
       const id = this.ids.get(r.series);
       // A minute of stale markers only, or a series whose component is gone.
       if (r.count === 0 || id === undefined || id === "0") continue;
       ids.push(id);
       minutes.push(new Date(r.minuteStartMs).toISOString());
-      mins.push(r.min); maxs.push(r.max); sums.push(r.sum); counts.push(r.count); lasts.push(r.last);
+      mins.push(r.min);
+      maxs.push(r.max);
+      sums.push(r.sum);
+      counts.push(r.count);
+      lasts.push(r.last);
     }
     if (ids.length === 0) return 0;
     await this.db.query(
@@ -42,11 +54,16 @@ export class RollupStore {
 
   private async resolveIds(rows: readonly RollupRow[]): Promise<void> {
     const missing = new Map<string, RollupRow>();
-    for (const r of rows) if (!this.ids.has(r.series)) missing.set(`${r.componentId}\u0000${labelsKey(r.labels)}`, r);
+    for (const r of rows)
+      if (!this.ids.has(r.series)) missing.set(`${r.componentId}\u0000${labelsKey(r.labels)}`, r);
     if (missing.size === 0) return;
-    const comps: string[] = [], keys: string[] = [], labels: string[] = [];
+    const comps: string[] = [],
+      keys: string[] = [],
+      labels: string[] = [];
     for (const r of missing.values()) {
-      comps.push(r.componentId); keys.push(labelsKey(r.labels)); labels.push(JSON.stringify(r.labels));
+      comps.push(r.componentId);
+      keys.push(labelsKey(r.labels));
+      labels.push(JSON.stringify(r.labels));
     }
     // Series of components deleted meanwhile are skipped by the join (no FK failure).
     await this.db.query(
@@ -55,10 +72,10 @@ export class RollupStore {
        ON CONFLICT (component_id, labels_key) DO NOTHING`,
       [comps, keys, labels],
     );
-    const found = (await this.db.query(
+    const found = await this.db.query<{ id: string; component_id: string; labels_key: string }[]>(
       `SELECT s.id::text AS id, s.component_id, s.labels_key FROM metric_series s JOIN unnest($1::uuid[], $2::text[]) AS v(c, k) ON s.component_id = v.c AND s.labels_key = v.k`,
       [comps, keys],
-    )) as { id: string; component_id: string; labels_key: string }[];
+    );
     for (const f of found) {
       const r = missing.get(`${f.component_id}\u0000${f.labels_key}`);
       if (r) this.ids.set(r.series, f.id);
@@ -68,15 +85,25 @@ export class RollupStore {
 
   /** The rollups of the recent window, to rebuild the in-memory store after a restart. */
   async recent(sinceMs: number): Promise<RollupSeed[]> {
-    const rows = (await this.db.query(
+    const rows = await this.db.query<
+      { component_id: string; labels: Record<string, string>; minute: Date; last: number }[]
+    >(
       `SELECT s.component_id, s.labels, r.minute, r.last FROM metric_rollups r JOIN metric_series s ON s.id = r.series_id WHERE r.minute >= $1 ORDER BY r.minute`,
       [new Date(sinceMs).toISOString()],
-    )) as { component_id: string; labels: Record<string, string>; minute: Date; last: number }[];
-    return rows.map((r) => ({ componentId: r.component_id, labels: r.labels, minuteStartMs: new Date(r.minute).getTime(), last: r.last }));
+    );
+    return rows.map((r) => ({
+      componentId: r.component_id,
+      labels: r.labels,
+      minuteStartMs: new Date(r.minute).getTime(),
+      last: r.last,
+    }));
   }
 
   async purgeOlderThan(cutoff: Date): Promise<number> {
-    const res = (await this.db.query(`DELETE FROM metric_rollups WHERE minute < $1`, [cutoff.toISOString()])) as [unknown, number] | unknown[];
+    const res = await this.db.query<[unknown, number] | unknown[]>(
+      `DELETE FROM metric_rollups WHERE minute < $1`,
+      [cutoff.toISOString()],
+    );
     return Array.isArray(res) && typeof res[1] === "number" ? res[1] : 0;
   }
 

@@ -8,62 +8,143 @@ import type { Clock } from "../platform/clock.js";
 import { AppError, notFound } from "../shared/errors.js";
 import { labelsKey } from "./rollup-store.js";
 
-const SeriesView = z.object({ labels: z.record(z.string(), z.string()), key: z.string(), live: z.boolean() });
+const SeriesView = z.object({
+  labels: z.record(z.string(), z.string()),
+  key: z.string(),
+  live: z.boolean(),
+});
 const PointsQuery = z.strictObject({
-  labels: z.string().max(4096).transform((s, ctx) => {
-    try {
-      const v = z.record(z.string(), z.string()).parse(JSON.parse(s));
-      if (!v.__name__) throw new Error("missing __name__");
-      return v;
-    } catch {
-      ctx.addIssue({ code: "custom", message: 'must be a JSON object of label strings with "__name__"' });
-      return z.NEVER;
-    }
-  }),
+  labels: z
+    .string()
+    .max(4096)
+    .transform((s, ctx) => {
+      try {
+        const v = z.record(z.string(), z.string()).parse(JSON.parse(s));
+        if (!v.__name__) throw new Error("missing __name__");
+        return v;
+      } catch {
+        ctx.addIssue({
+          code: "custom",
+          message: 'must be a JSON object of label strings with "__name__"',
+        });
+        return z.NEVER;
+      }
+    }),
   from: z.iso.datetime({ offset: true }).optional(),
   to: z.iso.datetime({ offset: true }).optional(),
   resolution: z.enum(["raw", "1m"]).default("raw"),
 });
-const Points = z.object({ resolution: z.enum(["raw", "1m"]), points: z.array(z.object({ t: z.iso.datetime(), v: z.number().nullable(), min: z.number().optional(), max: z.number().optional(), avg: z.number().optional() })) });
+const Points = z.object({
+  resolution: z.enum(["raw", "1m"]),
+  points: z.array(
+    z.object({
+      t: z.iso.datetime(),
+      v: z.number().nullable(),
+      min: z.number().optional(),
+      max: z.number().optional(),
+      avg: z.number().optional(),
+    }),
+  ),
+});
 
 /** The query API over a component's series: the recent window from memory, rollups from the database. */
-export function seriesRoutes(deps: { db: DataSource; clock: Clock; pipeline: () => IngestPipeline | undefined }): RouteDef[] {
+export function seriesRoutes(deps: {
+  db: DataSource;
+  clock: Clock;
+  pipeline: () => IngestPipeline | undefined;
+}): RouteDef[] {
   const { db, clock } = deps;
   return [
     defineRoute({
-      method: "get", path: "/components/:id/series", tag: "metrics", roles: USER_ROLES, summary: "List a component's series", params: IdParams, response: z.array(SeriesView),
+      method: "get",
+      path: "/components/:id/series",
+      tag: "metrics",
+      roles: USER_ROLES,
+      summary: "List a component's series",
+      params: IdParams,
+      response: z.array(SeriesView),
       handler: async ({ actor, params }) => {
         const component = await getComponent(db.manager, scopeOf(actor), params.id);
-        const live = new Map((deps.pipeline()?.listSeries(component.id) ?? []).map((s) => [labelsKey(s.labels), s.labels]));
-        const stored = (await db.query(`SELECT labels_key, labels FROM metric_series WHERE component_id = $1`, [component.id])) as { labels_key: string; labels: Record<string, string> }[];
+        const live = new Map(
+          (deps.pipeline()?.listSeries(component.id) ?? []).map((s) => [
+            labelsKey(s.labels),
+            s.labels,
+          ]),
+        );
+        const stored = await db.query<{ labels_key: string; labels: Record<string, string> }[]>(
+          `SELECT labels_key, labels FROM metric_series WHERE component_id = $1`,
+          [component.id],
+        );
         const all = new Map<string, z.infer<typeof SeriesView>>();
-        for (const s of stored) all.set(s.labels_key, { key: s.labels_key, labels: s.labels, live: live.has(s.labels_key) });
+        for (const s of stored)
+          all.set(s.labels_key, {
+            key: s.labels_key,
+            labels: s.labels,
+            live: live.has(s.labels_key),
+          });
         for (const [key, labels] of live) all.set(key, { key, labels: { ...labels }, live: true });
         return [...all.values()].sort((a, b) => a.key.localeCompare(b.key));
       },
     }),
     defineRoute({
-      method: "get", path: "/components/:id/series/points", tag: "metrics", roles: USER_ROLES, summary: "Points (raw) or 1-minute rollups of one series over a range", params: IdParams, query: PointsQuery, response: Points,
+      method: "get",
+      path: "/components/:id/series/points",
+      tag: "metrics",
+      roles: USER_ROLES,
+      summary: "Points (raw) or 1-minute rollups of one series over a range",
+      params: IdParams,
+      query: PointsQuery,
+      response: Points,
       handler: async ({ actor, params, query }) => {
         const component = await getComponent(db.manager, scopeOf(actor), params.id);
         const to = query.to ? new Date(query.to).getTime() : clock.now().getTime();
         const from = query.from ? new Date(query.from).getTime() : to - 3_600_000;
-        if (from > to) throw new AppError("VALIDATION", "from is after to", [{ path: "query.from", message: "must not be after `to`" }]);
+        if (from > to)
+          throw new AppError("VALIDATION", "from is after to", [
+            { path: "query.from", message: "must not be after `to`" },
+          ]);
         if (query.resolution === "raw") {
           const pipeline = deps.pipeline();
           const series = pipeline?.findSeries(component.id, query.labels);
           if (!pipeline || !series) throw notFound("series in the recent window");
           const buf = pipeline.read(series, from, to);
           const points = [];
-          for (let i = 0; i < buf.length; i++) points.push({ t: new Date(buf.ts[i]!).toISOString(), v: Number.isNaN(buf.values[i]) ? null : buf.values[i]! });
+          for (let i = 0; i < buf.length; i++)
+            points.push({
+              t: new Date(buf.ts[i]!).toISOString(),
+              v: Number.isNaN(buf.values[i]) ? null : buf.values[i]!,
+            });
           return { resolution: "raw" as const, points };
         }
-        const rows = (await db.query(
+        const rows = await db.query<
+          {
+            minute: Date;
+            min: number;
+            max: number;
+            sum: number;
+            count: number;
+            last: number;
+          }[]
+        >(
           `SELECT r.minute, r.min, r.max, r.sum, r.count, r.last FROM metric_rollups r JOIN metric_series s ON s.id = r.series_id
             WHERE s.component_id = $1 AND s.labels_key = $2 AND r.minute >= $3 AND r.minute <= $4 ORDER BY r.minute`,
-          [component.id, labelsKey(query.labels), new Date(from).toISOString(), new Date(to).toISOString()],
-        )) as { minute: Date; min: number; max: number; sum: number; count: number; last: number }[];
-        return { resolution: "1m" as const, points: rows.map((r) => ({ t: new Date(r.minute).toISOString(), v: r.last, min: r.min, max: r.max, avg: r.sum / r.count })) };
+          [
+            component.id,
+            labelsKey(query.labels),
+            new Date(from).toISOString(),
+            new Date(to).toISOString(),
+          ],
+        );
+        return {
+          resolution: "1m" as const,
+          points: rows.map((r) => ({
+            t: new Date(r.minute).toISOString(),
+            v: r.last,
+            min: r.min,
+            max: r.max,
+            avg: r.sum / r.count,
+          })),
+        };
       },
     }),
   ];

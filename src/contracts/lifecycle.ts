@@ -2,8 +2,20 @@ import { In, IsNull, type DataSource, type EntityManager } from "typeorm";
 import { z } from "zod";
 import type { Actor, ContractScope } from "../access/actor.js";
 import { recordAudit } from "../audit/audit.js";
-import { AgentTokenEntity, ComponentEntity, ContactEntity, ContractEntity, CredentialEntity, UserEntity } from "../db/entities/index.js";
-import { applicationDeemedRejectedAt, cancellationNoticeDeadline, canTransition, type ContractStatus } from "../domain/contracts/terms.js";
+import {
+  AgentTokenEntity,
+  ComponentEntity,
+  ContactEntity,
+  ContractEntity,
+  CredentialEntity,
+  UserEntity,
+} from "../db/entities/index.js";
+import {
+  applicationDeemedRejectedAt,
+  cancellationNoticeDeadline,
+  canTransition,
+  type ContractStatus,
+} from "../domain/contracts/terms.js";
 import { jstDateOf } from "../domain/time/jst.js";
 import { AppError, conflict } from "../shared/errors.js";
 import { getContract } from "./scoped.js";
@@ -14,16 +26,37 @@ export const NewApplication = z.strictObject({
   plan: Plan,
   tierMode: z.enum(["graduated", "volume"]).default("graduated"),
   contacts: z.array(ContactInput).min(1).max(20),
-  instanceLabel: z.string().regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/).default("instance"),
+  instanceLabel: z
+    .string()
+    .regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/)
+    .default("instance"),
   receivedAt: z.iso.datetime({ offset: true }).optional(),
 });
 
 type Deps = { db: DataSource };
-const audit = (actor: Actor | "system", at: Date, action: string, before: ContractView | null, after: ContractView) => ({
-  actor, at, action, entityType: "contract", entityId: after.id, contractId: after.id, before, after,
+const audit = (
+  actor: Actor | "system",
+  at: Date,
+  action: string,
+  before: ContractView | null,
+  after: ContractView,
+) => ({
+  actor,
+  at,
+  action,
+  entityType: "contract",
+  entityId: after.id,
+  contractId: after.id,
+  before,
+  after,
 });
 
-export async function applyForContract(deps: Deps, actor: Actor, input: z.infer<typeof NewApplication>, now: Date): Promise<ContractView> {
+export async function applyForContract(
+  deps: Deps,
+  actor: Actor,
+  input: z.infer<typeof NewApplication>,
+  now: Date,
+): Promise<ContractView> {
   return deps.db.transaction(async (tx) => {
     const row = await tx.save(
       tx.create(ContractEntity, {
@@ -35,7 +68,10 @@ export async function applyForContract(deps: Deps, actor: Actor, input: z.infer<
         receivedAt: input.receivedAt ? new Date(input.receivedAt) : now,
       }),
     );
-    await tx.insert(ContactEntity, input.contacts.map((c) => ({ ...c, contractId: row.id })));
+    await tx.insert(
+      ContactEntity,
+      input.contacts.map((c) => ({ ...c, contractId: row.id })),
+    );
     const view = toContractView(row);
     await recordAudit(tx, audit(actor, now, "contract.apply", null, view));
     return view;
@@ -61,35 +97,72 @@ async function transition(
     Object.assign(row, patch(row), { status: to });
     const saved = await tx.save(row);
     const after = toContractView(saved);
-    await recordAudit(tx, audit(actor, now, `contract.${to === "active" ? "accept" : to === "rejected" ? "reject" : "terminate"}`, before, after));
+    await recordAudit(
+      tx,
+      audit(
+        actor,
+        now,
+        `contract.${to === "active" ? "accept" : to === "rejected" ? "reject" : "terminate"}`,
+        before,
+        after,
+      ),
+    );
     await alsoInTx?.(tx, after);
     return after;
   });
 }
 
 export const Acceptance = z.strictObject({ startDate: IsoDate });
-export function acceptApplication(deps: Deps, actor: Actor, id: string, input: z.infer<typeof Acceptance>, now: Date) {
+export function acceptApplication(
+  deps: Deps,
+  actor: Actor,
+  id: string,
+  input: z.infer<typeof Acceptance>,
+  now: Date,
+) {
   return transition(deps, actor, { kind: "all" }, id, "active", now, (c) => {
     if (now.getTime() >= applicationDeemedRejectedAt(c.receivedAt).getTime()) {
-      throw new AppError("PRECONDITION_FAILED", "the application is past its 60-day decision deadline and is deemed rejected");
+      throw new AppError(
+        "PRECONDITION_FAILED",
+        "the application is past its 60-day decision deadline and is deemed rejected",
+      );
     }
     return { startDate: input.startDate, decidedAt: now };
   });
 }
 
 export const Rejection = z.strictObject({ reason: z.string().trim().min(1).max(2000) });
-export function rejectApplication(deps: Deps, actor: Actor | "system", id: string, reason: string, now: Date) {
-  return transition(deps, actor, { kind: "all" }, id, "rejected", now, () => ({ decidedAt: now, rejectionReason: reason }));
+export function rejectApplication(
+  deps: Deps,
+  actor: Actor | "system",
+  id: string,
+  reason: string,
+  now: Date,
+) {
+  return transition(deps, actor, { kind: "all" }, id, "rejected", now, () => ({
+    decidedAt: now,
+    rejectionReason: reason,
+  }));
 }
 
 /** The scheduled job: applications with no decision 60 days after receipt are deemed rejected. */
 export async function expireApplications(deps: Deps, now: Date): Promise<string[]> {
-  const pending = await deps.db.getRepository(ContractEntity).find({ where: { status: "applied" }, select: { id: true, receivedAt: true } });
-  const expired = pending.filter((c) => now.getTime() >= applicationDeemedRejectedAt(c.receivedAt).getTime());
+  const pending = await deps.db
+    .getRepository(ContractEntity)
+    .find({ where: { status: "applied" }, select: { id: true, receivedAt: true } });
+  const expired = pending.filter(
+    (c) => now.getTime() >= applicationDeemedRejectedAt(c.receivedAt).getTime(),
+  );
   const done: string[] = [];
   for (const c of expired) {
     try {
-      await rejectApplication(deps, "system", c.id, "deemed rejected: no decision within 60 days (Art. 10)", now);
+      await rejectApplication(
+        deps,
+        "system",
+        c.id,
+        "deemed rejected: no decision within 60 days (Art. 10)",
+        now,
+      );
       done.push(c.id);
     } catch (err) {
       if (!(err instanceof AppError && err.code === "CONFLICT")) throw err; // decided meanwhile
@@ -98,20 +171,42 @@ export async function expireApplications(deps: Deps, now: Date): Promise<string[
   return done;
 }
 
-export const CancellationNotice = z.strictObject({ desiredDate: IsoDate, noticeDate: IsoDate.optional() });
-export async function giveCancellationNotice(deps: Deps, actor: Actor, scope: ContractScope, id: string, input: z.infer<typeof CancellationNotice>, now: Date) {
+export const CancellationNotice = z.strictObject({
+  desiredDate: IsoDate,
+  noticeDate: IsoDate.optional(),
+});
+export async function giveCancellationNotice(
+  deps: Deps,
+  actor: Actor,
+  scope: ContractScope,
+  id: string,
+  input: z.infer<typeof CancellationNotice>,
+  now: Date,
+) {
   const noticeDate = input.noticeDate ?? jstDateOf(now.getTime());
   const deadline = cancellationNoticeDeadline(input.desiredDate);
   if (noticeDate > deadline) {
-    throw new AppError("VALIDATION", `notice for ${input.desiredDate} had to be given by ${deadline} (60 days, business-day calendar)`, [
-      { path: "desiredDate", message: `earliest allowed termination for a notice on ${noticeDate} is later; deadline was ${deadline}` },
-    ], { deadline });
+    throw new AppError(
+      "VALIDATION",
+      `notice for ${input.desiredDate} had to be given by ${deadline} (60 days, business-day calendar)`,
+      [
+        {
+          path: "desiredDate",
+          message: `earliest allowed termination for a notice on ${noticeDate} is later; deadline was ${deadline}`,
+        },
+      ],
+      { deadline },
+    );
   }
   return deps.db.transaction(async (tx) => {
     const row = await getContract(tx, scope, id, { lock: true });
     if (row.status !== "active") throw conflict(`contract is ${row.status}`);
     const before = toContractView(row);
-    Object.assign(row, { cancellationNoticeDate: noticeDate, cancellationDesiredDate: input.desiredDate, endDate: input.desiredDate });
+    Object.assign(row, {
+      cancellationNoticeDate: noticeDate,
+      cancellationDesiredDate: input.desiredDate,
+      endDate: input.desiredDate,
+    });
     const after = toContractView(await tx.save(row));
     await recordAudit(tx, audit(actor, now, "contract.cancellation_notice", before, after));
     return { contract: after, deadline };
@@ -119,22 +214,50 @@ export async function giveCancellationNotice(deps: Deps, actor: Actor, scope: Co
 }
 
 /** Termination (Art. 30): accounts and agent tokens go at once; agents are refused from now on. */
-export async function terminateContract(deps: Deps, actor: Actor | "system", id: string, now: Date): Promise<ContractView> {
+export async function terminateContract(
+  deps: Deps,
+  actor: Actor | "system",
+  id: string,
+  now: Date,
+): Promise<ContractView> {
   return transition(
-    deps, actor, { kind: "all" }, id, "terminated", now,
+    deps,
+    actor,
+    { kind: "all" },
+    id,
+    "terminated",
+    now,
     (c) => ({
       terminatedAt: now,
-      endDate: c.endDate && c.endDate <= jstDateOf(now.getTime()) ? c.endDate : jstDateOf(now.getTime()),
+      endDate:
+        c.endDate && c.endDate <= jstDateOf(now.getTime()) ? c.endDate : jstDateOf(now.getTime()),
     }),
     async (tx, view) => {
-      await tx.update(AgentTokenEntity, { contractId: id, revokedAt: IsNull() }, { revokedAt: now });
-      await tx.update(ComponentEntity, { contractId: id, activeUntil: IsNull() }, { activeUntil: view.endDate! });
+      await tx.update(
+        AgentTokenEntity,
+        { contractId: id, revokedAt: IsNull() },
+        { revokedAt: now },
+      );
+      await tx.update(
+        ComponentEntity,
+        { contractId: id, activeUntil: IsNull() },
+        { activeUntil: view.endDate! },
+      );
       const users = await tx.find(UserEntity, { where: { contractId: id }, select: { id: true } });
       if (users.length > 0) {
         await tx.delete(CredentialEntity, { userId: In(users.map((u) => u.id)) });
         await tx.delete(UserEntity, { contractId: id });
       }
-      await recordAudit(tx, { actor, at: now, action: "contract.purge_access", entityType: "contract", entityId: id, contractId: id, before: null, after: { usersDeleted: users.length } });
+      await recordAudit(tx, {
+        actor,
+        at: now,
+        action: "contract.purge_access",
+        entityType: "contract",
+        entityId: id,
+        contractId: id,
+        before: null,
+        after: { usersDeleted: users.length },
+      });
     },
   );
 }

@@ -11,12 +11,19 @@ export async function getContract(
   opts: { lock?: boolean } = {},
 ): Promise<ContractEntity> {
   assertInScope(scope, id, "contract");
-  const row = await m.findOne(ContractEntity, { where: { id }, ...(opts.lock ? { lock: { mode: "pessimistic_write" } } : {}) });
+  const row = await m.findOne(ContractEntity, {
+    where: { id },
+    ...(opts.lock ? { lock: { mode: "pessimistic_write" } } : {}),
+  });
   if (!row) throw notFound("contract");
   return row;
 }
 
-export async function getComponent(m: EntityManager, scope: ContractScope, id: string): Promise<ComponentEntity> {
+export async function getComponent(
+  m: EntityManager,
+  scope: ContractScope,
+  id: string,
+): Promise<ComponentEntity> {
   const where = scope.kind === "all" ? { id } : { id, contractId: scope.contractId };
   const row = await m.findOneBy(ComponentEntity, where);
   if (!row) throw notFound("component");

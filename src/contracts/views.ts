@@ -1,6 +1,11 @@
 import { z } from "zod";
 import { minimumTermEnd } from "../domain/contracts/terms.js";
-import type { ComponentEntity, ContactEntity, ContractEntity, RunbookEntity } from "../db/entities/index.js";
+import type {
+  ComponentEntity,
+  ContactEntity,
+  ContractEntity,
+  RunbookEntity,
+} from "../db/entities/index.js";
 
 export const PLANS = ["entry", "standard", "advanced", "premium"] as const;
 export const Plan = z.enum(PLANS);
@@ -53,7 +58,12 @@ export const toContractView = (c: ContractEntity): ContractView => ({
   version: c.version,
 });
 
-export const toContactView = (c: ContactEntity) => ({ id: c.id, name: c.name, email: c.email, language: c.language as "ja" | "en" });
+export const toContactView = (c: ContactEntity) => ({
+  id: c.id,
+  name: c.name,
+  email: c.email,
+  language: c.language as "ja" | "en",
+});
 
 export const ComponentView = z.object({
   id: z.uuid(),

@@ -3,7 +3,7 @@ import helmet from "helmet";
 import { randomUUID } from "node:crypto";
 import type { Logger } from "pino";
 import type { DataSource } from "typeorm";
-import { z } from "zod";
+import type { z } from "zod";
 import type { Actor } from "../access/actor.js";
 import { authenticate, secretFromHeaders } from "../accounts/authenticate.js";
 import type { Clock } from "../platform/clock.js";
@@ -71,10 +71,23 @@ function requestContext(deps: HttpDeps) {
     res.setHeader("x-request-id", req.id);
     const started = process.hrtime.bigint();
     res.on("finish", () => {
-      const route = req.route ? `${req.baseUrl}${String(req.route.path)}` : "unmatched";
+      // Express types `req.route` as any; when a route matched, its `path` labels the metric.
+      const matched = req.route as { path: unknown } | undefined;
+      const route = matched ? `${req.baseUrl}${String(matched.path)}` : "unmatched";
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-      deps.metrics.httpDuration.observe({ method: req.method, route, status: res.statusCode }, seconds);
-      req.log.info({ method: req.method, url: req.originalUrl, status: res.statusCode, ms: Math.round(seconds * 1000) }, "request");
+      deps.metrics.httpDuration.observe(
+        { method: req.method, route, status: res.statusCode },
+        seconds,
+      );
+      req.log.info(
+        {
+          method: req.method,
+          url: req.originalUrl,
+          status: res.statusCode,
+          ms: Math.round(seconds * 1000),
+        },
+        "request",
+      );
     });
     next();
   };
@@ -83,7 +96,9 @@ function requestContext(deps: HttpDeps) {
 // A body sent with another content type would be silently ignored by the JSON parser;
 // refuse it instead so the client learns why its fields "disappeared".
 function requireJsonBodies(req: Request, _res: Response, next: NextFunction) {
-  const hasBody = Number(req.headers["content-length"] ?? 0) > 0 || req.headers["transfer-encoding"] !== undefined;
+  const hasBody =
+    Number(req.headers["content-length"] ?? 0) > 0 ||
+    req.headers["transfer-encoding"] !== undefined;
   if (hasBody && !req.is("application/json")) {
     next(new AppError("UNSUPPORTED_MEDIA_TYPE", "request bodies must be application/json"));
     return;
@@ -93,13 +108,23 @@ function requireJsonBodies(req: Request, _res: Response, next: NextFunction) {
 
 function mountRoute(router: express.Router, route: RouteDef, deps: HttpDeps) {
   router[route.method](route.path, async (req: Request, res: Response) => {
-    const actor = route.roles === "public" ? (undefined as unknown as Actor) : await requireActor(req, route, deps);
+    const actor =
+      route.roles === "public"
+        ? (undefined as unknown as Actor)
+        : await requireActor(req, route, deps);
     const parts = {
       params: parse(route.params, req.params, "params"),
       query: parse(route.query, req.query, "query"),
       body: parse(route.body, route.body ? req.body : undefined, "body"),
     };
-    const result = await route.handler({ actor, ...parts, requestId: req.id, log: req.log, req, res });
+    const result = await route.handler({
+      actor,
+      ...parts,
+      requestId: req.id,
+      log: req.log,
+      req,
+      res,
+    });
     if (res.headersSent) return;
     res.status(route.status ?? 200);
     if (route.status === 204) res.end();
@@ -117,9 +142,17 @@ async function requireActor(req: Request, route: RouteDef, deps: HttpDeps): Prom
   return { ...actor, requestId: req.id };
 }
 
-function parse(schema: z.ZodType | undefined, value: unknown, where: "params" | "query" | "body"): unknown {
+function parse(
+  schema: z.ZodType | undefined,
+  value: unknown,
+  where: "params" | "query" | "body",
+): unknown {
   if (!schema) return undefined;
   const result = schema.safeParse(value ?? (where === "body" ? undefined : {}));
   if (result.success) return result.data;
-  throw new AppError("VALIDATION", `invalid request ${where}`, zodIssues(result.error, where === "body" ? "" : where));
+  throw new AppError(
+    "VALIDATION",
+    `invalid request ${where}`,
+    zodIssues(result.error, where === "body" ? "" : where),
+  );
 }

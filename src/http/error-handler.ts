@@ -33,12 +33,17 @@ export function httpStatusOf(code: ErrorCode): number {
 function toAppError(err: unknown): AppError {
   if (err instanceof AppError) return err;
   const e = err as { type?: string; status?: number; message?: string };
-  if (e?.type === "entity.too.large") return new AppError("PAYLOAD_TOO_LARGE", "request body too large");
-  if (e?.type === "entity.parse.failed") return new AppError("VALIDATION", "request body is not valid JSON", [{ path: "", message: "malformed JSON" }]);
+  if (e?.type === "entity.too.large")
+    return new AppError("PAYLOAD_TOO_LARGE", "request body too large");
+  if (e?.type === "entity.parse.failed")
+    return new AppError("VALIDATION", "request body is not valid JSON", [
+      { path: "", message: "malformed JSON" },
+    ]);
   if (e?.type === "encoding.unsupported" || e?.type === "charset.unsupported") {
     return new AppError("UNSUPPORTED_MEDIA_TYPE", e.message ?? "unsupported encoding");
   }
-  if (e?.status && e.status >= 400 && e.status < 500) return new AppError("VALIDATION", e.message ?? "bad request");
+  if (e?.status && e.status >= 400 && e.status < 500)
+    return new AppError("VALIDATION", e.message ?? "bad request");
   return new AppError("INTERNAL", "internal error");
 }
 

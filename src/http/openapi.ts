@@ -9,11 +9,17 @@ const ErrorBody = z.object({
 });
 
 const schemaOf = (s: z.ZodType, io: "input" | "output") =>
-  z.toJSONSchema(s, { io, unrepresentable: "any", target: "openapi-3.0" }) as Record<string, unknown>;
+  z.toJSONSchema(s, { io, unrepresentable: "any", target: "openapi-3.0" }) as Record<
+    string,
+    unknown
+  >;
 
 function parametersOf(schema: z.ZodType | undefined, where: "path" | "query") {
   if (!schema) return [];
-  const json = schemaOf(schema, "input") as { properties?: Record<string, unknown>; required?: string[] };
+  const json = schemaOf(schema, "input") as {
+    properties?: Record<string, unknown>;
+    required?: string[];
+  };
   return Object.entries(json.properties ?? {}).map(([name, s]) => ({
     name,
     in: where,
@@ -23,7 +29,10 @@ function parametersOf(schema: z.ZodType | undefined, where: "path" | "query") {
 }
 
 /** Builds the OpenAPI 3.0 document from the route declarations themselves. */
-export function buildOpenApi(routes: readonly RouteDef[], version: string): Record<string, unknown> {
+export function buildOpenApi(
+  routes: readonly RouteDef[],
+  version: string,
+): Record<string, unknown> {
   const paths: Record<string, Record<string, unknown>> = {};
   for (const r of routes) {
     const path = "/api/v1" + r.path.replace(/:([A-Za-z]+)/g, "{$1}");
@@ -51,7 +60,12 @@ export function buildOpenApi(routes: readonly RouteDef[], version: string): Reco
       ...(r.roles === "public" ? { security: [] } : { "x-roles": r.roles }),
       parameters: [...parametersOf(r.params, "path"), ...parametersOf(r.query, "query")],
       ...(r.body
-        ? { requestBody: { required: true, content: { "application/json": { schema: schemaOf(r.body, "input") } } } }
+        ? {
+            requestBody: {
+              required: true,
+              content: { "application/json": { schema: schemaOf(r.body, "input") } },
+            },
+          }
         : {}),
       responses,
     };

@@ -46,7 +46,7 @@ export interface RouteDef<
 // The identity function keeps each route's generic types inferred from its schemas.
 export const defineRoute = <P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType>(
   def: RouteDef<P, Q, B>,
-): RouteDef => def as unknown as RouteDef;
+): RouteDef => def;
 
 export const Uuid = z.uuid();
 export const IdParams = z.object({ id: Uuid });
@@ -58,7 +58,12 @@ export const Pagination = z.strictObject({
 export type Pagination = z.infer<typeof Pagination>;
 
 export const page = <T extends z.ZodType>(item: T) =>
-  z.object({ items: z.array(item), total: z.number().int(), limit: z.number().int(), offset: z.number().int() });
+  z.object({
+    items: z.array(item),
+    total: z.number().int(),
+    limit: z.number().int(),
+    offset: z.number().int(),
+  });
 
 export interface Page<T> {
   items: T[];

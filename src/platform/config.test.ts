@@ -14,7 +14,13 @@ describe(loadConfig.name, () => {
   it("names every bad variable at once", () => {
     let error: unknown;
     try {
-      loadConfig({ PORT: "eighty", DATABASE_URL: "mysql://x", SMTP_URL: "http://mail", ROLES: "api,gardening", LOG_LEVEL: "loud" });
+      loadConfig({
+        PORT: "eighty",
+        DATABASE_URL: "mysql://x",
+        SMTP_URL: "http://mail",
+        ROLES: "api,gardening",
+        LOG_LEVEL: "loud",
+      });
     } catch (e) {
       error = e;
     }

@@ -3,9 +3,7 @@ import { z } from "zod";
 // Every environment variable the platform reads, parsed once at boot. A bad value stops
 // boot with one message naming every bad variable (not just the first).
 const intFrom = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
-const bool = z
-  .enum(["true", "false", "1", "0"])
-  .transform((v) => v === "true" || v === "1");
+const bool = z.enum(["true", "false", "1", "0"]).transform((v) => v === "true" || v === "1");
 export const ROLES = ["api", "collector", "realtime", "scheduler", "notify"] as const;
 export type Role = (typeof ROLES)[number];
 
@@ -57,7 +55,13 @@ export const Env = z.object({
 export type Env = z.infer<typeof Env>;
 
 export interface Config {
-  http: { port: number; host: string; bodyLimitBytes: number; trustProxy: boolean; publicUrl: string };
+  http: {
+    port: number;
+    host: string;
+    bodyLimitBytes: number;
+    trustProxy: boolean;
+    publicUrl: string;
+  };
   database: { url: string | undefined; dataDir: string; poolSize: number };
   mail: { smtpUrl: string | undefined; from: string };
   logLevel: Env["LOG_LEVEL"];
@@ -104,7 +108,16 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       samplesPerSecondPerComponent: e.INGEST_SAMPLES_PER_S,
       flushIntervalMs: 10_000,
       retentionDays: e.METRICS_RETENTION_DAYS,
-      ...(e.FORWARD_REMOTE_WRITE_URL ? { forward: { url: e.FORWARD_REMOTE_WRITE_URL, ...(e.FORWARD_REMOTE_WRITE_BEARER ? { bearerToken: e.FORWARD_REMOTE_WRITE_BEARER } : {}) } } : {}),
+      ...(e.FORWARD_REMOTE_WRITE_URL
+        ? {
+            forward: {
+              url: e.FORWARD_REMOTE_WRITE_URL,
+              ...(e.FORWARD_REMOTE_WRITE_BEARER
+                ? { bearerToken: e.FORWARD_REMOTE_WRITE_BEARER }
+                : {}),
+            },
+          }
+        : {}),
     },
     billing: { sellerName: e.SELLER_NAME, sellerRegistrationNumber: e.SELLER_REGISTRATION_NUMBER },
   };

@@ -25,23 +25,48 @@ export interface Platform {
 }
 
 /** Starts the roles named in config.roles on one process; returns a handle to stop them. */
-export async function startPlatform(config: Config, deps: { log: Logger; clock: Clock }): Promise<Platform> {
+export async function startPlatform(
+  config: Config,
+  deps: { log: Logger; clock: Clock },
+): Promise<Platform> {
   const { log, clock } = deps;
-  const db = await openDatabase({ url: config.database.url, dataDir: config.database.dataDir, poolSize: config.database.poolSize, migrate: true });
+  const db = await openDatabase({
+    url: config.database.url,
+    dataDir: config.database.dataDir,
+    poolSize: config.database.poolSize,
+    migrate: true,
+  });
   const stops: (() => Promise<void>)[] = [];
   try {
     const admin = await bootstrapAdmin(db.dataSource, clock.now());
     const metrics = createMetrics();
     let server: Server | undefined;
-    const collector = config.roles.includes("collector") ? await startCollector({ db: db.dataSource, clock, log, registry: metrics.registry }, config.collector) : undefined;
+    const collector = config.roles.includes("collector")
+      ? await startCollector(
+          { db: db.dataSource, clock, log, registry: metrics.registry },
+          config.collector,
+        )
+      : undefined;
     if (collector) stops.push(collector.stop); // after the HTTP server: flush what it accepted
     if (config.roles.includes("api") || collector) {
-      const routes = allRoutes({ db: db.dataSource, clock, sessionTtlMs: config.sessionTtlMs, seller: config.billing, pipeline: () => collector?.pipeline });
+      const routes = allRoutes({
+        db: db.dataSource,
+        clock,
+        sessionTtlMs: config.sessionTtlMs,
+        seller: config.billing,
+        pipeline: () => collector?.pipeline,
+      });
       const app = createHttpApp(
         {
-          db: db.dataSource, clock, log, metrics, version: VERSION,
-          bodyLimitBytes: config.http.bodyLimitBytes, trustProxy: config.http.trustProxy,
-          isReady: async () => (await db.dataSource.query("SELECT 1 AS ok")).length === 1,
+          db: db.dataSource,
+          clock,
+          log,
+          metrics,
+          version: VERSION,
+          bodyLimitBytes: config.http.bodyLimitBytes,
+          trustProxy: config.http.trustProxy,
+          isReady: async () =>
+            (await db.dataSource.query<unknown[]>("SELECT 1 AS ok")).length === 1,
           mounts: collector ? [{ path: "/", router: collector.router }] : [],
         },
         routes,
@@ -51,9 +76,21 @@ export async function startPlatform(config: Config, deps: { log: Logger; clock: 
     }
     if (config.roles.includes("scheduler")) {
       const jobs: JobDef[] = [
-        { name: "expire-applications", cron: "7 * * * *", run: (now) => expireApplications({ db: db.dataSource }, now) },
+        {
+          name: "expire-applications",
+          cron: "7 * * * *",
+          run: (now) => expireApplications({ db: db.dataSource }, now),
+        },
         monthlyCloseJob({ db: db.dataSource }),
-        ...(collector ? [{ name: "purge-rollups", cron: "17 3 * * *", run: (now: Date) => collector.purge(now) }] : []),
+        ...(collector
+          ? [
+              {
+                name: "purge-rollups",
+                cron: "17 3 * * *",
+                run: (now: Date) => collector.purge(now),
+              },
+            ]
+          : []),
       ];
       const scheduler = startScheduler({ db: db.dataSource, clock, log }, jobs);
       stops.unshift(scheduler.stop);

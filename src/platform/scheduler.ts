@@ -15,18 +15,33 @@ export interface JobDef {
  * only: the job body runs under a transaction-scoped PostgreSQL advisory lock, and an
  * instance that does not get it skips the run (the jobs themselves are idempotent).
  */
-export function startScheduler(deps: { db: DataSource; clock: Clock; log: Logger }, jobs: readonly JobDef[]) {
+export function startScheduler(
+  deps: { db: DataSource; clock: Clock; log: Logger },
+  jobs: readonly JobDef[],
+) {
   const tasks = jobs.map((job) =>
-    cron.schedule(job.cron, () => void runJobOnce(deps, job), { timezone: "Asia/Tokyo", name: job.name, noOverlap: true }),
+    cron.schedule(job.cron, () => void runJobOnce(deps, job), {
+      timezone: "Asia/Tokyo",
+      name: job.name,
+      noOverlap: true,
+    }),
   );
-  return { stop: async () => void (await Promise.all(tasks.map((t) => t.stop()))) };
+  // node-cron types stop() as `void | Promise<void>`; normalise so every stop is awaited.
+  return {
+    stop: async () => void (await Promise.all(tasks.map((t) => Promise.resolve(t.stop())))),
+  };
 }
 
-export async function runJobOnce(deps: { db: DataSource; clock: Clock; log: Logger }, job: JobDef): Promise<boolean> {
+export async function runJobOnce(
+  deps: { db: DataSource; clock: Clock; log: Logger },
+  job: JobDef,
+): Promise<boolean> {
   const qr = deps.db.createQueryRunner();
   try {
     await qr.connect();
-    const [{ locked }] = (await qr.query("SELECT pg_try_advisory_lock(hashtext($1)) AS locked", [`msp.job.${job.name}`])) as [{ locked: boolean }];
+    const [{ locked }] = (await qr.query("SELECT pg_try_advisory_lock(hashtext($1)) AS locked", [
+      `msp.job.${job.name}`,
+    ])) as [{ locked: boolean }];
     if (!locked) return false;
     try {
       const result = await job.run(deps.clock.now());

@@ -6,7 +6,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 // The platform as a newcomer runs it: `npm start` → `tsx src/main.ts`, embedded PGlite.
 const start = (env: Record<string, string>) =>
-  spawn(process.execPath, ["--import", "tsx", "src/main.ts"], { env: { ...process.env, LOG_LEVEL: "warn", ...env }, stdio: ["ignore", "pipe", "pipe"] });
+  spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
+    env: { ...process.env, LOG_LEVEL: "warn", ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
 
 const collect = (child: ChildProcess) => {
   const out = { stdout: "", stderr: "" };
@@ -14,7 +17,10 @@ const collect = (child: ChildProcess) => {
   child.stderr!.on("data", (d: Buffer) => (out.stderr += d.toString()));
   return out;
 };
-const exitOf = (child: ChildProcess) => new Promise<number | null>((r) => (child.exitCode !== null ? r(child.exitCode) : child.once("exit", (c) => r(c))));
+const exitOf = (child: ChildProcess) =>
+  new Promise<number | null>((r) =>
+    child.exitCode !== null ? r(child.exitCode) : child.once("exit", (c) => r(c)),
+  );
 
 describe("the platform process on its embedded defaults", () => {
   const dataDir = mkdtempSync(join(tmpdir(), "msp-e2e-"));
@@ -28,7 +34,10 @@ describe("the platform process on its embedded defaults", () => {
     first = start({ DATA_DIR: dataDir, PORT: port });
     out = collect(first);
     for (;;) {
-      const ok = await fetch(`http://127.0.0.1:${port}/readyz`).then((r) => r.ok, () => false);
+      const ok = await fetch(`http://127.0.0.1:${port}/readyz`).then(
+        (r) => r.ok,
+        () => false,
+      );
       if (ok) break;
       if (first.exitCode !== null) throw new Error(`exited: ${out.stderr}`);
       if (Date.now() - t0 > 60_000) throw new Error("not ready in 60 s");
@@ -55,7 +64,10 @@ describe("the platform process on its embedded defaults", () => {
     expect(metrics).toContain("http_request_duration_seconds_bucket");
     expect(metrics).toContain("process_cpu_seconds_total");
     const doc = await (await fetch(`http://127.0.0.1:${port}/api/v1/openapi.json`)).json();
-    expect(doc.paths["/api/v1/contracts/{id}"].get.parameters[0]).toMatchObject({ name: "id", in: "path" });
+    expect(doc.paths["/api/v1/contracts/{id}"].get.parameters[0]).toMatchObject({
+      name: "id",
+      in: "path",
+    });
   });
 
   it("refuses a second process on the same data directory with a clear message", async () => {
@@ -73,7 +85,13 @@ describe("the platform process on its embedded defaults", () => {
     const o = collect(again);
     try {
       for (let i = 0; i < 100; i++) {
-        if (await fetch(`http://127.0.0.1:${port}/readyz`).then((r) => r.ok, () => false)) break;
+        if (
+          await fetch(`http://127.0.0.1:${port}/readyz`).then(
+            (r) => r.ok,
+            () => false,
+          )
+        )
+          break;
         await new Promise((r) => setTimeout(r, 200));
       }
       expect(o.stdout).not.toContain("one-time"); // the admin exists already: no new password

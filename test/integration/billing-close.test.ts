@@ -5,7 +5,8 @@ import { noUsageYet } from "../../src/billing/close/usage-source.js";
 import { startTestApp, type TestApp } from "../support/app.js";
 import { makeContract } from "../support/factories.js";
 
-const vms = (n: number) => Array.from({ length: n }, (_, i) => `vm-${String(i + 1).padStart(2, "0")}`);
+const vms = (n: number) =>
+  Array.from({ length: n }, (_, i) => `vm-${String(i + 1).padStart(2, "0")}`);
 const jst = (wall: string) => `${wall}+09:00`;
 
 describe("monthly close", () => {
@@ -13,37 +14,74 @@ describe("monthly close", () => {
   let deps: Parameters<typeof runMonthlyClose>[0]["deps"];
   const ids = {} as Record<"plain" | "outage" | "open" | "credit" | "storage", string>;
   let openOutageId = "";
-  const close = (month: string, nowIso: string, batchSize?: number) => runMonthlyClose({ deps, month, now: new Date(nowIso), batchSize });
+  const close = (month: string, nowIso: string, batchSize?: number) =>
+    runMonthlyClose({ deps, month, now: new Date(nowIso), batchSize });
   const invoicesOf = async (contractId: string, month: string) =>
-    (await deps.db.query(`SELECT * FROM invoices WHERE contract_id = $1 AND month = $2 ORDER BY revision`, [contractId, month])) as any[];
-  const totals = (row: any) => [Number(row.subtotal_yen), Number(row.tax_yen), Number(row.total_yen)];
+    deps.db.query<any[]>(
+      `SELECT * FROM invoices WHERE contract_id = $1 AND month = $2 ORDER BY revision`,
+      [contractId, month],
+    );
+  const totals = (row: any) => [
+    Number(row.subtotal_yen),
+    Number(row.tax_yen),
+    Number(row.total_yen),
+  ];
   // Moving the injected clock by weeks expires the admin session: log in again at the new time.
   const adminAt = async (iso: string) => {
     app.clock.set(new Date(iso));
     const { email, password } = app.platform.bootstrapAdmin!;
-    return (await app.api("post", "/auth/login", { token: null, body: { email, password } })).body.token as string;
+    return (await app.api("post", "/auth/login", { token: null, body: { email, password } })).body
+      .token as string;
   };
 
   beforeAll(async () => {
     app = await startTestApp();
     deps = { db: app.platform.db.dataSource, usage: noUsageYet };
-    for (const key of Object.keys({ plain: 1, outage: 1, open: 1, credit: 1 }) as (keyof typeof ids)[]) {
-      ids[key] = (await makeContract(app.api, { startDate: "2026-04-15", components: vms(8) })).contract.id;
+    for (const key of ["plain", "outage", "open", "credit"] as const) {
+      ids[key] = (
+        await makeContract(app.api, { startDate: "2026-04-15", components: vms(8) })
+      ).contract.id;
     }
-    ids.storage = (await makeContract(app.api, { startDate: "2026-04-15", components: ["vm-01"] })).contract.id;
+    ids.storage = (
+      await makeContract(app.api, { startDate: "2026-04-15", components: ["vm-01"] })
+    ).contract.id;
     const token = await adminAt("2026-11-30T10:00:00+09:00"); // outages cannot be in the future
     const outage = (contractId: string, knownAt: string, restoredAt: string | null) =>
-      app.api("post", `/contracts/${contractId}/outages`, { token, body: { scope: "managed", cause: "provider_fault", knownAt, restoredAt, description: "VM host failure" } });
-    expect((await outage(ids.outage, jst("2026-11-10T09:00:00"), jst("2026-11-13T08:00:00"))).status).toBe(201);
+      app.api("post", `/contracts/${contractId}/outages`, {
+        token,
+        body: {
+          scope: "managed",
+          cause: "provider_fault",
+          knownAt,
+          restoredAt,
+          description: "VM host failure",
+        },
+      });
+    expect(
+      (await outage(ids.outage, jst("2026-11-10T09:00:00"), jst("2026-11-13T08:00:00"))).status,
+    ).toBe(201);
     const open = await outage(ids.open, jst("2026-11-29T12:00:00"), null);
     expect(open.status).toBe(201);
     openOutageId = open.body.id;
     // SPEC 7's example scenario, from stored rows: 1 component, storage 30,000, the 71 h outage.
     const fee = { name: "storage", monthlyYen: 30_000, fromMonth: "2026-04" };
-    expect((await app.api("post", `/contracts/${ids.storage}/service-fees`, { token, body: fee })).status).toBe(201);
-    expect((await outage(ids.storage, jst("2026-11-10T09:00:00"), jst("2026-11-13T08:00:00"))).status).toBe(201);
-    const credit = { damageDate: "2026-09-10", claimDate: "2026-09-25", amountYen: 50_000, description: "lost logs" };
-    expect((await app.api("post", `/contracts/${ids.credit}/liability-credits`, { token, body: credit })).status).toBe(201);
+    expect(
+      (await app.api("post", `/contracts/${ids.storage}/service-fees`, { token, body: fee }))
+        .status,
+    ).toBe(201);
+    expect(
+      (await outage(ids.storage, jst("2026-11-10T09:00:00"), jst("2026-11-13T08:00:00"))).status,
+    ).toBe(201);
+    const credit = {
+      damageDate: "2026-09-10",
+      claimDate: "2026-09-25",
+      amountYen: 50_000,
+      description: "lost logs",
+    };
+    expect(
+      (await app.api("post", `/contracts/${ids.credit}/liability-credits`, { token, body: credit }))
+        .status,
+    ).toBe(201);
   });
   afterAll(() => app?.stop());
 
@@ -62,14 +100,22 @@ describe("monthly close", () => {
   });
 
   it("changes nothing when run again for a closed month", async () => {
-    const before = await deps.db.query(`SELECT id, created_at, total_yen FROM invoices WHERE month = '2026-11' ORDER BY id`);
+    const before = await deps.db.query(
+      `SELECT id, created_at, total_yen FROM invoices WHERE month = '2026-11' ORDER BY id`,
+    );
     const again = await close("2026-11", "2026-12-02T00:00:00+09:00");
     expect(again).toEqual({ month: "2026-11", considered: 0, issued: 0, failed: [] });
-    expect(await deps.db.query(`SELECT id, created_at, total_yen FROM invoices WHERE month = '2026-11' ORDER BY id`)).toEqual(before);
+    expect(
+      await deps.db.query(
+        `SELECT id, created_at, total_yen FROM invoices WHERE month = '2026-11' ORDER BY id`,
+      ),
+    ).toEqual(before);
   });
 
   it("refuses to close a month that has not ended in JST", async () => {
-    await expect(close("2026-12", "2026-12-31T14:59:59Z")).rejects.toMatchObject({ code: "PRECONDITION_FAILED" });
+    await expect(close("2026-12", "2026-12-31T14:59:59Z")).rejects.toMatchObject({
+      code: "PRECONDITION_FAILED",
+    });
   });
 
   it("exempts an outage open at the close up to the close and settles the rest next month", async () => {
@@ -78,7 +124,10 @@ describe("monthly close", () => {
     expect(nov.lines.at(-1)).toMatchObject({ code: "exemption_managed", amountYen: -2_986 });
     expect(nov.lines.at(-1).description).toContain("open at close");
     const token = await adminAt("2026-12-05T10:00:00+09:00");
-    const closed = await app.api("post", `/outages/${openOutageId}/close`, { token, body: { restoredAt: jst("2026-12-03T12:00:00") } });
+    const closed = await app.api("post", `/outages/${openOutageId}/close`, {
+      token,
+      body: { restoredAt: jst("2026-12-03T12:00:00") },
+    });
     expect(closed.status).toBe(200);
     await close("2026-12", "2027-01-01T00:05:00+09:00");
     const [dec] = await invoicesOf(ids.open, "2026-12");
@@ -92,8 +141,13 @@ describe("monthly close", () => {
   });
 
   it("issues exactly one invoice per contract when two closes run at once", async () => {
-    const [a, b] = await Promise.all([close("2027-01", "2027-02-01T00:05:00+09:00", 1), close("2027-01", "2027-02-01T00:05:00+09:00", 1)]);
-    const rows = (await deps.db.query(`SELECT contract_id, count(*)::int AS n FROM invoices WHERE month = '2027-01' GROUP BY contract_id`)) as { n: number }[];
+    const [a, b] = await Promise.all([
+      close("2027-01", "2027-02-01T00:05:00+09:00", 1),
+      close("2027-01", "2027-02-01T00:05:00+09:00", 1),
+    ]);
+    const rows = await deps.db.query<{ n: number }[]>(
+      `SELECT contract_id, count(*)::int AS n FROM invoices WHERE month = '2027-01' GROUP BY contract_id`,
+    );
     expect(rows.length).toBeGreaterThanOrEqual(4);
     expect(rows.every((r) => r.n === 1)).toBe(true);
     expect(a.issued + b.issued).toBe(rows.length);
@@ -105,16 +159,33 @@ describe("monthly close", () => {
 
   it("corrects with a new revision and never changes the issued row", async () => {
     const [original] = await invoicesOf(ids.plain, "2026-11");
-    const revised = await reviseInvoice(deps, "system", { contractId: ids.plain, month: "2026-11", reason: "customer name corrected" }, new Date("2027-01-10T00:00:00Z"));
-    expect(revised).toMatchObject({ revision: 2, reason: "customer name corrected", totalYen: 98_560 });
+    const revised = await reviseInvoice(
+      deps,
+      "system",
+      { contractId: ids.plain, month: "2026-11", reason: "customer name corrected" },
+      new Date("2027-01-10T00:00:00Z"),
+    );
+    expect(revised).toMatchObject({
+      revision: 2,
+      reason: "customer name corrected",
+      totalYen: 98_560,
+    });
     const token = await adminAt("2027-01-10T10:00:00+09:00");
-    const third = await app.api("post", `/invoices/${original.id}/revise`, { token, body: { reason: "again" } });
+    const third = await app.api("post", `/invoices/${original.id}/revise`, {
+      token,
+      body: { reason: "again" },
+    });
     expect(third).toMatchObject({ status: 201, body: { revision: 3, reason: "again" } });
     const rows = await invoicesOf(ids.plain, "2026-11");
     expect(rows.map((r) => r.revision)).toEqual([1, 2, 3]);
     expect(rows[0]).toEqual(original);
-    await expect(deps.db.query(`UPDATE invoices SET total_yen = 0 WHERE id = $1`, [original.id])).rejects.toThrow(/immutable/);
-    const bad = await app.api("post", `/invoices/${original.id}/revise`, { token, body: { reason: " " } });
+    await expect(
+      deps.db.query(`UPDATE invoices SET total_yen = 0 WHERE id = $1`, [original.id]),
+    ).rejects.toThrow(/immutable/);
+    const bad = await app.api("post", `/invoices/${original.id}/revise`, {
+      token,
+      body: { reason: " " },
+    });
     expect(bad).toMatchObject({ status: 400, body: { issues: [{ path: "reason" }] } });
   });
 });

@@ -9,11 +9,21 @@ describe("contract lifecycle", () => {
   afterAll(() => app?.stop());
 
   const apply = async () =>
-    (await app.api("post", "/contracts", { body: { customerName: "Lifecycle KK", plan: "advanced", contacts: [{ name: "A", email: "a@example.jp", language: "en" }] } })).body;
+    (
+      await app.api("post", "/contracts", {
+        body: {
+          customerName: "Lifecycle KK",
+          plan: "advanced",
+          contacts: [{ name: "A", email: "a@example.jp", language: "en" }],
+        },
+      })
+    ).body;
 
   it("derives the minimum-term end from the start date", async () => {
     const c = await apply();
-    const accepted = await app.api("post", `/contracts/${c.id}/accept`, { body: { startDate: "2027-01-15" } });
+    const accepted = await app.api("post", `/contracts/${c.id}/accept`, {
+      body: { startDate: "2027-01-15" },
+    });
     expect(accepted.body.minimumTermEnd).toBe("2028-01-14");
   });
 
@@ -27,13 +37,33 @@ describe("contract lifecycle", () => {
   });
 
   it("refuses acceptance after the 60-day decision deadline", async () => {
-    const body = { customerName: "Late KK", plan: "entry", contacts: [{ name: "A", email: "a@example.jp", language: "ja" }] };
+    const body = {
+      customerName: "Late KK",
+      plan: "entry",
+      contacts: [{ name: "A", email: "a@example.jp", language: "ja" }],
+    };
     // Received 2026-10-20 10:00 JST: decidable until the end of 2026-12-19 JST; now is 12-20.
-    const late = (await app.api("post", "/contracts", { body: { ...body, receivedAt: "2026-10-20T10:00:00+09:00" } })).body;
-    const res = await app.api("post", `/contracts/${late.id}/accept`, { body: { startDate: "2027-03-01" } });
+    const late = (
+      await app.api("post", "/contracts", {
+        body: { ...body, receivedAt: "2026-10-20T10:00:00+09:00" },
+      })
+    ).body;
+    const res = await app.api("post", `/contracts/${late.id}/accept`, {
+      body: { startDate: "2027-03-01" },
+    });
     expect(res.status).toBe(412);
-    const inTime = (await app.api("post", "/contracts", { body: { ...body, receivedAt: "2026-10-21T10:00:00+09:00" } })).body;
-    expect((await app.api("post", `/contracts/${inTime.id}/accept`, { body: { startDate: "2027-03-01" } })).status).toBe(200);
+    const inTime = (
+      await app.api("post", "/contracts", {
+        body: { ...body, receivedAt: "2026-10-21T10:00:00+09:00" },
+      })
+    ).body;
+    expect(
+      (
+        await app.api("post", `/contracts/${inTime.id}/accept`, {
+          body: { startDate: "2027-03-01" },
+        })
+      ).status,
+    ).toBe(200);
   });
 
   it.each([
@@ -42,17 +72,26 @@ describe("contract lifecycle", () => {
     ["2027-07-04", "2027-04-30"], // −60 days is 5 May (Golden Week) → 30 Apr
   ])("gives the notice deadline for %s as %s", async (desired, deadline) => {
     const { contract } = await makeContract(app.api);
-    const res = await app.api("get", `/contracts/${contract.id}/cancellation-deadline?desiredDate=${desired}`);
+    const res = await app.api(
+      "get",
+      `/contracts/${contract.id}/cancellation-deadline?desiredDate=${desired}`,
+    );
     expect(res.body).toEqual({ desiredDate: desired, deadline });
   });
 
   it("accepts a customer's notice in time and refuses a late one, naming the deadline", async () => {
     const { contract } = await makeContract(app.api);
     const customer = await makeUser(app.api, "customer", contract.id);
-    const late = await app.api("post", `/contracts/${contract.id}/cancellation-notice`, { token: customer.token, body: { desiredDate: "2027-01-31" } });
+    const late = await app.api("post", `/contracts/${contract.id}/cancellation-notice`, {
+      token: customer.token,
+      body: { desiredDate: "2027-01-31" },
+    });
     expect(late.status).toBe(400);
     expect(late.body.deadline).toBe("2026-12-02"); // 2027-01-31 − 60 days, a Wednesday
-    const ok = await app.api("post", `/contracts/${contract.id}/cancellation-notice`, { token: customer.token, body: { desiredDate: "2027-03-31" } });
+    const ok = await app.api("post", `/contracts/${contract.id}/cancellation-notice`, {
+      token: customer.token,
+      body: { desiredDate: "2027-03-31" },
+    });
     expect(ok.status).toBe(200);
     expect(ok.body.contract.endDate).toBe("2027-03-31");
     expect(ok.body.contract.cancellationNoticeDate).toBe("2026-12-20");
@@ -62,7 +101,10 @@ describe("contract lifecycle", () => {
     const c = await apply();
     await app.api("post", `/contracts/${c.id}/reject`, { body: { reason: "credit check" } });
     const log = (await app.api("get", `/audit-log?entityId=${c.id}`)).body.items;
-    expect(log.map((e: { action: string }) => e.action)).toEqual(["contract.reject", "contract.apply"]);
+    expect(log.map((e: { action: string }) => e.action)).toEqual([
+      "contract.reject",
+      "contract.apply",
+    ]);
     expect(log[0].before.status).toBe("applied");
     expect(log[0].after.status).toBe("rejected");
     expect(log[0].actorType).toBe("user");
@@ -70,9 +112,21 @@ describe("contract lifecycle", () => {
   });
 
   it("the scheduled job marks undecided applications older than 60 days as rejected, once", async () => {
-    const body = { customerName: "Silent KK", plan: "entry", contacts: [{ name: "A", email: "a@example.jp", language: "ja" }] };
-    const old = (await app.api("post", "/contracts", { body: { ...body, receivedAt: "2026-10-01T09:00:00+09:00" } })).body;
-    const fresh = (await app.api("post", "/contracts", { body: { ...body, receivedAt: "2026-12-01T09:00:00+09:00" } })).body;
+    const body = {
+      customerName: "Silent KK",
+      plan: "entry",
+      contacts: [{ name: "A", email: "a@example.jp", language: "ja" }],
+    };
+    const old = (
+      await app.api("post", "/contracts", {
+        body: { ...body, receivedAt: "2026-10-01T09:00:00+09:00" },
+      })
+    ).body;
+    const fresh = (
+      await app.api("post", "/contracts", {
+        body: { ...body, receivedAt: "2026-12-01T09:00:00+09:00" },
+      })
+    ).body;
     const deps = { db: app.platform.db.dataSource };
     expect(await expireApplications(deps, app.clock.now())).toContain(old.id);
     expect(await expireApplications(deps, app.clock.now())).not.toContain(old.id);

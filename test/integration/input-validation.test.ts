@@ -16,7 +16,11 @@ describe("bad input", () => {
 
   it("names every bad field of a malformed body by its JSON path", async () => {
     const res = await app.api("post", "/contracts", {
-      body: { customerName: "", plan: "gold", contacts: [{ name: "A", email: "not-an-email", language: "fr" }] },
+      body: {
+        customerName: "",
+        plan: "gold",
+        contacts: [{ name: "A", email: "not-an-email", language: "fr" }],
+      },
     });
     expect(res.status).toBe(400);
     expect(res.body.code).toBe("VALIDATION");
@@ -28,13 +32,18 @@ describe("bad input", () => {
   });
 
   it("refuses unknown fields instead of ignoring them", async () => {
-    const res = await app.api("post", `/contracts/${contractId}/components`, { body: { name: "vm-x", os: "linux", isAdmin: true } });
+    const res = await app.api("post", `/contracts/${contractId}/components`, {
+      body: { name: "vm-x", os: "linux", isAdmin: true },
+    });
     expect(res.status).toBe(400);
     expect(res.body.issues[0].message).toContain("isAdmin");
   });
 
   it("answers malformed JSON with 400 and no stack trace", async () => {
-    const res = await app.api("post", "/contracts", { rawBody: '{"customerName": ', headers: { "content-type": "application/json" } });
+    const res = await app.api("post", "/contracts", {
+      rawBody: '{"customerName": ',
+      headers: { "content-type": "application/json" },
+    });
     expect(res.status).toBe(400);
     expect(JSON.stringify(res.body)).not.toMatch(/at .*\.(js|ts):\d+/);
     await stillServing();
@@ -42,14 +51,20 @@ describe("bad input", () => {
 
   it("answers an oversized body with 413", async () => {
     const big = JSON.stringify({ customerName: "x".repeat(1_200_000) });
-    const res = await app.api("post", "/contracts", { rawBody: big, headers: { "content-type": "application/json" } });
+    const res = await app.api("post", "/contracts", {
+      rawBody: big,
+      headers: { "content-type": "application/json" },
+    });
     expect(res.status).toBe(413);
     expect(res.body.code).toBe("PAYLOAD_TOO_LARGE");
     await stillServing();
   });
 
   it("answers a body of another content type with 415", async () => {
-    const res = await app.api("post", "/contracts", { rawBody: "customerName=x", headers: { "content-type": "application/x-www-form-urlencoded" } });
+    const res = await app.api("post", "/contracts", {
+      rawBody: "customerName=x",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+    });
     expect(res.status).toBe(415);
     expect(res.body.code).toBe("UNSUPPORTED_MEDIA_TYPE");
   });
@@ -81,7 +96,10 @@ describe("agent tokens", () => {
     expect(issued.status).toBe(201);
     const token: string = issued.body.token;
     expect(token).toMatch(/^msa_[A-Za-z0-9_-]{43}$/);
-    const rows = await app.platform.db.dataSource.query("SELECT * FROM agent_tokens WHERE id = $1", [issued.body.id]);
+    const rows = await app.platform.db.dataSource.query(
+      "SELECT * FROM agent_tokens WHERE id = $1",
+      [issued.body.id],
+    );
     expect(rows[0].token_hash).toBe(createHash("sha256").update(token).digest("hex"));
     expect(JSON.stringify(rows)).not.toContain(token);
     const listed = await app.api("get", `/contracts/${components[0].contractId}/agent-tokens`);
@@ -100,14 +118,25 @@ describe("agent tokens", () => {
   it("termination revokes every token and deletes the customer's accounts", async () => {
     const { contract, components } = await makeContract(app.api);
     await app.api("post", `/components/${components[0].id}/agent-token`);
-    const customer = await app.api("post", "/users", { body: { email: "gone@example.jp", displayName: "x", role: "customer", contractId: contract.id, password: "a-long-password-1" } });
+    const customer = await app.api("post", "/users", {
+      body: {
+        email: "gone@example.jp",
+        displayName: "x",
+        role: "customer",
+        contractId: contract.id,
+        password: "a-long-password-1",
+      },
+    });
     expect(customer.status).toBe(201);
     const terminated = await app.api("post", `/contracts/${contract.id}/terminate`);
     expect(terminated.status).toBe(200);
     expect(terminated.body.status).toBe("terminated");
     const tokens = (await app.api("get", `/contracts/${contract.id}/agent-tokens`)).body;
     expect(tokens.every((t: { revoked: boolean }) => t.revoked)).toBe(true);
-    const login = await app.api("post", "/auth/login", { token: null, body: { email: "gone@example.jp", password: "a-long-password-1" } });
+    const login = await app.api("post", "/auth/login", {
+      token: null,
+      body: { email: "gone@example.jp", password: "a-long-password-1" },
+    });
     expect(login.status).toBe(401);
     expect((await app.api("post", `/components/${components[0].id}/agent-token`)).status).toBe(409);
   });

@@ -4,14 +4,23 @@ import { MIGRATIONS } from "../../src/db/migrations/index.js";
 import { createTestDatabase, type TestDatabase } from "../support/db.js";
 
 const tables = async (db: Database) =>
-  ((await db.dataSource.query(`SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY 1`)) as { table_name: string }[]).map((r) => r.table_name);
+  (
+    await db.dataSource.query<{ table_name: string }[]>(
+      `SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY 1`,
+    )
+  ).map((r) => r.table_name);
 
 describe("migrations", () => {
   let testDb: TestDatabase;
   let db: Database;
   beforeAll(async () => {
     testDb = await createTestDatabase();
-    db = await openDatabase({ url: testDb.url, dataDir: testDb.dataDir, poolSize: 3, migrate: true });
+    db = await openDatabase({
+      url: testDb.url,
+      dataDir: testDb.dataDir,
+      poolSize: 3,
+      migrate: true,
+    });
   });
   afterAll(async () => {
     await db?.close();
@@ -19,7 +28,19 @@ describe("migrations", () => {
   });
 
   it("creates every table on the way up", async () => {
-    expect(await tables(db)).toEqual(expect.arrayContaining(["agent_tokens", "audit_log", "components", "contacts", "contracts", "credentials", "runbooks", "users", "migrations"]));
+    expect(await tables(db)).toEqual(
+      expect.arrayContaining([
+        "agent_tokens",
+        "audit_log",
+        "components",
+        "contacts",
+        "contracts",
+        "credentials",
+        "runbooks",
+        "users",
+        "migrations",
+      ]),
+    );
     expect(await db.dataSource.showMigrations()).toBe(false);
   });
 

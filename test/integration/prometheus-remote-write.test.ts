@@ -28,7 +28,10 @@ describe("Prometheus agent → remote_write → collector", () => {
 
   beforeAll(async () => {
     for (const bin of [PROMETHEUS, NODE_EXPORTER]) {
-      if (!existsSync(bin)) throw new Error(`${bin} missing: install Debian's prometheus and prometheus-node-exporter (.ci/run does)`);
+      if (!existsSync(bin))
+        throw new Error(
+          `${bin} missing: install Debian's prometheus and prometheus-node-exporter (.ci/run does)`,
+        );
     }
     // Real time here: Prometheus stamps samples with the wall clock.
     app = await startTestApp({ now: new Date() });
@@ -39,17 +42,43 @@ describe("Prometheus agent → remote_write → collector", () => {
     componentId = components[0].id;
     const token = (await app.api("post", `/components/${componentId}/agent-token`)).body.token;
     const [nePort, promPort] = [await freePort(), await freePort()];
-    children.push(spawn(NODE_EXPORTER, [`--web.listen-address=127.0.0.1:${nePort}`, "--collector.disable-defaults", "--collector.loadavg", "--collector.meminfo", "--collector.cpu"], { stdio: "ignore" }));
-    writeFileSync(join(dir, "prometheus.yml"), [
-      "global: { scrape_interval: 1s }",
-      "scrape_configs:",
-      `  - { job_name: node, static_configs: [ { targets: ['127.0.0.1:${nePort}'] } ] }`,
-      "remote_write:",
-      `  - url: ${app.url}/api/v1/write`,
-      `    authorization: { credentials: ${token} }`,
-      "    queue_config: { batch_send_deadline: 1s, min_backoff: 100ms }",
-    ].join("\n"));
-    children.push(spawn(PROMETHEUS, ["--enable-feature=agent", `--config.file=${join(dir, "prometheus.yml")}`, `--storage.agent.path=${join(dir, "wal")}`, `--web.listen-address=127.0.0.1:${promPort}`], { stdio: "ignore" }));
+    children.push(
+      spawn(
+        NODE_EXPORTER,
+        [
+          `--web.listen-address=127.0.0.1:${nePort}`,
+          "--collector.disable-defaults",
+          "--collector.loadavg",
+          "--collector.meminfo",
+          "--collector.cpu",
+        ],
+        { stdio: "ignore" },
+      ),
+    );
+    writeFileSync(
+      join(dir, "prometheus.yml"),
+      [
+        "global: { scrape_interval: 1s }",
+        "scrape_configs:",
+        `  - { job_name: node, static_configs: [ { targets: ['127.0.0.1:${nePort}'] } ] }`,
+        "remote_write:",
+        `  - url: ${app.url}/api/v1/write`,
+        `    authorization: { credentials: ${token} }`,
+        "    queue_config: { batch_send_deadline: 1s, min_backoff: 100ms }",
+      ].join("\n"),
+    );
+    children.push(
+      spawn(
+        PROMETHEUS,
+        [
+          "--enable-feature=agent",
+          `--config.file=${join(dir, "prometheus.yml")}`,
+          `--storage.agent.path=${join(dir, "wal")}`,
+          `--web.listen-address=127.0.0.1:${promPort}`,
+        ],
+        { stdio: "ignore" },
+      ),
+    );
   }, 120_000);
 
   afterAll(async () => {
@@ -62,12 +91,21 @@ describe("Prometheus agent → remote_write → collector", () => {
     let keys: string[] = [];
     for (let i = 0; i < 150 && !keys.some((k) => k.startsWith("node_load1{")); i++) {
       await new Promise((r) => setTimeout(r, 200));
-      keys = (await app.api("get", `/components/${componentId}/series`)).body.map((s: { key: string }) => s.key);
+      keys = (await app.api("get", `/components/${componentId}/series`)).body.map(
+        (s: { key: string }) => s.key,
+      );
     }
-    expect(keys.find((k) => k.startsWith("node_load1{"))).toMatch(/instance="127\.0\.0\.1:\d+",job="node"/);
+    expect(keys.find((k) => k.startsWith("node_load1{"))).toMatch(
+      /instance="127\.0\.0\.1:\d+",job="node"/,
+    );
     expect(keys.some((k) => k.startsWith("node_memory_MemAvailable_bytes{"))).toBe(true);
-    const series = (await app.api("get", `/components/${componentId}/series`)).body.find((s: { key: string }) => s.key.startsWith("node_load1{"));
-    const points = await app.api("get", `/components/${componentId}/series/points?labels=${encodeURIComponent(JSON.stringify(series.labels))}`);
+    const series = (await app.api("get", `/components/${componentId}/series`)).body.find(
+      (s: { key: string }) => s.key.startsWith("node_load1{"),
+    );
+    const points = await app.api(
+      "get",
+      `/components/${componentId}/series/points?labels=${encodeURIComponent(JSON.stringify(series.labels))}`,
+    );
     expect(points.status).toBe(200);
     expect(points.body.points.length).toBeGreaterThan(0);
     expect(typeof points.body.points[0].v).toBe("number");

@@ -17,7 +17,9 @@ describe("role matrix", () => {
   // Logging out revokes the token the matrix uses, so log in again after that route.
   const relogin = async () => {
     for (const role of USER_ROLES) {
-      tokens[role] = (await app.api("post", "/auth/login", { token: null, body: emails[role] })).body.token;
+      tokens[role] = (
+        await app.api("post", "/auth/login", { token: null, body: emails[role] })
+      ).body.token;
     }
   };
   beforeAll(async () => {
@@ -39,11 +41,17 @@ describe("role matrix", () => {
   for (const route of protectedRoutes) {
     const name = `${route.method.toUpperCase()} ${route.path}`;
     it(`${name}: 401 without credentials, 403 for roles it does not list`, async () => {
-      const anon = await app.api(route.method, pathOf(route.path), { token: null, body: route.body ? {} : undefined });
+      const anon = await app.api(route.method, pathOf(route.path), {
+        token: null,
+        body: route.body ? {} : undefined,
+      });
       expect(anon.status).toBe(401);
       expect(anon.body.code).toBe("UNAUTHORIZED");
       for (const role of USER_ROLES) {
-        const res = await app.api(route.method, pathOf(route.path), { token: tokens[role], body: route.body ? {} : undefined });
+        const res = await app.api(route.method, pathOf(route.path), {
+          token: tokens[role],
+          body: route.body ? {} : undefined,
+        });
         const allowed = (route.roles as readonly string[]).includes(role);
         if (allowed) expect([401, 403], `${role} should pass ${name}`).not.toContain(res.status);
         else {
@@ -72,16 +80,24 @@ describe("role matrix", () => {
 
   it("an API key acts with its owner's role until revoked", async () => {
     const u = await makeUser(app.api, "noc");
-    const key = await app.api("post", "/api-keys", { token: u.token, body: { name: "automation" } });
+    const key = await app.api("post", "/api-keys", {
+      token: u.token,
+      body: { name: "automation" },
+    });
     expect(key.status).toBe(201);
     expect((await app.api("get", "/contracts", { token: key.body.secret })).status).toBe(200);
     expect((await app.api("get", "/users", { token: key.body.secret })).status).toBe(403);
-    expect((await app.api("delete", `/api-keys/${key.body.id}`, { token: u.token })).status).toBe(204);
+    expect((await app.api("delete", `/api-keys/${key.body.id}`, { token: u.token })).status).toBe(
+      204,
+    );
     expect((await app.api("get", "/contracts", { token: key.body.secret })).status).toBe(401);
   });
 
   it("rejects a wrong password without saying which part was wrong", async () => {
-    const res = await app.api("post", "/auth/login", { token: null, body: { email: "nobody@example.jp", password: "x" } });
+    const res = await app.api("post", "/auth/login", {
+      token: null,
+      body: { email: "nobody@example.jp", password: "x" },
+    });
     expect(res.status).toBe(401);
     expect(res.body.message).toBe("wrong e-mail or password");
   });

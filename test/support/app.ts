@@ -1,4 +1,4 @@
-import { fixedClock, type Clock } from "../../src/platform/clock.js";
+import { fixedClock } from "../../src/platform/clock.js";
 import { loadConfig, type Config } from "../../src/platform/config.js";
 import { createLogger } from "../../src/platform/logger.js";
 import { startPlatform, type Platform } from "../../src/platform/platform.js";
@@ -17,13 +17,21 @@ export interface TestApp {
 export type ApiClient = <T = any>(
   method: string,
   path: string,
-  opts?: { token?: string | null; body?: unknown; rawBody?: string; headers?: Record<string, string> },
+  opts?: {
+    token?: string | null;
+    body?: unknown;
+    rawBody?: string;
+    headers?: Record<string, string>;
+  },
 ) => Promise<{ status: number; body: T; headers: Headers }>;
 
 export function apiClient(baseUrl: string, defaultToken: () => string | null): ApiClient {
   return async (method, path, opts = {}) => {
     const token = opts.token === undefined ? defaultToken() : opts.token;
-    const headers: Record<string, string> = { ...(token ? { authorization: `Bearer ${token}` } : {}), ...opts.headers };
+    const headers: Record<string, string> = {
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+      ...opts.headers,
+    };
     let body: string | undefined;
     if (opts.rawBody !== undefined) body = opts.rawBody;
     else if (opts.body !== undefined) {
@@ -43,7 +51,9 @@ export function apiClient(baseUrl: string, defaultToken: () => string | null): A
 }
 
 /** Starts the whole platform in-process on a fresh database with an injected clock. */
-export async function startTestApp(opts: { now?: Date; env?: Record<string, string> } = {}): Promise<TestApp> {
+export async function startTestApp(
+  opts: { now?: Date; env?: Record<string, string> } = {},
+): Promise<TestApp> {
   const db = await createTestDatabase();
   const clock = fixedClock(opts.now ?? new Date("2026-11-20T03:00:00Z"));
   const config: Config = loadConfig({
@@ -56,7 +66,10 @@ export async function startTestApp(opts: { now?: Date; env?: Record<string, stri
     ...(db.url ? { DATABASE_URL: db.url } : {}),
     ...opts.env,
   });
-  const platform = await startPlatform(config, { log: createLogger("silent"), clock: clock as Clock });
+  const platform = await startPlatform(config, {
+    log: createLogger("silent"),
+    clock,
+  });
   let adminToken = "";
   const api = apiClient(`${platform.url}/api/v1`, () => adminToken);
   const login = await api("post", "/auth/login", {

@@ -21,8 +21,18 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   const kind = inject("dbKind");
   if (kind === "pglite") {
     const dataDir = mkdtempSync(join(tmpdir(), "msp-pglite-"));
-    cpSync(join(inject("pgliteTemplateDir"), "pgdata"), join(dataDir, "pgdata"), { recursive: true });
-    return { kind, url: undefined, dataDir, drop: async () => rmSync(dataDir, { recursive: true, force: true }) };
+    cpSync(join(inject("pgliteTemplateDir"), "pgdata"), join(dataDir, "pgdata"), {
+      recursive: true,
+    });
+    return {
+      kind,
+      url: undefined,
+      dataDir,
+      drop: () => {
+        rmSync(dataDir, { recursive: true, force: true });
+        return Promise.resolve();
+      },
+    };
   }
   const adminUrl = inject("postgresAdminUrl");
   const name = `msp_test_${randomBytes(6).toString("hex")}`;

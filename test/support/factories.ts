@@ -4,7 +4,10 @@ import type { ApiClient } from "./app.js";
 const uniq = () => randomBytes(4).toString("hex");
 
 /** An active contract with one component, made through the API as admin. */
-export async function makeContract(api: ApiClient, opts: { plan?: string; startDate?: string; components?: string[] } = {}) {
+export async function makeContract(
+  api: ApiClient,
+  opts: { plan?: string; startDate?: string; components?: string[] } = {},
+) {
   const applied = await api("post", "/contracts", {
     body: {
       customerName: `Customer ${uniq()}`,
@@ -13,11 +16,15 @@ export async function makeContract(api: ApiClient, opts: { plan?: string; startD
     },
   });
   if (applied.status !== 201) throw new Error(`apply failed: ${JSON.stringify(applied.body)}`);
-  const accepted = await api("post", `/contracts/${applied.body.id}/accept`, { body: { startDate: opts.startDate ?? "2026-11-01" } });
+  const accepted = await api("post", `/contracts/${applied.body.id}/accept`, {
+    body: { startDate: opts.startDate ?? "2026-11-01" },
+  });
   if (accepted.status !== 200) throw new Error(`accept failed: ${JSON.stringify(accepted.body)}`);
   const components = [];
   for (const name of opts.components ?? ["vm-01"]) {
-    const c = await api("post", `/contracts/${applied.body.id}/components`, { body: { name, os: "linux" } });
+    const c = await api("post", `/contracts/${applied.body.id}/components`, {
+      body: { name, os: "linux" },
+    });
     if (c.status !== 201) throw new Error(`component failed: ${JSON.stringify(c.body)}`);
     components.push(c.body);
   }
@@ -25,10 +32,16 @@ export async function makeContract(api: ApiClient, opts: { plan?: string; startD
 }
 
 /** A user of the given role (customer users belong to `contractId`), logged in. */
-export async function makeUser(api: ApiClient, role: "admin" | "noc" | "oncall" | "customer", contractId: string | null = null) {
+export async function makeUser(
+  api: ApiClient,
+  role: "admin" | "noc" | "oncall" | "customer",
+  contractId: string | null = null,
+) {
   const email = `${role}-${uniq()}@example.jp`;
   const password = `pw-${uniq()}-${uniq()}`;
-  const created = await api("post", "/users", { body: { email, displayName: role, role, contractId, password } });
+  const created = await api("post", "/users", {
+    body: { email, displayName: role, role, contractId, password },
+  });
   if (created.status !== 201) throw new Error(`user failed: ${JSON.stringify(created.body)}`);
   const login = await api("post", "/auth/login", { token: null, body: { email, password } });
   return { user: created.body.user, token: login.body.token as string, password };

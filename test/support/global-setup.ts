@@ -25,12 +25,15 @@ export default async function setup(project: TestProject): Promise<() => Promise
     await db.close();
     project.provide("pgliteTemplateDir", dir);
     project.provide("postgresAdminUrl", "");
-    return async () => rmSync(dir, { recursive: true, force: true });
+    return () => {
+      rmSync(dir, { recursive: true, force: true });
+      return Promise.resolve();
+    };
   }
   project.provide("pgliteTemplateDir", "");
   if (process.env.TEST_DATABASE_URL) {
     project.provide("postgresAdminUrl", process.env.TEST_DATABASE_URL);
-    return async () => undefined;
+    return () => Promise.resolve();
   }
   const binDir = findPostgresBinDir();
   if (!binDir) {
@@ -41,5 +44,5 @@ export default async function setup(project: TestProject): Promise<() => Promise
   }
   const server = await startThrowawayPostgres(binDir);
   project.provide("postgresAdminUrl", server.url);
-  return server.stop;
+  return () => server.stop();
 }

@@ -39,16 +39,48 @@ export async function startThrowawayPostgres(binDir: string): Promise<ThrowawayP
   const dataDir = join(dir, "data");
   // initdb refuses to run as root: run the server as the `postgres` system user then.
   const asRoot = process.getuid?.() === 0;
-  const pgUser = asRoot ? Number(execFileSync("id", ["-u", "postgres"]).toString().trim()) : undefined;
+  const pgUser = asRoot
+    ? Number(execFileSync("id", ["-u", "postgres"]).toString().trim())
+    : undefined;
   if (asRoot) {
     chmodSync(dir, 0o755);
     chownSync(dir, pgUser!, Number(execFileSync("id", ["-g", "postgres"]).toString().trim()));
   }
-  const run = (bin: string, args: string[]) => (asRoot ? ["runuser", ["-u", "postgres", "--", join(binDir, bin), ...args]] : [join(binDir, bin), args]) as [string, string[]];
-  const [initCmd, initArgs] = run("initdb", ["-D", dataDir, "-U", "postgres", "--auth=trust", "--no-sync", "-E", "UTF8", "--locale=C"]);
+  const run = (bin: string, args: string[]) =>
+    (asRoot
+      ? ["runuser", ["-u", "postgres", "--", join(binDir, bin), ...args]]
+      : [join(binDir, bin), args]) as [string, string[]];
+  const [initCmd, initArgs] = run("initdb", [
+    "-D",
+    dataDir,
+    "-U",
+    "postgres",
+    "--auth=trust",
+    "--no-sync",
+    "-E",
+    "UTF8",
+    "--locale=C",
+  ]);
   execFileSync(initCmd, initArgs, { stdio: "pipe" });
   const port = await freePort();
-  const [cmd, args] = run("postgres", ["-D", dataDir, "-p", String(port), "-h", "127.0.0.1", "-k", dir, "-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off", "-c", "max_connections=200"]);
+  const [cmd, args] = run("postgres", [
+    "-D",
+    dataDir,
+    "-p",
+    String(port),
+    "-h",
+    "127.0.0.1",
+    "-k",
+    dir,
+    "-c",
+    "fsync=off",
+    "-c",
+    "synchronous_commit=off",
+    "-c",
+    "full_page_writes=off",
+    "-c",
+    "max_connections=200",
+  ]);
   const child: ChildProcess = spawn(cmd, args, { stdio: "ignore", detached: false });
   const url = `postgres://postgres@127.0.0.1:${port}/postgres`;
   await waitUntilAccepting(url, child);
@@ -65,7 +97,8 @@ export async function startThrowawayPostgres(binDir: string): Promise<ThrowawayP
 async function waitUntilAccepting(url: string, child: ChildProcess): Promise<void> {
   const deadline = Date.now() + 30_000;
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`throwaway postgres exited with ${child.exitCode}`);
+    if (child.exitCode !== null)
+      throw new Error(`throwaway postgres exited with ${child.exitCode}`);
     const client = new pg.Client({ connectionString: url });
     try {
       await client.connect();

@@ -64,10 +64,19 @@ export interface ContractInputs {
  * next close's refund check credits them once NOC staff give a cause. `openUntilMs` stands
  * in for the restoredAt of outages still open (the refund check counts them to its close).
  */
-export function outagesOfMonth(rows: readonly OutageRow[], month: YearMonth, openUntilMs?: number): Outage[] {
+export function outagesOfMonth(
+  rows: readonly OutageRow[],
+  month: YearMonth,
+  openUntilMs?: number,
+): Outage[] {
   const [start, end] = [jstMonthStartMs(month), jstMonthEndMs(month)];
   return rows
-    .filter((o) => o.cause !== null && o.knownAtMs < end && (o.restoredAtMs === null || o.restoredAtMs > start))
+    .filter(
+      (o) =>
+        o.cause !== null &&
+        o.knownAtMs < end &&
+        (o.restoredAtMs === null || o.restoredAtMs > start),
+    )
     .sort((a, b) => a.knownAtMs - b.knownAtMs || (a.id < b.id ? -1 : 1))
     .map((o) => ({
       scope: o.scope as OutageScope,

@@ -8,7 +8,12 @@ import { tariffFor, withOverrides } from "../../domain/billing/tariff.js";
 import { validateScenario, type ScenarioIssue } from "../../domain/billing/validate.js";
 import { jstMonthEndMs } from "../../domain/time/jst.js";
 import { addMonths, type YearMonth } from "../../domain/time/month.js";
-import { buildScenario, outagesOfMonth, type ContractInputs, type OutageRow } from "./build-scenario.js";
+import {
+  buildScenario,
+  outagesOfMonth,
+  type ContractInputs,
+  type OutageRow,
+} from "./build-scenario.js";
 
 /** The latest revision of the previous month's invoice, as issued. */
 export interface IssuedInvoice {
@@ -28,7 +33,12 @@ export type Composed =
   | { ok: true; scenario: BillingScenario; invoice: Invoice; taxRatePercent: number }
   | { ok: false; issues: ScenarioIssue[] };
 
-export function composeInvoice({ month, inputs, previous, refundedLaterYen = 0 }: ComposeInput): Composed {
+export function composeInvoice({
+  month,
+  inputs,
+  previous,
+  refundedLaterYen = 0,
+}: ComposeInput): Composed {
   const scenario = buildScenario(month, inputs);
   const issues = validateScenario(scenario);
   if (issues.length > 0) return { ok: false, issues };
@@ -44,7 +54,12 @@ export function composeInvoice({ month, inputs, previous, refundedLaterYen = 0 }
   }
   if (extra.length === 0) return { ok: true, scenario, invoice, taxRatePercent };
   const lines = [...invoice.lines, ...extra];
-  return { ok: true, scenario, invoice: { ...invoice, lines, ...invoiceTotals(lines, taxRatePercent) }, taxRatePercent };
+  return {
+    ok: true,
+    scenario,
+    invoice: { ...invoice, lines, ...invoiceTotals(lines, taxRatePercent) },
+    taxRatePercent,
+  };
 }
 
 /**
@@ -52,15 +67,24 @@ export function composeInvoice({ month, inputs, previous, refundedLaterYen = 0 }
  * previous month is recomputed with outages as known now — open ones counted up to this
  * close, which settles every 24 h block that started in it — and the difference credited.
  */
-export function previousMonthRefund(month: YearMonth, previous: IssuedInvoice, outages: readonly OutageRow[]): InvoiceLine | null {
+export function previousMonthRefund(
+  month: YearMonth,
+  previous: IssuedInvoice,
+  outages: readonly OutageRow[],
+): InvoiceLine | null {
   const prevMonth = addMonths(month, -1);
   if (previous.scenario.month !== prevMonth) return null;
-  const recheck = { ...previous.scenario, outages: outagesOfMonth(outages, prevMonth, jstMonthEndMs(month)) };
+  const recheck = {
+    ...previous.scenario,
+    outages: outagesOfMonth(outages, prevMonth, jstMonthEndMs(month)),
+  };
   if (validateScenario(recheck).length > 0) return null;
   // A revision's positive "already credited" line means that part of its exemption was given
   // on the following invoice: it counts as not exempted on this one.
   const issued = previous.lines.map((l) =>
-    l.code === "exemption_refund" && l.amountYen > 0 ? { ...l, code: "exemption_managed" as const } : l,
+    l.code === "exemption_refund" && l.amountYen > 0
+      ? { ...l, code: "exemption_managed" as const }
+      : l,
   );
   return exemptionRefundLine(prevMonth, issued, computeInvoice(recheck).lines);
 }

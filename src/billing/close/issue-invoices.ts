@@ -27,16 +27,30 @@ export interface IssueContext {
 }
 
 /** Inserts the invoices not issued yet; returns the ids of those it inserted. */
-export async function issueInvoices(q: Queryable, invoices: readonly NewInvoice[], ctx: IssueContext): Promise<string[]> {
+export async function issueInvoices(
+  q: Queryable,
+  invoices: readonly NewInvoice[],
+  ctx: IssueContext,
+): Promise<string[]> {
   if (invoices.length === 0) return [];
   const records = invoices.map((n) => ({
-    contract_id: n.contractId, customer_name: n.customerName, month: n.month, revision: n.revision, reason: n.reason,
-    lines: n.invoice.lines, subtotal_yen: n.invoice.subtotalYen, tax_yen: n.invoice.taxYen, total_yen: n.invoice.totalYen,
-    tax_rate_percent: n.taxRatePercent, tariff_version: n.invoice.tariffVersion, due_date: paymentDueDate(n.month),
-    scenario: n.scenario, interest_payment_ids: n.interestPaymentIds,
+    contract_id: n.contractId,
+    customer_name: n.customerName,
+    month: n.month,
+    revision: n.revision,
+    reason: n.reason,
+    lines: n.invoice.lines,
+    subtotal_yen: n.invoice.subtotalYen,
+    tax_yen: n.invoice.taxYen,
+    total_yen: n.invoice.totalYen,
+    tax_rate_percent: n.taxRatePercent,
+    tariff_version: n.invoice.tariffVersion,
+    due_date: paymentDueDate(n.month),
+    scenario: n.scenario,
+    interest_payment_ids: n.interestPaymentIds,
   }));
   const actor = ctx.actor;
-  const rows = (await q.query(
+  const rows = await q.query<{ id: string }[]>(
     `WITH r AS (
        SELECT * FROM jsonb_to_recordset($1::jsonb) AS r(contract_id uuid, customer_name text, month text, revision int,
          reason text, lines jsonb, subtotal_yen bigint, tax_yen bigint, total_yen bigint, tax_rate_percent numeric,
@@ -54,13 +68,14 @@ export async function issueInvoices(q: Queryable, invoices: readonly NewInvoice[
        jsonb_build_object('month', ins.month, 'revision', ins.revision, 'reason', ins.reason, 'totalYen', ins.total_yen), $6
      FROM ins RETURNING entity_id AS id`,
     [
-      JSON.stringify(records), ctx.now,
+      JSON.stringify(records),
+      ctx.now,
       actor === "system" ? "system" : actor.via === "api_key" ? "api_key" : "user",
       actor === "system" ? null : actor.userId,
       ctx.action,
       actor === "system" ? null : (actor.requestId ?? null),
       actor === "system" ? null : actor.userId,
     ],
-  )) as { id: string }[];
+  );
   return rows.map((r) => r.id);
 }

@@ -19,7 +19,11 @@ export interface LatePart {
  * that covers what was still unpaid on it earns interest. A payment on the day after the due
  * date has no interest days (the day of payment is excluded), so it yields nothing.
  */
-export function latePartsOf(totalYen: number, dueDate: string, payments: readonly PaymentRow[]): LatePart[] {
+export function latePartsOf(
+  totalYen: number,
+  dueDate: string,
+  payments: readonly PaymentRow[],
+): LatePart[] {
   const ordered = [...payments].sort((a, b) =>
     a.paidDate < b.paidDate ? -1 : a.paidDate > b.paidDate ? 1 : a.id < b.id ? -1 : 1,
   );
@@ -28,7 +32,8 @@ export function latePartsOf(totalYen: number, dueDate: string, payments: readonl
   for (const p of ordered) {
     const coveredYen = Math.min(p.amountYen, Math.max(0, unpaidYen));
     unpaidYen -= p.amountYen;
-    if (coveredYen <= 0 || p.paidDate <= dueDate || lateInterestDays(dueDate, p.paidDate) === 0) continue;
+    if (coveredYen <= 0 || p.paidDate <= dueDate || lateInterestDays(dueDate, p.paidDate) === 0)
+      continue;
     parts.push({ paymentId: p.id, late: { amountYen: coveredYen, dueDate, paidDate: p.paidDate } });
   }
   return parts;

@@ -10,6 +10,11 @@ export function monthlyCloseJob(deps: { db: DataSource; usage?: UsageSource }): 
   return {
     name: "monthly-close",
     cron: "5 0 1 * *",
-    run: (now) => runMonthlyClose({ deps: { db: deps.db, usage: deps.usage ?? noUsageYet }, month: addMonths(jstMonthOf(now.getTime()), -1), now }),
+    run: (now) =>
+      runMonthlyClose({
+        deps: { db: deps.db, usage: deps.usage ?? noUsageYet },
+        month: addMonths(jstMonthOf(now.getTime()), -1),
+        now,
+      }),
   };
 }

@@ -20,7 +20,12 @@ export interface RevisionInput {
   reason: string;
 }
 
-export async function reviseInvoice(deps: { db: DataSource; usage: UsageSource }, actor: Actor | "system", input: RevisionInput, now: Date): Promise<InvoiceEntity> {
+export async function reviseInvoice(
+  deps: { db: DataSource; usage: UsageSource },
+  actor: Actor | "system",
+  input: RevisionInput,
+  now: Date,
+): Promise<InvoiceEntity> {
   const { contractId, month, reason } = input;
   return deps.db.transaction(async (tx) => {
     await getContract(tx, { kind: "all" }, contractId, { lock: true }); // serialises revisions
@@ -29,19 +34,45 @@ export async function reviseInvoice(deps: { db: DataSource; usage: UsageSource }
     const contract = (await store.contractRow(tx, contractId))!;
     const [loaded] = await loadInputs(tx, deps.usage, [contract], month);
     // Interest stays with the invoice that billed it; newer late payments go to the next close.
-    const inputs = { ...loaded!, latePayments: current.scenario.latePayments, interestPaymentIds: current.interestPaymentIds };
-    const previous = (await store.latestInvoices(tx, [contractId], addMonths(month, -1))).get(contractId) ?? null;
-    const composed = composeInvoice({ month, inputs, previous, refundedLaterYen: await refundedLater(tx, contractId, month) });
+    const inputs = {
+      ...loaded!,
+      latePayments: current.scenario.latePayments,
+      interestPaymentIds: current.interestPaymentIds,
+    };
+    const previous =
+      (await store.latestInvoices(tx, [contractId], addMonths(month, -1))).get(contractId) ?? null;
+    const composed = composeInvoice({
+      month,
+      inputs,
+      previous,
+      refundedLaterYen: await refundedLater(tx, contractId, month),
+    });
     if (!composed.ok) {
       const issues = composed.issues.map((i) => ({ path: formatPath(i.path), message: i.message }));
-      throw new AppError("VALIDATION", "the stored data of this contract does not make a valid billing scenario", issues);
+      throw new AppError(
+        "VALIDATION",
+        "the stored data of this contract does not make a valid billing scenario",
+        issues,
+      );
     }
     const revision = current.revision + 1;
-    const [id] = await issueInvoices(tx, [{
-      contractId, customerName: contract.customerName, month, revision, reason,
-      invoice: composed.invoice, taxRatePercent: composed.taxRatePercent, scenario: composed.scenario,
-      interestPaymentIds: inputs.interestPaymentIds,
-    }], { now, actor, action: "invoice.revise" });
+    const [id] = await issueInvoices(
+      tx,
+      [
+        {
+          contractId,
+          customerName: contract.customerName,
+          month,
+          revision,
+          reason,
+          invoice: composed.invoice,
+          taxRatePercent: composed.taxRatePercent,
+          scenario: composed.scenario,
+          interestPaymentIds: inputs.interestPaymentIds,
+        },
+      ],
+      { now, actor, action: "invoice.revise" },
+    );
     if (!id) throw conflict(`revision ${revision} of ${month} was issued concurrently`);
     return tx.findOneByOrFail(InvoiceEntity, { id });
   });
@@ -51,7 +82,11 @@ export async function reviseInvoice(deps: { db: DataSource; usage: UsageSource }
  * What the next month's invoice already credited for this month's outages: a revision
  * recomputes them as known now, so that credit must not be given twice.
  */
-async function refundedLater(tx: store.Queryable, contractId: string, month: YearMonth): Promise<number> {
+async function refundedLater(
+  tx: store.Queryable,
+  contractId: string,
+  month: YearMonth,
+): Promise<number> {
   const next = (await store.latestInvoices(tx, [contractId], addMonths(month, 1))).get(contractId);
   if (!next) return 0;
   return -sumYen(next.lines.filter((l) => l.code === "exemption_refund").map((l) => l.amountYen));

@@ -33,42 +33,77 @@ export interface CloseResult {
 /** A month is closed only once it has ended in JST: an invoice is never issued on partial data. */
 export function assertMonthEnded(month: YearMonth, now: Date): void {
   if (now.getTime() < jstMonthEndMs(month)) {
-    throw new AppError("PRECONDITION_FAILED", `month ${month} has not ended yet (JST); it can be closed from ${addMonths(month, 1)}-01`);
+    throw new AppError(
+      "PRECONDITION_FAILED",
+      `month ${month} has not ended yet (JST); it can be closed from ${addMonths(month, 1)}-01`,
+    );
   }
 }
 
-export async function runMonthlyClose(args: { deps: CloseDeps; month: YearMonth; now: Date; actor?: Actor | "system"; batchSize?: number }): Promise<CloseResult> {
+export async function runMonthlyClose(args: {
+  deps: CloseDeps;
+  month: YearMonth;
+  now: Date;
+  actor?: Actor | "system";
+  batchSize?: number;
+}): Promise<CloseResult> {
   const { deps, month, now } = args;
   assertMonthEnded(month, now);
   const result: CloseResult = { month, considered: 0, issued: 0, failed: [] };
   let afterId: string | null = null;
   for (;;) {
-    const contracts = await store.billableContracts(deps.db, month, afterId, args.batchSize ?? INVOICE_POLICY.closeBatchSize);
+    const contracts = await store.billableContracts(
+      deps.db,
+      month,
+      afterId,
+      args.batchSize ?? INVOICE_POLICY.closeBatchSize,
+    );
     if (contracts.length === 0) return result;
     afterId = contracts[contracts.length - 1]!.id;
     result.considered += contracts.length;
     const { invoices, failed } = await composeBatch(deps, contracts, month);
     result.failed.push(...failed);
-    const ids = await issueInvoices(deps.db, invoices, { now, actor: args.actor ?? "system", action: "invoice.issue" });
+    const ids = await issueInvoices(deps.db, invoices, {
+      now,
+      actor: args.actor ?? "system",
+      action: "invoice.issue",
+    });
     result.issued += ids.length;
   }
 }
 
 async function composeBatch(deps: CloseDeps, contracts: ContractRow[], month: YearMonth) {
   const inputs = await loadInputs(deps.db, deps.usage, contracts, month);
-  const previous = await store.latestInvoices(deps.db, contractsWithPreviousOutages(inputs, month), addMonths(month, -1));
+  const previous = await store.latestInvoices(
+    deps.db,
+    contractsWithPreviousOutages(inputs, month),
+    addMonths(month, -1),
+  );
   const invoices: NewInvoice[] = [];
   const failed: CloseResult["failed"] = [];
   for (const input of inputs) {
     const contractId = input.contract.id;
-    const composed = composeInvoice({ month, inputs: input, previous: previous.get(contractId) ?? null });
+    const composed = composeInvoice({
+      month,
+      inputs: input,
+      previous: previous.get(contractId) ?? null,
+    });
     if (!composed.ok) {
-      failed.push({ contractId, issues: composed.issues.map((i) => ({ path: formatPath(i.path), message: i.message })) });
+      failed.push({
+        contractId,
+        issues: composed.issues.map((i) => ({ path: formatPath(i.path), message: i.message })),
+      });
       continue;
     }
     invoices.push({
-      contractId, customerName: input.contract.customerName, month, revision: 1, reason: null,
-      invoice: composed.invoice, taxRatePercent: composed.taxRatePercent, scenario: composed.scenario,
+      contractId,
+      customerName: input.contract.customerName,
+      month,
+      revision: 1,
+      reason: null,
+      invoice: composed.invoice,
+      taxRatePercent: composed.taxRatePercent,
+      scenario: composed.scenario,
       interestPaymentIds: input.interestPaymentIds,
     });
   }
@@ -76,15 +111,25 @@ async function composeBatch(deps: CloseDeps, contracts: ContractRow[], month: Ye
 }
 
 /** Only contracts with an outage touching the previous month can be owed a refund for it. */
-function contractsWithPreviousOutages(inputs: readonly ContractInputs[], month: YearMonth): string[] {
+function contractsWithPreviousOutages(
+  inputs: readonly ContractInputs[],
+  month: YearMonth,
+): string[] {
   const prevEnd = jstMonthEndMs(addMonths(month, -1));
-  return inputs.filter((i) => i.outages.some((o) => o.knownAtMs < prevEnd)).map((i) => i.contract.id);
+  return inputs
+    .filter((i) => i.outages.some((o) => o.knownAtMs < prevEnd))
+    .map((i) => i.contract.id);
 }
 
 export type LoadedInputs = ContractInputs & { interestPaymentIds: string[] };
 
 /** Every stored input of a batch in a handful of queries (one per table), grouped per contract. */
-export async function loadInputs(q: store.Queryable, usage: UsageSource, contracts: ContractRow[], month: YearMonth): Promise<LoadedInputs[]> {
+export async function loadInputs(
+  q: store.Queryable,
+  usage: UsageSource,
+  contracts: ContractRow[],
+  month: YearMonth,
+): Promise<LoadedInputs[]> {
   const ids = contracts.map((c) => c.id);
   // Sequential on purpose: inside a transaction (revisions) the manager runs one query at a time.
   const components = await store.componentsOf(q, ids, month);
@@ -92,7 +137,11 @@ export async function loadInputs(q: store.Queryable, usage: UsageSource, contrac
   const fees = await store.serviceFeesOf(q, ids, month);
   const credits = await store.liabilityCreditsOf(q, ids, month);
   const late = await store.unbilledLateInterest(q, ids, month);
-  const counts = await Promise.all(contracts.map((c) => Promise.all([usage.incidentResponses(c.id, month), usage.runbookMinutes(c.id, month)])));
+  const counts = await Promise.all(
+    contracts.map((c) =>
+      Promise.all([usage.incidentResponses(c.id, month), usage.runbookMinutes(c.id, month)]),
+    ),
+  );
   return contracts.map((contract, i) => ({
     contract,
     components: components.get(contract.id) ?? [],

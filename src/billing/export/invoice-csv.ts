@@ -3,7 +3,20 @@
 import type { InvoiceEntity } from "../../db/entities/index.js";
 import type { InvoiceLine } from "../../domain/billing/invoice-line.js";
 
-const HEADER = ["invoice_id", "contract_id", "customer_name", "month", "revision", "line", "code", "description", "quantity", "unit_yen", "amount_yen", "taxable"];
+const HEADER = [
+  "invoice_id",
+  "contract_id",
+  "customer_name",
+  "month",
+  "revision",
+  "line",
+  "code",
+  "description",
+  "quantity",
+  "unit_yen",
+  "amount_yen",
+  "taxable",
+];
 
 /** Quotes when needed; text that a spreadsheet would run as a formula is defused with a quote. */
 export function csvText(value: string): string {
@@ -12,16 +25,40 @@ export function csvText(value: string): string {
 }
 
 export function invoiceCsv(invoice: InvoiceEntity): string {
-  const head = [invoice.id, invoice.contractId, csvText(invoice.customerName), invoice.month, String(invoice.revision)];
+  const head = [
+    invoice.id,
+    invoice.contractId,
+    csvText(invoice.customerName),
+    invoice.month,
+    String(invoice.revision),
+  ];
   const lines = invoice.lines as unknown as InvoiceLine[];
-  const rows = lines.map((l, i) => [...head, String(i + 1), l.code, csvText(l.description), String(l.quantity), String(l.unitYen), String(l.amountYen), String(l.taxable)]);
+  const rows = lines.map((l, i) => [
+    ...head,
+    String(i + 1),
+    l.code,
+    csvText(l.description),
+    String(l.quantity),
+    String(l.unitYen),
+    String(l.amountYen),
+    String(l.taxable),
+  ]);
   const nonTaxableYen = invoice.totalYen - invoice.subtotalYen - invoice.taxYen;
   const summary: [string, string, number][] = [
     ["subtotal", `Taxable subtotal (${invoice.taxRatePercent} %)`, invoice.subtotalYen],
     ["tax", `Consumption tax (${invoice.taxRatePercent} %)`, invoice.taxYen],
-    ...(nonTaxableYen !== 0 ? [["non_taxable", "Non-taxable (late-payment interest)", nonTaxableYen] as [string, string, number]] : []),
+    ...(nonTaxableYen !== 0
+      ? [
+          ["non_taxable", "Non-taxable (late-payment interest)", nonTaxableYen] as [
+            string,
+            string,
+            number,
+          ],
+        ]
+      : []),
     ["total", "Total", invoice.totalYen],
   ];
-  for (const [code, what, yen] of summary) rows.push([...head, "", code, csvText(what), "", "", String(yen), ""]);
+  for (const [code, what, yen] of summary)
+    rows.push([...head, "", code, csvText(what), "", "", String(yen), ""]);
   return "\uFEFF" + [HEADER, ...rows].map((r) => r.join(",")).join("\r\n") + "\r\n";
 }

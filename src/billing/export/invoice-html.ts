@@ -11,8 +11,15 @@ export interface Seller {
   sellerRegistrationNumber: string;
 }
 
-const ESCAPES: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
-export const esc = (value: unknown): string => String(value).replace(/[&<>"']/g, (c) => ESCAPES[c]!);
+const ESCAPES: Record<string, string> = {
+  "&": "&amp;",
+  "<": "&lt;",
+  ">": "&gt;",
+  '"': "&quot;",
+  "'": "&#39;",
+};
+export const esc = (value: unknown): string =>
+  String(value).replace(/[&<>"']/g, (c) => ESCAPES[c]!);
 
 const STYLE = `body{font-family:"Noto Sans JP","Hiragino Sans",sans-serif;margin:2rem;color:#111}
 main{max-width:60rem;margin:auto}h1{text-align:center;letter-spacing:.3em}
@@ -25,24 +32,32 @@ td.n{text-align:right;white-space:nowrap}.totals{width:auto;margin-left:auto}.to
 function lineRow(l: InvoiceLine, lang: Lang, rate: string): string {
   const t = TEXT[lang];
   const quoted = l.toBeQuoted ? t.quoted : "";
-  return `<tr><td>${esc(LINE_LABELS[l.code][lang])}${esc(quoted)}</td><td>${esc(l.description)}</td>` +
+  return (
+    `<tr><td>${esc(LINE_LABELS[l.code][lang])}${esc(quoted)}</td><td>${esc(l.description)}</td>` +
     `<td class="n">${esc(l.quantity)}</td><td class="n">${esc(yenText(l.unitYen))}</td>` +
-    `<td class="n">${esc(yenText(l.amountYen))}</td><td>${l.taxable ? esc(`${rate}%`) : esc(t.nonTaxable)}</td></tr>`;
+    `<td class="n">${esc(yenText(l.amountYen))}</td><td>${l.taxable ? esc(`${rate}%`) : esc(t.nonTaxable)}</td></tr>`
+  );
 }
 
 function totalsTable(invoice: InvoiceEntity, lang: Lang, rate: string): string {
   const t = TEXT[lang];
   const nonTaxableYen = invoice.totalYen - invoice.subtotalYen - invoice.taxYen;
-  const row = (label: string, yen: number, cls = "") => `<tr${cls}><th>${esc(label)}</th><td class="n">${esc(yenText(yen))}</td></tr>`;
-  return `<table class="totals">${row(t.subtotal(rate), invoice.subtotalYen)}${row(t.taxLine(rate), invoice.taxYen)}` +
-    `${nonTaxableYen !== 0 ? row(t.nonTaxableTotal, nonTaxableYen) : ""}${row(t.total, invoice.totalYen, ' class="total"')}</table>`;
+  const row = (label: string, yen: number, cls = "") =>
+    `<tr${cls}><th>${esc(label)}</th><td class="n">${esc(yenText(yen))}</td></tr>`;
+  return (
+    `<table class="totals">${row(t.subtotal(rate), invoice.subtotalYen)}${row(t.taxLine(rate), invoice.taxYen)}` +
+    `${nonTaxableYen !== 0 ? row(t.nonTaxableTotal, nonTaxableYen) : ""}${row(t.total, invoice.totalYen, ' class="total"')}</table>`
+  );
 }
 
 export function invoiceHtml(invoice: InvoiceEntity, seller: Seller, lang: Lang): string {
   const t = TEXT[lang];
   const rate = String(invoice.taxRatePercent);
   const lines = invoice.lines as unknown as InvoiceLine[];
-  const revision = invoice.revision > 1 ? `<dt>${esc(t.revision)}</dt><dd>${esc(invoice.revision)}${invoice.reason ? `: ${esc(invoice.reason)}` : ""}</dd>` : "";
+  const revision =
+    invoice.revision > 1
+      ? `<dt>${esc(t.revision)}</dt><dd>${esc(invoice.revision)}${invoice.reason ? `: ${esc(invoice.reason)}` : ""}</dd>`
+      : "";
   const customer = `${esc(invoice.customerName)}${t.honorific ? ` ${esc(t.honorific)}` : ""}`;
   return `<!doctype html>
 <html lang="${lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width">
