@@ -13,16 +13,18 @@ export function billingRoutes(): RouteDef[] {
       roles: ["admin"],
       summary: "Compute the invoice of a billing scenario (SPEC 7) without storing anything",
       // Validated by previewInvoice so the CLI and the API report the very same issues.
-      body: z
-        .unknown()
-        .meta({
-          description: "a billing scenario",
-          ...z.toJSONSchema(Scenario, { io: "input", unrepresentable: "any" }),
-        }),
-      handler: async ({ body }) => {
+      body: z.unknown().meta({
+        description: "a billing scenario",
+        ...z.toJSONSchema(Scenario, { io: "input", unrepresentable: "any" }),
+      }),
+      handler: ({ body }) => {
         const result = previewInvoice(body);
-        if (!result.ok) throw new AppError("VALIDATION", "invalid billing scenario", result.issues);
-        return result.invoice;
+        if (!result.ok) {
+          return Promise.reject(
+            new AppError("VALIDATION", "invalid billing scenario", result.issues),
+          );
+        }
+        return Promise.resolve(result.invoice);
       },
     }),
   ];

@@ -64,14 +64,12 @@ export function invoicesRoutes(deps: InvoicesDeps): RouteDef[] {
           ...(contractId ? { contractId } : {}),
           ...(query.month ? { month: query.month } : {}),
         };
-        const [rows, total] = await db
-          .getRepository(InvoiceEntity)
-          .findAndCount({
-            where,
-            order: { month: "DESC", contractId: "ASC", revision: "DESC" },
-            take: query.limit,
-            skip: query.offset,
-          });
+        const [rows, total] = await db.getRepository(InvoiceEntity).findAndCount({
+          where,
+          order: { month: "DESC", contractId: "ASC", revision: "DESC" },
+          take: query.limit,
+          skip: query.offset,
+        });
         return {
           items: rows.map(toInvoiceSummary),
           total,

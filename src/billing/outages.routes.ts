@@ -79,14 +79,12 @@ export function outagesRoutes(deps: { db: DataSource; clock: Clock }): RouteDef[
       response: page(OutageView),
       handler: async ({ actor, params, query }) => {
         await getContract(db.manager, scopeOf(actor), params.id);
-        const [rows, total] = await db
-          .getRepository(OutageEntity)
-          .findAndCount({
-            where: outageWhere(params.id, query),
-            order: { knownAt: "DESC", id: "ASC" },
-            take: query.limit,
-            skip: query.offset,
-          });
+        const [rows, total] = await db.getRepository(OutageEntity).findAndCount({
+          where: outageWhere(params.id, query),
+          order: { knownAt: "DESC", id: "ASC" },
+          take: query.limit,
+          skip: query.offset,
+        });
         return { items: rows.map(toOutageView), total, limit: query.limit, offset: query.offset };
       },
     }),

@@ -80,12 +80,10 @@ export function billingRecordsRoutes(deps: { db: DataSource; clock: Clock }): Ro
       response: z.array(LiabilityCreditView),
       handler: async ({ actor, params }) => {
         await getContract(db.manager, scopeOf(actor), params.id);
-        const rows = await db
-          .getRepository(LiabilityCreditEntity)
-          .find({
-            where: { contractId: params.id },
-            order: { damageDate: "DESC", createdAt: "DESC" },
-          });
+        const rows = await db.getRepository(LiabilityCreditEntity).find({
+          where: { contractId: params.id },
+          order: { damageDate: "DESC", createdAt: "DESC" },
+        });
         return rows.map((r) => toLiabilityCreditView(r, creditMonth(r.damageDate)));
       },
     }),
@@ -113,12 +111,10 @@ export function billingRecordsRoutes(deps: { db: DataSource; clock: Clock }): Ro
       handler: async ({ actor, params }) => {
         await getContract(db.manager, scopeOf(actor), params.id);
         return (
-          await db
-            .getRepository(ServiceFeeEntity)
-            .find({
-              where: { contractId: params.id },
-              order: { fromMonth: "ASC", createdAt: "ASC" },
-            })
+          await db.getRepository(ServiceFeeEntity).find({
+            where: { contractId: params.id },
+            order: { fromMonth: "ASC", createdAt: "ASC" },
+          })
         ).map(toServiceFeeView);
       },
     }),

@@ -20,19 +20,50 @@ describe("collector restart", () => {
   it("rebuilds the recent window from rollups", async () => {
     db = await createTestDatabase();
     const clock = fixedClock(new Date("2026-11-20T03:00:00Z"));
-    const config = loadConfig({ PORT: "0", DATA_DIR: db.dataDir, LOG_LEVEL: "silent", ROLES: "api,collector", ...(db.url ? { DATABASE_URL: db.url } : {}) });
+    const config = loadConfig({
+      PORT: "0",
+      DATA_DIR: db.dataDir,
+      LOG_LEVEL: "silent",
+      ROLES: "api,collector",
+      ...(db.url ? { DATABASE_URL: db.url } : {}),
+    });
     const first = await startPlatform(config, { log: createLogger("silent"), clock });
     platforms.push(first);
     let token = "";
     const api = apiClient(`${first.url}/api/v1`, () => token);
-    token = (await api("post", "/auth/login", { token: null, body: { email: first.bootstrapAdmin!.email, password: first.bootstrapAdmin!.password } })).body.token;
-    const c = (await api("post", "/contracts", { body: { customerName: "Restart KK", plan: "entry", contacts: [{ name: "A", email: "a@example.jp", language: "ja" }] } })).body;
+    token = (
+      await api("post", "/auth/login", {
+        token: null,
+        body: { email: first.bootstrapAdmin!.email, password: first.bootstrapAdmin!.password },
+      })
+    ).body.token;
+    const c = (
+      await api("post", "/contracts", {
+        body: {
+          customerName: "Restart KK",
+          plan: "entry",
+          contacts: [{ name: "A", email: "a@example.jp", language: "ja" }],
+        },
+      })
+    ).body;
     await api("post", `/contracts/${c.id}/accept`, { body: { startDate: "2026-11-01" } });
-    const comp = (await api("post", `/contracts/${c.id}/components`, { body: { name: "vm-1", os: "linux" } })).body;
+    const comp = (
+      await api("post", `/contracts/${c.id}/components`, { body: { name: "vm-1", os: "linux" } })
+    ).body;
     const agent = (await api("post", `/components/${comp.id}/agent-token`)).body.token;
     const t0 = Date.parse("2026-11-20T02:50:00Z");
-    const samples: [number, number][] = [[t0, 1], [t0 + 30_000, 2], [t0 + 60_000, 3], [t0 + 90_000, 4], [t0 + 120_000, 5]];
-    const res = await fetch(`${first.url}/api/v1/write`, { method: "POST", headers: { authorization: `Bearer ${agent}`, "content-encoding": "snappy" }, body: snappy(encodeWriteRequest([{ labels: { __name__: "restart_metric" }, samples }])) });
+    const samples: [number, number][] = [
+      [t0, 1],
+      [t0 + 30_000, 2],
+      [t0 + 60_000, 3],
+      [t0 + 90_000, 4],
+      [t0 + 120_000, 5],
+    ];
+    const res = await fetch(`${first.url}/api/v1/write`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${agent}`, "content-encoding": "snappy" },
+      body: snappy(encodeWriteRequest([{ labels: { __name__: "restart_metric" }, samples }])),
+    });
     expect(res.status).toBe(200);
     await first.stop(); // flushes every rollup, including the minute in progress
     platforms.pop();
@@ -40,9 +71,17 @@ describe("collector restart", () => {
     const second = await startPlatform(config, { log: createLogger("silent"), clock });
     platforms.push(second);
     const api2 = apiClient(`${second.url}/api/v1`, () => token);
-    token = (await api2("post", "/auth/login", { token: null, body: { email: first.bootstrapAdmin!.email, password: first.bootstrapAdmin!.password } })).body.token;
+    token = (
+      await api2("post", "/auth/login", {
+        token: null,
+        body: { email: first.bootstrapAdmin!.email, password: first.bootstrapAdmin!.password },
+      })
+    ).body.token;
     const labels = encodeURIComponent(JSON.stringify({ __name__: "restart_metric" }));
-    const points = await api2("get", `/components/${comp.id}/series/points?labels=${labels}&from=2026-11-20T02:00:00Z`);
+    const points = await api2(
+      "get",
+      `/components/${comp.id}/series/points?labels=${labels}&from=2026-11-20T02:00:00Z`,
+    );
     expect(points.status).toBe(200);
     // Minutes 02:50, 02:51, 02:52 → last values 2, 4, 5 at each minute's last millisecond.
     expect(points.body.points.map((p: { v: number }) => p.v)).toEqual([2, 4, 5]);

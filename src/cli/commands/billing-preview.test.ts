@@ -8,10 +8,12 @@ function fakeIo(files: Record<string, string>) {
   const io: CliIo = {
     stdout: (text) => void (out.stdout += text),
     stderr: (text) => void (out.stderr += text),
-    readFile: async (path) => {
+    readFile: (path) => {
       const text = files[path];
-      if (text === undefined) throw new Error(`ENOENT: no such file or directory, open '${path}'`);
-      return text;
+      if (text === undefined) {
+        return Promise.reject(new Error(`ENOENT: no such file or directory, open '${path}'`));
+      }
+      return Promise.resolve(text);
     },
   };
   return { io, out };
