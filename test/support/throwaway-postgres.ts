@@ -1,5 +1,13 @@
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
-import { chmodSync, chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import {
+  chmodSync,
+  chownSync,
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+} from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -87,11 +95,40 @@ export async function startThrowawayPostgres(binDir: string): Promise<ThrowawayP
   return {
     url,
     stop: async () => {
-      child.kill("SIGINT"); // fast shutdown
-      await new Promise((r) => (child.exitCode !== null ? r(null) : child.once("exit", r)));
+      // Signal the postmaster itself: runuser does not forward signals to its child.
+      // SIGINT is PostgreSQL's "fast shutdown"; SIGKILL only if it does not stop in 10 s.
+      const pid = postmasterPid(dataDir);
+      const signal = (sig: NodeJS.Signals) => {
+        for (const p of [pid, child.pid]) {
+          try {
+            if (p) process.kill(p, sig);
+          } catch {
+            // already gone
+          }
+        }
+      };
+      const exited = new Promise((r) =>
+        child.exitCode !== null ? r(null) : child.once("exit", r),
+      );
+      signal("SIGINT");
+      const timer = setTimeout(() => signal("SIGKILL"), 10_000);
+      await exited;
+      clearTimeout(timer);
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+function postmasterPid(dataDir: string): number | undefined {
+  try {
+    const pid = Number.parseInt(
+      readFileSync(join(dataDir, "postmaster.pid"), "utf8").split("\n")[0] ?? "",
+      10,
+    );
+    return Number.isInteger(pid) && pid > 0 ? pid : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 async function waitUntilAccepting(url: string, child: ChildProcess): Promise<void> {
