@@ -42,15 +42,18 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   await admin.end();
   const url = new URL(adminUrl);
   url.pathname = `/${name}`;
+  // The platform still wants a DATA_DIR (unused with DATABASE_URL); removed with the database.
+  const dataDir = mkdtempSync(join(tmpdir(), "msp-unused-"));
   return {
     kind,
     url: url.toString(),
-    dataDir: mkdtempSync(join(tmpdir(), "msp-unused-")),
+    dataDir,
     drop: async () => {
       const c = new pg.Client({ connectionString: adminUrl });
       await c.connect();
       await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
       await c.end();
+      rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }
