@@ -2,9 +2,18 @@
 // All arithmetic goes through UTC epoch days, never local-time Date methods, so results do
 // not depend on the process TZ. ISO date strings compare correctly with < and >.
 import holidayJp from "@holiday-jp/holiday_jp";
+import {
+  dateOfEpochDay,
+  daysInYearMonth,
+  epochDay,
+  formatIsoDate,
+  isIsoDate,
+  type IsoDate,
+} from "../time/date.js";
 
-/** A calendar date in Asia/Tokyo, "YYYY-MM-DD" (years 0000–9999). */
-export type IsoDate = string;
+// The date primitives live in src/domain/time; this module adds the business calendar.
+export { daysBetween, isIsoDate, type IsoDate } from "../time/date.js";
+export const daysInMonth = daysInYearMonth;
 
 /** Day of week as in Date#getUTCDay: 0 = Sunday … 6 = Saturday. */
 export type DayOfWeek = 0 | 1 | 2 | 3 | 4 | 5 | 6;
@@ -25,7 +34,6 @@ export const COMPANY_CLOSED_DAYS: readonly string[] = [
 
 const MS_PER_DAY = 86_400_000;
 const JST_OFFSET_MS = 9 * 3_600_000; // JST is UTC+9 all year (no DST)
-const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
 // The library's own isHoliday() scans every key and formats Date inputs in local time;
 // a Set of its date strings is both TZ-proof and O(1).
@@ -37,22 +45,6 @@ export const HOLIDAY_DATA_YEARS = {
   first: Math.min(...holidayYears),
   last: Math.max(...holidayYears),
 } as const;
-
-export function daysInMonth(year: number, month: number): number {
-  if (month === 2) {
-    const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
-    return leap ? 29 : 28;
-  }
-  return [4, 6, 9, 11].includes(month) ? 30 : 31;
-}
-
-export function isIsoDate(value: unknown): value is IsoDate {
-  if (typeof value !== "string") return false;
-  const m = ISO_DATE.exec(value);
-  if (!m) return false;
-  const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
-  return month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth(year, month);
-}
 
 /** Throws a RangeError for anything that is not a real "YYYY-MM-DD" date (a programming error). */
 export function assertIsoDate(value: unknown, name = "date"): asserts value is IsoDate {
@@ -69,24 +61,15 @@ function parts(date: IsoDate): { year: number; month: number; day: number } {
   };
 }
 
-function format(year: number, month: number, day: number): IsoDate {
-  if (year < 0 || year > 9999) throw new RangeError(`year ${year} is outside 0000–9999`);
-  const pad = (n: number, width: number) => String(n).padStart(width, "0");
-  return `${pad(year, 4)}-${pad(month, 2)}-${pad(day, 2)}`;
-}
+const format = (year: number, month: number, day: number): IsoDate =>
+  formatIsoDate({ year, month, day });
 
 function toEpochDay(date: IsoDate): number {
-  const { year, month, day } = parts(date);
-  // setUTCFullYear, unlike Date.UTC, does not remap years 0–99 to 1900–1999.
-  const d = new Date(0);
-  d.setUTCFullYear(year, month - 1, day);
-  return Math.round(d.getTime() / MS_PER_DAY);
+  assertIsoDate(date);
+  return epochDay(date);
 }
 
-function fromEpochDay(epochDay: number): IsoDate {
-  const d = new Date(epochDay * MS_PER_DAY);
-  return format(d.getUTCFullYear(), d.getUTCMonth() + 1, d.getUTCDate());
-}
+const fromEpochDay = dateOfEpochDay;
 
 function assertInteger(n: number, name: string): void {
   if (!Number.isSafeInteger(n)) throw new RangeError(`${name} must be an integer, got ${n}`);
@@ -95,11 +78,6 @@ function assertInteger(n: number, name: string): void {
 export function addDays(date: IsoDate, days: number): IsoDate {
   assertInteger(days, "days");
   return fromEpochDay(toEpochDay(date) + days);
-}
-
-/** Whole days from `from` to `to` (negative when `to` is earlier). */
-export function daysBetween(from: IsoDate, to: IsoDate): number {
-  return toEpochDay(to) - toEpochDay(from);
 }
 
 /**
