@@ -2,7 +2,6 @@ import { AppError } from "../shared/errors.js";
 
 export const USER_ROLES = ["admin", "noc", "oncall", "customer"] as const;
 export type UserRole = (typeof USER_ROLES)[number];
-export const STAFF_ROLES = ["admin", "noc", "oncall"] as const satisfies readonly UserRole[];
 
 /** Who is making a request: a logged-in user or an API key acting with its owner's role. */
 export interface Actor {

@@ -1,6 +1,6 @@
 import { IsNull } from "typeorm";
 import { z } from "zod";
-import { STAFF_ROLES, USER_ROLES } from "../access/actor.js";
+import { USER_ROLES } from "../access/actor.js";
 import { recordAudit } from "../audit/audit.js";
 import { CredentialEntity, UserEntity } from "../db/entities/index.js";
 import { defineRoute, IdParams, page, Pagination, type RouteDef } from "../http/route.js";
@@ -275,5 +275,3 @@ export function accountsRoutes(deps: AccountsDeps): RouteDef[] {
     }),
   ];
 }
-
-export { STAFF_ROLES };
