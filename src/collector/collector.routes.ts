@@ -94,7 +94,11 @@ async function handle(
             now.getTime(),
           );
     deps.metrics.recordRequest(format, result, elapsed());
-    if (result.acceptedSamples > 0) deps.onSeen(principal.componentIds, now);
+    // "Agent last seen" only for a component's own token: a contract token's push does not
+    // say which of its components were in it (the result is per push, not per component).
+    if (result.acceptedSamples > 0 && principal.ctx.kind === "component") {
+      deps.onSeen(principal.componentIds, now);
+    }
     respond(req, res, result);
   } catch (err) {
     if (!(err instanceof IngestError)) throw err;
