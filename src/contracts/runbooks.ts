@@ -51,8 +51,3 @@ export async function addRunbookVersion(
     return view;
   });
 }
-
-/** Whether the contract has an incident-response runbook on file (SPEC 2, provision conditions). */
-export async function hasIncidentRunbook(db: DataSource, contractId: string): Promise<boolean> {
-  return db.getRepository(RunbookEntity).existsBy({ contractId, kind: "incident" });
-}

@@ -64,10 +64,3 @@ export const page = <T extends z.ZodType>(item: T) =>
     limit: z.number().int(),
     offset: z.number().int(),
   });
-
-export interface Page<T> {
-  items: T[];
-  total: number;
-  limit: number;
-  offset: number;
-}

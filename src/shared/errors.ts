@@ -35,7 +35,3 @@ export class AppError extends Error {
 
 export const notFound = (what: string): AppError => new AppError("NOT_FOUND", `${what} not found`);
 export const conflict = (message: string): AppError => new AppError("CONFLICT", message);
-export const forbidden = (message = "not allowed for this role"): AppError =>
-  new AppError("FORBIDDEN", message);
-export const preconditionFailed = (message: string): AppError =>
-  new AppError("PRECONDITION_FAILED", message);

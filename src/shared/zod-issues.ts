@@ -1,5 +1,5 @@
 import type { z } from "zod";
-import { AppError, type ErrorIssue } from "./errors.js";
+import type { ErrorIssue } from "./errors.js";
 
 /** Renders a zod issue path as a JSON path: `outages[0].restoredAt`. */
 export function formatPath(path: readonly PropertyKey[], root = ""): string {
@@ -16,16 +16,4 @@ export function zodIssues(error: z.ZodError, root = ""): ErrorIssue[] {
     path: formatPath(issue.path, root),
     message: issue.message,
   }));
-}
-
-/** Parses or throws a VALIDATION AppError naming every bad field. */
-export function parseOrThrow<T extends z.ZodType>(
-  schema: T,
-  value: unknown,
-  root = "",
-  label = "invalid input",
-): z.infer<T> {
-  const result = schema.safeParse(value);
-  if (result.success) return result.data;
-  throw new AppError("VALIDATION", label, zodIssues(result.error, root));
 }

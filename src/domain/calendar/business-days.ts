@@ -10,6 +10,7 @@ import {
   isIsoDate,
   type IsoDate,
 } from "../time/date.js";
+import { DAY_MS, jstDateOf as jstDateOfMs, jstDayStartMs } from "../time/jst.js";
 
 // The date primitives live in src/domain/time; this module adds the business calendar.
 export { daysBetween, isIsoDate, type IsoDate } from "../time/date.js";
@@ -31,9 +32,6 @@ export const COMPANY_CLOSED_DAYS: readonly string[] = [
   "01-03",
   "05-01",
 ];
-
-const MS_PER_DAY = 86_400_000;
-const JST_OFFSET_MS = 9 * 3_600_000; // JST is UTC+9 all year (no DST)
 
 // The library's own isHoliday() scans every key and formats Date inputs in local time;
 // a Set of its date strings is both TZ-proof and O(1).
@@ -99,7 +97,7 @@ export function addYears(date: IsoDate, years: number): IsoDate {
 }
 
 export function dayOfWeek(date: IsoDate): DayOfWeek {
-  return new Date(toEpochDay(date) * MS_PER_DAY).getUTCDay() as DayOfWeek;
+  return new Date(toEpochDay(date) * DAY_MS).getUTCDay() as DayOfWeek;
 }
 
 /** Japanese public holiday (including substitute and citizen's holidays), per @holiday-jp. */
@@ -146,10 +144,11 @@ function assertValidInstant(instant: Date): void {
 /** The Asia/Tokyo calendar date of an instant. */
 export function jstDateOf(instant: Date): IsoDate {
   assertValidInstant(instant);
-  return fromEpochDay(Math.floor((instant.getTime() + JST_OFFSET_MS) / MS_PER_DAY));
+  return jstDateOfMs(instant.getTime());
 }
 
 /** The instant 00:00 JST begins on `date`. */
 export function startOfJstDay(date: IsoDate): Date {
-  return new Date(toEpochDay(date) * MS_PER_DAY - JST_OFFSET_MS);
+  assertIsoDate(date);
+  return new Date(jstDayStartMs(date));
 }
