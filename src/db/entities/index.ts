@@ -1,3 +1,19 @@
+import { IncidentEntity } from "./incident.entity.js";
+import { IncidentEventEntity } from "./incident-event.entity.js";
+import { MaintenanceWindowEntity } from "./maintenance-window.entity.js";
+import {
+  OncallHandoverNoteEntity,
+  OncallOverrideEntity,
+  OncallRotationEntity,
+} from "./oncall.entity.js";
+import {
+  MailboxMessageEntity,
+  OutboxMessageEntity,
+  WebhookEndpointEntity,
+} from "./outbox.entity.js";
+import { ResponseQuotaUnitEntity } from "./response-quota.entity.js";
+import { RuleEntity } from "./rule.entity.js";
+import { RunbookTaskEntity } from "./runbook-task.entity.js";
 import { AgentTokenEntity } from "./agent-token.entity.js";
 import { AuditLogEntity } from "./audit-log.entity.js";
 import { ComponentEntity } from "./component.entity.js";
@@ -15,6 +31,18 @@ import { PaymentEntity } from "./payment.entity.js";
 import { ServiceFeeEntity } from "./service-fee.entity.js";
 
 export {
+  IncidentEntity,
+  IncidentEventEntity,
+  MaintenanceWindowEntity,
+  OncallHandoverNoteEntity,
+  OncallOverrideEntity,
+  OncallRotationEntity,
+  MailboxMessageEntity,
+  OutboxMessageEntity,
+  WebhookEndpointEntity,
+  ResponseQuotaUnitEntity,
+  RuleEntity,
+  RunbookTaskEntity,
   AgentTokenEntity,
   AuditLogEntity,
   ComponentEntity,
@@ -33,6 +61,18 @@ export {
 };
 
 export const ENTITIES = [
+  IncidentEntity,
+  IncidentEventEntity,
+  MaintenanceWindowEntity,
+  OncallHandoverNoteEntity,
+  OncallOverrideEntity,
+  OncallRotationEntity,
+  MailboxMessageEntity,
+  OutboxMessageEntity,
+  WebhookEndpointEntity,
+  ResponseQuotaUnitEntity,
+  RuleEntity,
+  RunbookTaskEntity,
   AgentTokenEntity,
   AuditLogEntity,
   ComponentEntity,

@@ -2,10 +2,12 @@ import type { MigrationInterface } from "typeorm";
 import { Foundation1795621049629 } from "./1795621049629-Foundation.js";
 import { Billing1795623063885 } from "./1795623063885-Billing.js";
 import { Metrics1795624482821 } from "./1795624482821-Metrics.js";
+import { Incidents1795630780946 } from "./1795630780946-Incidents.js";
 
 // Listed explicitly (not globbed) so ESM, tsx and vitest load the same set in order.
 export const MIGRATIONS: (new () => MigrationInterface)[] = [
   Foundation1795621049629,
   Billing1795623063885,
   Metrics1795624482821,
+  Incidents1795630780946,
 ];
