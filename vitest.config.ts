@@ -20,7 +20,7 @@ export default defineConfig({
       {
         test: {
           name: "unit",
-          include: ["src/**/*.test.ts", "agents/**/*.test.ts"],
+          include: ["src/**/*.test.ts", "agents/**/*.test.ts", "test/unit/**/*.test.ts"],
           exclude: ["**/node_modules/**"],
         },
       },
@@ -34,6 +34,19 @@ export default defineConfig({
       },
       integration("postgres"),
       integration("pglite"),
+      {
+        // The web UI in Debian's Chromium (playwright-core) against an in-process platform on
+        // the embedded database; web/dist is built first when stale.
+        test: {
+          name: "browser",
+          include: ["test/browser/**/*.test.ts"],
+          env: { TEST_DB_KIND: "pglite" },
+          globalSetup: ["test/support/global-setup.ts", "test/browser/global-setup.ts"],
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
+          fileParallelism: false,
+        },
+      },
     ],
   },
 });

@@ -2,16 +2,29 @@ import type { DataSource } from "typeorm";
 import { accountsRoutes } from "./accounts/accounts.routes.js";
 import { auditRoutes } from "./audit/audit.routes.js";
 import { billingRoutes } from "./billing/billing.routes.js";
+import { boardRoutes } from "./board/board.routes.js";
 import { invoicesRoutes } from "./billing/invoices.routes.js";
 import { outagesRoutes } from "./billing/outages.routes.js";
 import { billingRecordsRoutes } from "./billing/records.routes.js";
 import type { Seller } from "./billing/export/invoice-html.js";
 import { seriesRoutes } from "./collector/series.routes.js";
 import { contractsRoutes } from "./contracts/contracts.routes.js";
+import type { IncidentHub } from "./incidents/hub.js";
+import type { IncidentService } from "./incidents/incident-service.js";
+import { incidentsRoutes } from "./incidents/incidents.routes.js";
+import { storedUsage } from "./incidents/quota.js";
 import type { IngestPipeline } from "./ingest/ingest-pipeline.js";
 import type { RouteDef } from "./http/route.js";
 import type { Clock } from "./platform/clock.js";
 import { loadConfig } from "./platform/config.js";
+import { maintenanceRoutes } from "./maintenance/maintenance.routes.js";
+import { oncallRoutes } from "./oncall/oncall.routes.js";
+import { runbookTasksRoutes } from "./runbook-tasks/runbook-tasks.routes.js";
+import { rulesRoutes } from "./rules/rules.routes.js";
+import type { OnInvoicesIssued } from "./billing/close/run-close.js";
+import { mailboxRoutes } from "./notify/mailbox.routes.js";
+import { notificationsRoutes } from "./notify/notifications.routes.js";
+import { webhooksRoutes } from "./notify/webhooks.routes.js";
 
 export interface RouteDeps {
   db: DataSource;
@@ -21,6 +34,16 @@ export interface RouteDeps {
   seller?: Seller;
   /** The collector's in-memory store, when this process runs the collector role. */
   pipeline?: () => IngestPipeline | undefined;
+  /** The incident engine, when this process runs it (verbs need it; reads do not). */
+  incidents?: () => IncidentService | undefined;
+  /** Where incident changes are published (outbox, realtime). */
+  hub?: IncidentHub;
+  /** Wakes this process's notification worker (after a manual retry). */
+  notifyWake?: () => void;
+  /** The outbox's invoice-notice hook for the monthly close run from the API. */
+  onInvoicesIssued?: OnInvoicesIssued;
+  /** A rule changed through the API: this process's rule engine reloads at once. */
+  onRulesChanged?: () => void;
 }
 
 /** Every /api/v1 route of the platform; the OpenAPI document is generated from this list. */
@@ -32,8 +55,20 @@ export function allRoutes(deps: RouteDeps): RouteDef[] {
     ...auditRoutes(deps),
     ...billingRoutes(),
     ...outagesRoutes(deps),
-    ...invoicesRoutes({ ...deps, seller }),
+    ...invoicesRoutes({ ...deps, seller, usage: storedUsage(deps.db) }),
     ...billingRecordsRoutes(deps),
+    ...incidentsRoutes({
+      ...deps,
+      incidents: deps.incidents ?? (() => undefined),
+    }),
     ...seriesRoutes({ ...deps, pipeline: deps.pipeline ?? (() => undefined) }),
+    ...boardRoutes({ ...deps, pipeline: deps.pipeline ?? (() => undefined) }),
+    ...rulesRoutes(deps),
+    ...oncallRoutes(deps),
+    ...maintenanceRoutes(deps),
+    ...runbookTasksRoutes(deps),
+    ...notificationsRoutes({ ...deps, ...(deps.notifyWake ? { wake: deps.notifyWake } : {}) }),
+    ...mailboxRoutes(deps),
+    ...webhooksRoutes(deps),
   ];
 }

@@ -5,7 +5,7 @@ import { InvoiceEntity } from "../db/entities/index.js";
 import { defineRoute, IdParams, page, Pagination, type RouteDef } from "../http/route.js";
 import type { Clock } from "../platform/clock.js";
 import { reviseInvoice } from "./close/revise-invoice.js";
-import { runMonthlyClose } from "./close/run-close.js";
+import { runMonthlyClose, type OnInvoicesIssued } from "./close/run-close.js";
 import { noUsageYet, type UsageSource } from "./close/usage-source.js";
 import { invoiceCsv } from "./export/invoice-csv.js";
 import { invoiceHtml, type Seller } from "./export/invoice-html.js";
@@ -23,6 +23,8 @@ export interface InvoicesDeps {
   clock: Clock;
   seller: Seller;
   usage?: UsageSource;
+  /** The outbox's invoice-notice hook, run in the close's insert transaction. */
+  onInvoicesIssued?: OnInvoicesIssued;
 }
 
 const READ: readonly UserRole[] = ["admin", "noc", "customer"];
@@ -46,7 +48,11 @@ const CloseResultView = z.object({
 
 export function invoicesRoutes(deps: InvoicesDeps): RouteDef[] {
   const { db, clock } = deps;
-  const closeDeps = { db, usage: deps.usage ?? noUsageYet };
+  const closeDeps = {
+    db,
+    usage: deps.usage ?? noUsageYet,
+    ...(deps.onInvoicesIssued ? { onInvoicesIssued: deps.onInvoicesIssued } : {}),
+  };
   return [
     defineRoute({
       method: "get",

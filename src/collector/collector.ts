@@ -1,6 +1,6 @@
 import type { Logger } from "pino";
 import type { Registry } from "prom-client";
-import type { DataSource } from "typeorm";
+import type { DataSource, EntityManager } from "typeorm";
 import { recordAudit } from "../audit/audit.js";
 import type { CapReachedEvent } from "../ingest/caps.js";
 import { RemoteWriteForwarder } from "../ingest/forwarder.js";
@@ -31,7 +31,17 @@ export const DEFAULT_COLLECTOR_OPTIONS: CollectorOptions = {
 
 /** The collector role: ingest endpoints, the in-memory store, and its periodic flushes. */
 export async function startCollector(
-  deps: { db: DataSource; clock: Clock; log: Logger; registry: Registry; hook?: SampleHook },
+  deps: {
+    db: DataSource;
+    clock: Clock;
+    log: Logger;
+    registry: Registry;
+    hook?: SampleHook;
+    /** Told once the cap_reached audit row is written (the realtime role publishes it). */
+    onCapReached?: (e: CapReachedEvent) => void;
+    /** Runs in the audit row's transaction (the outbox queues the customer's notice there). */
+    onCapReachedInTx?: (tx: EntityManager, e: CapReachedEvent) => Promise<void>;
+  },
   opts: CollectorOptions = DEFAULT_COLLECTOR_OPTIONS,
 ) {
   const { db, clock, log } = deps;
@@ -78,8 +88,8 @@ export async function startCollector(
     for (const e of pendingCapEvents.splice(0)) {
       metrics.recordCapReached();
       log.warn({ componentId: e.componentId, cap: e.cap }, "component reached its series cap");
-      await db.transaction((tx) =>
-        recordAudit(tx, {
+      await db.transaction(async (tx) => {
+        await recordAudit(tx, {
           actor: "system",
           at: new Date(e.atMs),
           action: "component.cap_reached",
@@ -88,8 +98,10 @@ export async function startCollector(
           contractId: null,
           before: null,
           after: { cap: e.cap, activeSeries: e.activeSeries },
-        }),
-      );
+        });
+        await deps.onCapReachedInTx?.(tx, e);
+      });
+      deps.onCapReached?.(e);
     }
   };
   let flushing: Promise<void> = Promise.resolve();

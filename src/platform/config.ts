@@ -22,6 +22,11 @@ export const Env = z.object({
     .optional(),
   MAIL_FROM: z.string().min(3).default("MSP Platform <noreply@localhost>"),
   PUBLIC_URL: z.url().default("http://127.0.0.1:8080"),
+  // Alert-storm digest: past THRESHOLD incidents of one contract opened within WINDOW_S,
+  // further "opened" e-mails merge into one digest (0 turns the digest off).
+  NOTIFY_DIGEST_WINDOW_S: intFrom(1, 86_400).default(60),
+  NOTIFY_DIGEST_THRESHOLD: intFrom(0, 10_000).default(5),
+  NOTIFY_MAX_ATTEMPTS: intFrom(1, 100).default(8),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   SESSION_TTL_HOURS: intFrom(1, 24 * 30).default(12),
   ROLES: z
@@ -45,6 +50,8 @@ export const Env = z.object({
   METRICS_RETENTION_DAYS: intFrom(1, 3650).default(35),
   FORWARD_REMOTE_WRITE_URL: z.url().optional(),
   FORWARD_REMOTE_WRITE_BEARER: z.string().min(1).optional(),
+  INCIDENT_ESCALATION_MINUTES: intFrom(1, 1440).default(15),
+  INCIDENT_REOPEN_MINUTES: intFrom(0, 10_080).default(30),
   // Printed on every invoice (qualified invoice system: seller name and registration number).
   SELLER_NAME: z.string().trim().min(1).max(200).default("MSP Platform K.K."),
   SELLER_REGISTRATION_NUMBER: z
@@ -64,12 +71,14 @@ export interface Config {
   };
   database: { url: string | undefined; dataDir: string; poolSize: number };
   mail: { smtpUrl: string | undefined; from: string };
+  notify: { digestWindowS: number; digestThreshold: number; maxAttempts: number };
   logLevel: Env["LOG_LEVEL"];
   sessionTtlMs: number;
   roles: Role[];
   shutdownGraceMs: number;
   collector: import("../collector/collector.js").CollectorOptions;
   billing: { sellerName: string; sellerRegistrationNumber: string };
+  incidents: { escalationAfterMs: number; reopenWindowMs: number };
 }
 
 export class ConfigError extends Error {
@@ -99,6 +108,11 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     },
     database: { url: e.DATABASE_URL, dataDir: e.DATA_DIR, poolSize: e.DB_POOL_SIZE },
     mail: { smtpUrl: e.SMTP_URL, from: e.MAIL_FROM },
+    notify: {
+      digestWindowS: e.NOTIFY_DIGEST_WINDOW_S,
+      digestThreshold: e.NOTIFY_DIGEST_THRESHOLD,
+      maxAttempts: e.NOTIFY_MAX_ATTEMPTS,
+    },
     logLevel: e.LOG_LEVEL,
     sessionTtlMs: e.SESSION_TTL_HOURS * 3_600_000,
     roles: e.ROLES,
@@ -120,5 +134,9 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
         : {}),
     },
     billing: { sellerName: e.SELLER_NAME, sellerRegistrationNumber: e.SELLER_REGISTRATION_NUMBER },
+    incidents: {
+      escalationAfterMs: e.INCIDENT_ESCALATION_MINUTES * 60_000,
+      reopenWindowMs: e.INCIDENT_REOPEN_MINUTES * 60_000,
+    },
   };
 }

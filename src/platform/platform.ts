@@ -6,8 +6,16 @@ import { monthlyCloseJob } from "../billing/close/monthly-close.job.js";
 import { expireApplications } from "../contracts/lifecycle.js";
 import { openDatabase, type Database } from "../db/database.js";
 import { createHttpApp } from "../http/app.js";
+import { storedUsage } from "../incidents/quota.js";
+import { IncidentHub } from "../incidents/hub.js";
+import { IncidentService } from "../incidents/incident-service.js";
+import { startRealtime, type Realtime } from "../realtime/realtime-server.js";
+import { webRouter } from "../web/web.router.js";
+import { createNotifier, notifierSettings, type Notifier } from "../notify/notifier.js";
 import { allRoutes } from "../routes.js";
 import { startCollector, type Collector } from "../collector/collector.js";
+import { startRuleRunner, type RuleRunner } from "../rules/rule-runner.js";
+import { seedDefaultPack } from "../rules/rule-store.js";
 import type { Clock } from "./clock.js";
 import type { Config } from "./config.js";
 import { createMetrics } from "./metrics.js";
@@ -21,6 +29,13 @@ export interface Platform {
   /** Set on first start with an empty database: print it once. */
   bootstrapAdmin: { email: string; password: string } | null;
   collector: Collector | undefined;
+  /** The rule engine, where the collector role runs. */
+  rules: RuleRunner | undefined;
+  /** The incident engine (alert sink, verbs, timers) and where its changes are published. */
+  incidents: IncidentService;
+  hub: IncidentHub;
+  /** The outbox: its listener is on the hub; its worker runs where the "notify" role does. */
+  notifier: Notifier;
   stop(): Promise<void>;
 }
 
@@ -39,22 +54,58 @@ export async function startPlatform(
   const stops: (() => Promise<void>)[] = [];
   try {
     const admin = await bootstrapAdmin(db.dataSource, clock.now());
+    await seedDefaultPack(db.dataSource, clock.now());
     const metrics = createMetrics();
+    const hub = new IncidentHub(log);
+    const incidents = new IncidentService(
+      { db: db.dataSource, clock, hub, settings: config.incidents },
+      log,
+    );
+    const notifier = createNotifier(
+      { db: db.dataSource, clock, log, registry: metrics.registry },
+      notifierSettings(config),
+    );
+    hub.addListener(notifier.listener);
     let server: Server | undefined;
+    let realtime: Realtime | undefined;
+    const rules = config.roles.includes("collector")
+      ? await startRuleRunner({
+          db: db.dataSource,
+          clock,
+          log,
+          sink: incidents,
+          registry: metrics.registry,
+        })
+      : undefined;
+    if (rules) stops.push(rules.stop);
     const collector = config.roles.includes("collector")
       ? await startCollector(
-          { db: db.dataSource, clock, log, registry: metrics.registry },
+          {
+            db: db.dataSource,
+            clock,
+            log,
+            registry: metrics.registry,
+            ...(rules ? { hook: rules.engine } : {}),
+            onCapReached: (e) => void realtime?.capReached(e),
+            onCapReachedInTx: notifier.onCapReached,
+          },
           config.collector,
         )
       : undefined;
     if (collector) stops.push(collector.stop); // after the HTTP server: flush what it accepted
-    if (config.roles.includes("api") || collector) {
+    if (collector) rules?.adopt(collector.pipeline); // absence timers of the rebuilt window
+    if (config.roles.includes("api") || collector || config.roles.includes("realtime")) {
       const routes = allRoutes({
         db: db.dataSource,
         clock,
         sessionTtlMs: config.sessionTtlMs,
         seller: config.billing,
         pipeline: () => collector?.pipeline,
+        onRulesChanged: () => void rules?.reload(),
+        incidents: () => incidents,
+        hub,
+        notifyWake: notifier.wake,
+        onInvoicesIssued: notifier.onInvoicesIssued,
       });
       const app = createHttpApp(
         {
@@ -67,12 +118,25 @@ export async function startPlatform(
           trustProxy: config.http.trustProxy,
           isReady: async () =>
             (await db.dataSource.query<unknown[]>("SELECT 1 AS ok")).length === 1,
-          mounts: collector ? [{ path: "/", router: collector.router }] : [],
+          mounts: [
+            ...(collector ? [{ path: "/", router: collector.router }] : []),
+            ...(config.roles.includes("api") ? [{ path: "/", router: webRouter() }] : []),
+          ],
         },
         routes,
       );
       server = await listen(app, config.http.port, config.http.host);
       stops.unshift(() => closeServer(server!, config.shutdownGraceMs));
+      if (config.roles.includes("realtime")) {
+        realtime = startRealtime(server, {
+          db: db.dataSource,
+          clock,
+          log,
+          hub,
+          series: () => collector?.pipeline,
+        });
+        stops.unshift(realtime.stop); // before the server: upgraded sockets would hold it open
+      }
     }
     if (config.roles.includes("scheduler")) {
       const jobs: JobDef[] = [
@@ -81,7 +145,17 @@ export async function startPlatform(
           cron: "7 * * * *",
           run: (now) => expireApplications({ db: db.dataSource }, now),
         },
-        monthlyCloseJob({ db: db.dataSource }),
+        monthlyCloseJob({
+          db: db.dataSource,
+          usage: storedUsage(db.dataSource),
+          onInvoicesIssued: notifier.onInvoicesIssued,
+        }),
+        {
+          name: "incident-timers",
+          cron: "*/5 * * * * *",
+          run: (now) => incidents.runTimers(now),
+          quiet: true,
+        },
         ...(collector
           ? [
               {
@@ -96,8 +170,15 @@ export async function startPlatform(
       stops.unshift(scheduler.stop);
     }
     const address = server?.address() as AddressInfo | undefined;
+    stops.push(() => incidents.whenIdle());
+    stops.push(notifier.stop); // after the incident engine: its last changes may wake the worker
+    if (config.roles.includes("notify")) notifier.start();
     return {
       collector,
+      rules,
+      incidents,
+      hub,
+      notifier,
       url: address ? `http://${config.http.host}:${address.port}` : "",
       db,
       bootstrapAdmin: admin,

@@ -8,6 +8,8 @@ export interface JobDef {
   /** node-cron expression, evaluated in Asia/Tokyo. */
   cron: string;
   run: (now: Date) => Promise<unknown>;
+  /** Frequent housekeeping logs its runs at debug, not info. */
+  quiet?: boolean;
 }
 
 /**
@@ -45,7 +47,7 @@ export async function runJobOnce(
     if (!locked) return false;
     try {
       const result = await job.run(deps.clock.now());
-      deps.log.info({ job: job.name, result }, "job done");
+      deps.log[job.quiet ? "debug" : "info"]({ job: job.name, result }, "job done");
       return true;
     } finally {
       await qr.query("SELECT pg_advisory_unlock(hashtext($1))", [`msp.job.${job.name}`]);

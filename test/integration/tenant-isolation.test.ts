@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { allRoutes } from "../../src/routes.js";
 import { startTestApp, type TestApp } from "../support/app.js";
 import { makeContract, makeUser } from "../support/factories.js";
+import { alertFor, fire } from "../support/incidents.js";
 
 // A customer of contract A tries every route it may call with contract B's ids: each is
 // refused (404, so B's ids do not even leak existence) and B's data is left unchanged.
@@ -13,6 +14,13 @@ const BODIES: Record<string, unknown> = {
   "put /contracts/:id/contacts": [{ name: "Mallory", email: "mallory@example.jp", language: "en" }],
   "post /contracts/:id/runbooks": { kind: "incident", name: "evil", content: "# rm -rf" },
   "post /contracts/:id/cancellation-notice": { desiredDate: "2027-12-31" },
+  "post /contracts/:id/maintenance-windows": {
+    startsAt: "2026-11-22T02:00:00+09:00",
+    endsAt: "2026-11-22T04:00:00+09:00",
+    reason: "evil",
+  },
+  "post /incidents/:id/acknowledge": { note: "mine now" },
+  "post /incidents/:id/notes": { note: "evil" },
 };
 const QUERIES: Record<string, string> = {
   "get /contracts/:id/cancellation-deadline": "?desiredDate=2027-03-31",
@@ -58,6 +66,13 @@ describe("tenant isolation", () => {
         body: { scope: "managed", knownAt: "2026-11-02T00:00:00Z", description: "down" },
       })
     ).body.id;
+    b.maintenanceWindow = (
+      await app.api("post", `/contracts/${b.contract}/maintenance-windows`, {
+        body: BODIES["post /contracts/:id/maintenance-windows"],
+      })
+    ).body.id;
+    await fire(app, alertFor(app, { contractId: b.contract, componentId: b.component }));
+    b.incident = (await app.api("get", `/incidents?contractId=${b.contract}`)).body.items[0].id;
     // Contracts start 2026-11-01 and the clock stands in November: close November from December.
     app.clock.set(new Date("2026-12-01T03:00:00Z"));
     const closed = await app.api("post", "/billing/close", {
@@ -76,6 +91,9 @@ describe("tenant isolation", () => {
       outage: (await app.api("get", `/outages/${b.outage}`)).body,
       invoice: (await app.api("get", `/invoices/${b.invoice}`)).body,
       payments: (await app.api("get", `/invoices/${b.invoice}/payments`)).body,
+      maintenance: (await app.api("get", `/contracts/${b.contract}/maintenance-windows`)).body,
+      incident: (await app.api("get", `/incidents/${b.incident}`)).body,
+      quota: (await app.api("get", `/contracts/${b.contract}/quota`)).body,
     });
   });
   afterAll(() => app?.stop());
@@ -88,6 +106,8 @@ describe("tenant isolation", () => {
     if (path.startsWith("/api-keys/:id")) return customerBKey;
     if (path.startsWith("/outages/:id")) return b.outage;
     if (path.startsWith("/invoices/:id")) return b.invoice;
+    if (path.startsWith("/maintenance-windows/:id")) return b.maintenanceWindow;
+    if (path.startsWith("/incidents/:id")) return b.incident;
     return undefined;
   };
 

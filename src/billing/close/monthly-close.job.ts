@@ -3,16 +3,24 @@ import type { DataSource } from "typeorm";
 import { jstMonthOf } from "../../domain/time/jst.js";
 import { addMonths } from "../../domain/time/month.js";
 import type { JobDef } from "../../platform/scheduler.js";
-import { runMonthlyClose } from "./run-close.js";
+import { runMonthlyClose, type OnInvoicesIssued } from "./run-close.js";
 import { noUsageYet, type UsageSource } from "./usage-source.js";
 
-export function monthlyCloseJob(deps: { db: DataSource; usage?: UsageSource }): JobDef {
+export function monthlyCloseJob(deps: {
+  db: DataSource;
+  usage?: UsageSource;
+  onInvoicesIssued?: OnInvoicesIssued;
+}): JobDef {
   return {
     name: "monthly-close",
     cron: "5 0 1 * *",
     run: (now) =>
       runMonthlyClose({
-        deps: { db: deps.db, usage: deps.usage ?? noUsageYet },
+        deps: {
+          db: deps.db,
+          usage: deps.usage ?? noUsageYet,
+          ...(deps.onInvoicesIssued ? { onInvoicesIssued: deps.onInvoicesIssued } : {}),
+        },
         month: addMonths(jstMonthOf(now.getTime()), -1),
         now,
       }),

@@ -18,7 +18,15 @@ import type { UsageSource } from "./usage-source.js";
 export interface CloseDeps {
   db: DataSource;
   usage: UsageSource;
+  /** Runs in the transaction that inserted the invoices (the outbox queues the invoice notice). */
+  onInvoicesIssued?: OnInvoicesIssued;
 }
+
+export type OnInvoicesIssued = (
+  tx: store.Queryable,
+  invoiceIds: readonly string[],
+  now: Date,
+) => Promise<void>;
 
 export interface CloseResult {
   month: YearMonth;
@@ -63,11 +71,15 @@ export async function runMonthlyClose(args: {
     result.considered += contracts.length;
     const { invoices, failed } = await composeBatch(deps, contracts, month);
     result.failed.push(...failed);
-    const ids = await issueInvoices(deps.db, invoices, {
-      now,
-      actor: args.actor ?? "system",
-      action: "invoice.issue",
-    });
+    const ctx = { now, actor: args.actor ?? "system", action: "invoice.issue" } as const;
+    const hook = deps.onInvoicesIssued;
+    const ids = hook
+      ? await deps.db.transaction(async (tx) => {
+          const inserted = await issueInvoices(tx, invoices, ctx);
+          await hook(tx, inserted, now);
+          return inserted;
+        })
+      : await issueInvoices(deps.db, invoices, ctx);
     result.issued += ids.length;
   }
 }

@@ -5,7 +5,7 @@ import { parseArgs } from "node:util";
 import { z } from "zod";
 import { reviseInvoice } from "../../billing/close/revise-invoice.js";
 import { runMonthlyClose } from "../../billing/close/run-close.js";
-import { noUsageYet } from "../../billing/close/usage-source.js";
+import { storedUsage } from "../../incidents/quota.js";
 import { isYearMonth } from "../../domain/time/month.js";
 import { AppError } from "../../shared/errors.js";
 import type { CliCommand } from "../command.js";
@@ -31,7 +31,7 @@ export const billingCloseCommand: CliCommand = {
       strict: true,
     });
     const result = await runMonthlyClose({
-      deps: { db: ctx.db!, usage: noUsageYet },
+      deps: { db: ctx.db!, usage: storedUsage(ctx.db!) },
       month: monthArg(values.month),
       now: ctx.now(),
     });
@@ -73,7 +73,7 @@ export const billingReviseCommand: CliCommand = {
       reason: values.reason!.trim(),
     };
     const invoice = await reviseInvoice(
-      { db: ctx.db!, usage: noUsageYet },
+      { db: ctx.db!, usage: storedUsage(ctx.db!) },
       "system",
       input,
       ctx.now(),

@@ -1,0 +1,128 @@
+// The API shape of incidents and their timeline, and the batch lookup of the names a view
+// shows (component, customer, plan) so a page of incidents costs two extra queries.
+import { In, type EntityManager } from "typeorm";
+import { z } from "zod";
+import {
+  ComponentEntity,
+  ContractEntity,
+  type IncidentEntity,
+  type IncidentEventEntity,
+} from "../db/entities/index.js";
+
+const iso = z.string();
+const isoOrNull = z.string().nullable();
+
+export const IncidentView = z.object({
+  id: z.uuid(),
+  contractId: z.uuid(),
+  customerName: z.string(),
+  plan: z.string(),
+  componentId: z.uuid().nullable(),
+  componentName: z.string().nullable(),
+  ruleId: z.uuid().nullable(),
+  ruleName: z.string(),
+  ruleKind: z.string(),
+  labels: z.record(z.string(), z.string()),
+  metric: z.string().nullable(),
+  severity: z.string(),
+  state: z.enum(["open", "acknowledged", "resolved"]),
+  tier: z.string().nullable(),
+  runbookMissing: z.boolean(),
+  suppressed: z.boolean(),
+  countsQuota: z.boolean(),
+  overage: z.boolean(),
+  value: z.number().nullable(),
+  threshold: z.number().nullable(),
+  openedAt: iso,
+  lastFiredAt: iso,
+  repeatCount: z.number().int(),
+  routedAt: isoOrNull,
+  acknowledgedAt: isoOrNull,
+  acknowledgedBy: z.uuid().nullable(),
+  conditionClearedAt: isoOrNull,
+  resolvedAt: isoOrNull,
+  resolvedBy: z.uuid().nullable(),
+  resolution: z.string().nullable(),
+  resolveNote: z.string().nullable(),
+  reopenCount: z.number().int(),
+  escalationLevel: z.number().int(),
+  escalateAt: isoOrNull,
+  assigneeId: z.uuid().nullable(),
+  outageId: z.uuid().nullable(),
+  version: z.number().int(),
+});
+export type IncidentView = z.infer<typeof IncidentView>;
+
+export const TimelineEntryView = z.object({
+  id: z.string().describe("the global change version"),
+  at: iso,
+  kind: z.string(),
+  actorName: z.string(),
+  note: z.string().nullable(),
+  data: z.record(z.string(), z.unknown()),
+  customerVisible: z.boolean(),
+});
+
+export const IncidentDetailView = IncidentView.extend({ timeline: z.array(TimelineEntryView) });
+
+const isoOf = (d: Date | null) => (d ? d.toISOString() : null);
+
+export interface Names {
+  contracts: Map<string, { customerName: string; plan: string }>;
+  components: Map<string, string>;
+}
+
+export async function loadNames(m: EntityManager, rows: readonly IncidentEntity[]): Promise<Names> {
+  const contractIds = [...new Set(rows.map((r) => r.contractId))];
+  const componentIds = [...new Set(rows.flatMap((r) => (r.componentId ? [r.componentId] : [])))];
+  const [contracts, components] = await Promise.all([
+    contractIds.length
+      ? m.find(ContractEntity, {
+          where: { id: In(contractIds) },
+          select: { id: true, customerName: true, plan: true },
+        })
+      : [],
+    componentIds.length
+      ? m.find(ComponentEntity, {
+          where: { id: In(componentIds) },
+          select: { id: true, name: true },
+        })
+      : [],
+  ]);
+  return {
+    contracts: new Map(
+      contracts.map((c) => [c.id, { customerName: c.customerName, plan: c.plan }]),
+    ),
+    components: new Map(components.map((c) => [c.id, c.name])),
+  };
+}
+
+export function toIncidentView(r: IncidentEntity, names: Names): IncidentView {
+  const contract = names.contracts.get(r.contractId);
+  return {
+    ...r,
+    customerName: contract?.customerName ?? "",
+    plan: contract?.plan ?? "",
+    componentName: r.componentId ? (names.components.get(r.componentId) ?? null) : null,
+    state: r.state as IncidentView["state"],
+    openedAt: r.openedAt.toISOString(),
+    lastFiredAt: r.lastFiredAt.toISOString(),
+    routedAt: isoOf(r.routedAt),
+    acknowledgedAt: isoOf(r.acknowledgedAt),
+    conditionClearedAt: isoOf(r.conditionClearedAt),
+    resolvedAt: isoOf(r.resolvedAt),
+    escalateAt: isoOf(r.escalateAt),
+  };
+}
+
+export function toTimelineView(e: IncidentEventEntity): z.infer<typeof TimelineEntryView> {
+  return {
+    id: e.id,
+    at: e.at.toISOString(),
+    kind: e.kind,
+    actorName: e.actorName,
+    note: e.note,
+    data: e.data,
+    customerVisible: e.customerVisible,
+  };
+}

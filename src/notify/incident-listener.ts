@@ -1,0 +1,85 @@
+// The outbox side of the incident hub: inside the transaction that changes an incident, it
+// writes the messages the change causes (so both commit or neither does); after the commit it
+// wakes the in-process worker so an e-mail leaves within milliseconds, not a poll interval.
+import type { EntityManager } from "typeorm";
+import { ContactEntity } from "../db/entities/index.js";
+import type { DigestPolicy } from "../domain/notify/digest.js";
+import { planIncidentMessages, type Endpoint } from "../domain/notify/plan.js";
+import type { IncidentChange, IncidentListener } from "../incidents/events.js";
+import type { Clock } from "../platform/clock.js";
+import { composeIncidentMessage, incidentFacts, type ComposeSettings } from "./compose.js";
+import { enqueue } from "./outbox.store.js";
+import { mergeStorm } from "./storm-digest.js";
+
+export interface ListenerSettings extends ComposeSettings {
+  digest: DigestPolicy;
+}
+
+// Kinds that may cause a message; every other kind costs no query at all.
+const NOTIFYING = new Set([
+  "opened",
+  "routed",
+  "acknowledged",
+  "resolved",
+  "reopened",
+  "quota_overage",
+  "paged",
+  "escalated",
+]);
+
+export class OutboxListener implements IncidentListener {
+  constructor(
+    private readonly deps: { clock: Clock; wake: () => void },
+    private readonly settings: ListenerSettings,
+  ) {}
+
+  async inTransaction(m: EntityManager, change: IncidentChange): Promise<void> {
+    if (!NOTIFYING.has(change.kind) || change.incident.suppressed) return;
+    const contractId = change.contract.id;
+    const contacts = await m.find(ContactEntity, {
+      where: { contractId },
+      order: { email: "ASC" },
+    });
+    const hooks = await m.query<(Endpoint & { contractId: string | null })[]>(
+      `SELECT id, events, contract_id AS "contractId" FROM webhook_endpoints
+       WHERE enabled AND (contract_id = $1 OR contract_id IS NULL) ORDER BY created_at, id`,
+      [contractId],
+    );
+    const planned = planIncidentMessages({
+      kind: change.kind,
+      incidentId: change.incident.id,
+      suppressed: change.incident.suppressed,
+      routed: change.incident.routedAt !== null && change.incident.tier !== null,
+      reopenCount: change.incident.reopenCount,
+      page: change.page,
+      contacts,
+      customerWebhooks: hooks.filter((h) => h.contractId === contractId),
+      staffWebhooks: hooks.filter((h) => h.contractId === null),
+    });
+    if (planned.length === 0) return;
+    const now = this.deps.clock.now();
+    const facts = incidentFacts(change, this.settings.publicUrl);
+    let rows = planned.map((p) => composeIncidentMessage(p, change, facts, this.settings, now));
+    if (planned.some((p) => p.event === "incident.opened")) {
+      rows = await mergeStorm(
+        m,
+        rows,
+        {
+          contractId,
+          contractName: change.contract.customerName,
+          incidentId: change.incident.id,
+          openedAt: new Date(change.incident.openedAt),
+          facts,
+          publicUrl: this.settings.publicUrl,
+        },
+        this.settings.digest,
+        now,
+      );
+    }
+    await enqueue(m, rows, now);
+  }
+
+  afterCommit(change: IncidentChange): void {
+    if (NOTIFYING.has(change.kind) && !change.incident.suppressed) this.deps.wake();
+  }
+}

@@ -1,0 +1,93 @@
+// Composition of the notification feature: the hub listener (every process that changes
+// incidents enqueues), the notices hooks (collector, monthly close), and the worker (started
+// only where the "notify" role runs). Channels are chosen here: SMTP when SMTP_URL is set,
+// otherwise the local mailbox.
+import type { Logger } from "pino";
+import type { Registry } from "prom-client";
+import type { DataSource, EntityManager } from "typeorm";
+import type { DigestPolicy } from "../domain/notify/digest.js";
+import type { Clock } from "../platform/clock.js";
+import type { Config } from "../platform/config.js";
+import { emailChannel, type DeliveryChannel } from "./channels/channel.js";
+import { mailboxMailer } from "./channels/mailbox.mailer.js";
+import { smtpMailer } from "./channels/smtp.mailer.js";
+import { webhookChannel } from "./channels/webhook.channel.js";
+import { OutboxListener } from "./incident-listener.js";
+import { NotifyMetrics } from "./metrics.js";
+import { enqueueCapReached, enqueueInvoicesIssued } from "./notices.js";
+import { depthByState, type Queryable } from "./outbox.store.js";
+import { DEFAULT_WORKER_OPTIONS, NotifyWorker, type WorkerOptions } from "./worker.js";
+
+export interface NotifierSettings {
+  publicUrl: string;
+  mailFrom: string;
+  smtpUrl: string | undefined;
+  digest: DigestPolicy;
+  worker: WorkerOptions;
+}
+
+export function notifierSettings(config: Config): NotifierSettings {
+  return {
+    publicUrl: config.http.publicUrl,
+    mailFrom: config.mail.from,
+    smtpUrl: config.mail.smtpUrl,
+    digest: { windowS: config.notify.digestWindowS, threshold: config.notify.digestThreshold },
+    worker: { ...DEFAULT_WORKER_OPTIONS, maxAttempts: config.notify.maxAttempts },
+  };
+}
+
+export interface NotifierDeps {
+  db: DataSource;
+  clock: Clock;
+  log: Logger;
+  registry?: Registry;
+  /** Replace a channel (tests: a channel that hangs, to play a killed process). */
+  channels?: Record<string, DeliveryChannel>;
+}
+
+export function createNotifier(deps: NotifierDeps, settings: NotifierSettings) {
+  const { db, clock, log } = deps;
+  const mailer = settings.smtpUrl
+    ? smtpMailer({ url: settings.smtpUrl, from: settings.mailFrom })
+    : mailboxMailer({ db, clock, from: settings.mailFrom });
+  const channels = deps.channels ?? {
+    email: emailChannel(mailer),
+    webhook: webhookChannel({ db, clock }),
+  };
+  const metrics = deps.registry
+    ? new NotifyMetrics(deps.registry, () => depthByState(db))
+    : undefined;
+  const worker = new NotifyWorker(
+    { db, clock, log, channels, ...(metrics ? { metrics } : {}) },
+    settings.worker,
+  );
+  const wake = () => worker.wake();
+  let started = false;
+  return {
+    listener: new OutboxListener({ clock, wake }, settings),
+    worker,
+    wake,
+    /** Collector hook: inside the flush's transaction that audits the cap event. */
+    onCapReached: async (
+      tx: EntityManager,
+      e: { componentId: string; cap: number; activeSeries: number; atMs: number },
+    ) => {
+      if ((await enqueueCapReached(tx, settings, e, clock.now())) > 0) wake();
+    },
+    /** Monthly-close hook: inside the transaction that inserted the invoices. */
+    onInvoicesIssued: async (tx: Queryable, invoiceIds: readonly string[], now: Date) => {
+      if ((await enqueueInvoicesIssued(tx, settings, invoiceIds, now)) > 0) wake();
+    },
+    start: () => {
+      started = true;
+      worker.start();
+      log.info({ mail: settings.smtpUrl ? "smtp" : "mailbox" }, "notification worker started");
+    },
+    stop: async () => {
+      if (started) await worker.stop();
+      for (const c of Object.values(channels)) await c.close?.();
+    },
+  };
+}
+
+export type Notifier = ReturnType<typeof createNotifier>;

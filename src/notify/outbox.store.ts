@@ -1,0 +1,138 @@
+// The outbox's SQL. Enqueue is INSERT … ON CONFLICT (idempotency_key) DO NOTHING inside the
+// caller's transaction; claiming is one UPDATE over a FOR UPDATE SKIP LOCKED pick, so two
+// workers never hold the same row; every later mark is fenced by the claim's attempt number,
+// so a worker whose lease was taken over cannot overwrite the new owner's outcome.
+
+/** A DataSource or a transaction's EntityManager: inside a transaction, always the latter. */
+export interface Queryable {
+  query<T = unknown>(sql: string, params?: unknown[]): Promise<T>;
+}
+
+export interface NewOutboxMessage {
+  key: string;
+  channel: string;
+  recipient: string;
+  contractId: string | null;
+  incidentId: string | null;
+  event: string;
+  language: string;
+  payload: Record<string, unknown>;
+  state?: "queued" | "merged";
+  nextAttemptAt: Date;
+  mergedInto?: string | null;
+}
+
+export interface ClaimedMessage {
+  id: string;
+  idempotencyKey: string;
+  channel: string;
+  recipient: string;
+  contractId: string | null;
+  incidentId: string | null;
+  event: string;
+  language: string;
+  payload: Record<string, unknown>;
+  attempts: number;
+}
+
+/** Inserts the messages not queued before; returns the (id, key) of those it inserted. */
+export async function enqueue(
+  q: Queryable,
+  rows: readonly NewOutboxMessage[],
+  now: Date,
+): Promise<{ id: string; key: string }[]> {
+  if (rows.length === 0) return [];
+  const records = rows.map((r) => ({
+    idempotency_key: r.key,
+    channel: r.channel,
+    recipient: r.recipient,
+    contract_id: r.contractId,
+    incident_id: r.incidentId,
+    event: r.event,
+    language: r.language,
+    payload: r.payload,
+    state: r.state ?? "queued",
+    next_attempt_at: r.nextAttemptAt.toISOString(),
+    merged_into: r.mergedInto ?? null,
+  }));
+  return await q.query<{ id: string; key: string }[]>(
+    `INSERT INTO outbox_messages (idempotency_key, channel, recipient, contract_id, incident_id, event, language,
+       payload, state, next_attempt_at, merged_into, created_at, updated_at)
+     SELECT r.idempotency_key, r.channel, r.recipient, r.contract_id, r.incident_id, r.event, r.language,
+       r.payload, r.state, r.next_attempt_at, r.merged_into, $2, $2
+     FROM jsonb_to_recordset($1::jsonb) AS r(idempotency_key text, channel text, recipient text, contract_id uuid,
+       incident_id uuid, event text, language text, payload jsonb, state text, next_attempt_at timestamptz, merged_into uuid)
+     ON CONFLICT (idempotency_key) DO NOTHING
+     RETURNING id, idempotency_key AS key`,
+    [JSON.stringify(records), now],
+  );
+}
+
+const CLAIMED_COLUMNS = `o.id, o.idempotency_key AS "idempotencyKey", o.channel, o.recipient,
+  o.contract_id AS "contractId", o.incident_id AS "incidentId", o.event, o.language, o.payload, o.attempts`;
+
+/**
+ * Claims up to `limit` due messages: queued ones whose time has come, and `sending` ones
+ * whose lease ran out (their worker died between claim and outcome).
+ */
+export async function claimDue(
+  q: Queryable,
+  now: Date,
+  leaseMs: number,
+  limit: number,
+): Promise<ClaimedMessage[]> {
+  return await q.query<ClaimedMessage[]>(
+    `WITH due AS (
+       SELECT id FROM outbox_messages
+       WHERE (state = 'queued' AND next_attempt_at <= $1) OR (state = 'sending' AND claimed_at < $2)
+       ORDER BY next_attempt_at, id LIMIT $3
+       FOR UPDATE SKIP LOCKED)
+     UPDATE outbox_messages o SET state = 'sending', claimed_at = $1, attempts = o.attempts + 1, updated_at = $1
+     FROM due WHERE o.id = due.id
+     RETURNING ${CLAIMED_COLUMNS}`,
+    [now, new Date(now.getTime() - leaseMs), limit],
+  );
+}
+
+export type Outcome =
+  | { state: "sent"; providerId: string | null }
+  | { state: "queued"; error: string; nextAttemptAt: Date }
+  | { state: "failed" | "skipped"; error: string };
+
+/** Records the outcome of one claim; false when the claim was lost (lease taken over). */
+export async function settle(
+  q: Queryable,
+  msg: Pick<ClaimedMessage, "id" | "attempts">,
+  outcome: Outcome,
+  now: Date,
+): Promise<boolean> {
+  const sent = outcome.state === "sent";
+  const rows = await q.query<{ id: string }[]>(
+    `UPDATE outbox_messages SET state = $3, updated_at = $4, claimed_at = NULL,
+       sent_at = CASE WHEN $3 = 'sent' THEN $4 ELSE sent_at END,
+       provider_id = COALESCE($5, provider_id),
+       last_error = CASE WHEN $3 = 'sent' THEN last_error ELSE $6 END,
+       next_attempt_at = COALESCE($7, next_attempt_at)
+     WHERE id = $1 AND state = 'sending' AND attempts = $2
+     RETURNING id`,
+    [
+      msg.id,
+      msg.attempts,
+      outcome.state,
+      now,
+      sent ? outcome.providerId : null,
+      sent ? null : outcome.error.slice(0, 2000),
+      outcome.state === "queued" ? outcome.nextAttemptAt : null,
+    ],
+  );
+  return rows.length === 1;
+}
+
+/** Queue depth by state for the metrics gauge (terminal `sent`/`merged` rows are history). */
+export async function depthByState(q: Queryable): Promise<Map<string, number>> {
+  const rows = await q.query<{ state: string; n: number }[]>(
+    `SELECT state, count(*)::int AS n FROM outbox_messages
+     WHERE state IN ('queued', 'sending', 'failed') GROUP BY state`,
+  );
+  return new Map(rows.map((r) => [r.state, r.n]));
+}

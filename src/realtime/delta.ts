@@ -1,0 +1,48 @@
+// Incident changes rendered as the small deltas sockets carry (dates as ISO strings).
+import type { IncidentChange } from "../incidents/events.js";
+import type { IncidentEntity } from "../db/entities/index.js";
+import type { IncidentDelta, IncidentEvent } from "./messages.js";
+
+const iso = (d: Date | string | null): string | null =>
+  d === null ? null : new Date(d).toISOString();
+
+export function incidentDelta(i: IncidentEntity, componentName: string | null): IncidentDelta {
+  return {
+    id: i.id,
+    contractId: i.contractId,
+    componentId: i.componentId,
+    componentName,
+    state: i.state,
+    severity: i.severity,
+    tier: i.tier,
+    overage: i.overage,
+    suppressed: i.suppressed,
+    runbookMissing: i.runbookMissing,
+    openedAt: iso(i.openedAt)!,
+    acknowledgedAt: iso(i.acknowledgedAt),
+    resolvedAt: iso(i.resolvedAt),
+    escalationLevel: i.escalationLevel,
+    assigneeId: i.assigneeId,
+    repeatCount: i.repeatCount,
+    ruleName: i.ruleName,
+    value: i.value,
+    threshold: i.threshold,
+  };
+}
+
+export function incidentEvent(change: IncidentChange): IncidentEvent {
+  const e = change.event;
+  return {
+    version: String(e.id),
+    kind: change.kind,
+    incident: incidentDelta(change.incident, change.component?.name ?? null),
+    event: {
+      id: String(e.id),
+      at: iso(e.at)!,
+      kind: e.kind,
+      actorName: e.actorName,
+      note: e.note,
+      customerVisible: e.customerVisible,
+    },
+  };
+}

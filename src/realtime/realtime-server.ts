@@ -1,0 +1,132 @@
+// The realtime role: socket.io on the platform's HTTP server at /socket.io. A consumer of
+// domain events (the incident hub, cap_reached): business code never calls it.
+import type { Server as HttpServer } from "node:http";
+import type { Logger } from "pino";
+import { Server, type Socket } from "socket.io";
+import type { DataSource } from "typeorm";
+import { ComponentEntity } from "../db/entities/index.js";
+import type { IncidentHub } from "../incidents/hub.js";
+import type { CapReachedEvent } from "../ingest/caps.js";
+import type { Clock } from "../platform/clock.js";
+import { AppError } from "../shared/errors.js";
+import { incidentEvent } from "./delta.js";
+import { contractRoom, NOC_ROOM, type ComponentEvent } from "./messages.js";
+import { initialRooms } from "./rooms.js";
+import { SeriesStreams, type SeriesSource, type SeriesStreamOptions } from "./series-streams.js";
+import { authenticateSecret, secretOf } from "./socket-auth.js";
+import {
+  errorEvent,
+  recheckSession,
+  registerHandlers,
+  type SocketData,
+} from "./socket-handlers.js";
+
+export interface RealtimeDeps {
+  db: DataSource;
+  clock: Clock;
+  log: Logger;
+  hub: IncidentHub;
+  /** The collector's in-memory store, when this process runs the collector role. */
+  series: () => SeriesSource | undefined;
+}
+
+export interface RealtimeOptions {
+  series?: Partial<SeriesStreamOptions>;
+  /** Idle sockets re-check their session this often (messages re-check it every time). */
+  sessionCheckMs?: number;
+}
+
+export interface Realtime {
+  io: Server;
+  streams: SeriesStreams;
+  /** Tells NOC and the component's customer that it hit its series cap. */
+  capReached: (e: CapReachedEvent) => Promise<void>;
+  /** Disconnects every socket; the HTTP server itself is closed by its owner. */
+  stop: () => Promise<void>;
+}
+
+export function startRealtime(
+  server: HttpServer,
+  deps: RealtimeDeps,
+  opts: RealtimeOptions = {},
+): Realtime {
+  const { db, clock, log, hub } = deps;
+  const io = new Server(server, {
+    path: "/socket.io",
+    serveClient: false,
+    maxHttpBufferSize: 64 * 1024, // client messages are a few hundred bytes
+  });
+  const streams = new SeriesStreams(deps.series, () => clock.now().getTime(), opts.series);
+  streams.start();
+
+  io.use((socket, next) => {
+    const handshake = { auth: socket.handshake.auth, headers: socket.handshake.headers };
+    void (async () => {
+      const secret = secretOf(handshake);
+      const data = socket.data as SocketData;
+      data.actor = await authenticateSecret({ db, clock }, secret);
+      data.secret = secret;
+    })().then(
+      () => next(),
+      (err: unknown) => {
+        const e = errorEvent(log, "connect", err);
+        next(Object.assign(new Error(e.message), { data: e }));
+      },
+    );
+  });
+  io.on("connection", (socket: Socket) => {
+    void socket.join(initialRooms((socket.data as SocketData).actor));
+    registerHandlers({ db, clock, log, streams }, socket);
+  });
+
+  const removeListener = hub.addListener({
+    afterCommit: (change) => {
+      const rooms = change.event.customerVisible
+        ? [NOC_ROOM, contractRoom(change.incident.contractId)]
+        : [NOC_ROOM]; // internal entries never reach a customer room
+      io.to(rooms).emit("incident", incidentEvent(change));
+    },
+  });
+
+  const sessionTimer = setInterval(() => {
+    for (const socket of io.of("/").sockets.values())
+      recheckSession({ db, clock }, socket).catch((err: unknown) => {
+        if (err instanceof AppError) {
+          socket.emit("error", errorEvent(log, "session", err));
+          socket.disconnect(true);
+        } else log.warn({ err }, "realtime session re-check failed");
+      });
+  }, opts.sessionCheckMs ?? 60_000);
+  sessionTimer.unref();
+
+  return {
+    io,
+    streams,
+    capReached: (e) =>
+      publishCapReached(db, io, e).catch((err: unknown) => {
+        log.warn({ err, componentId: e.componentId }, "cap_reached not published");
+      }),
+    stop: () => {
+      removeListener();
+      streams.stop();
+      clearInterval(sessionTimer);
+      io.disconnectSockets(true);
+      io.engine.close();
+      return Promise.resolve();
+    },
+  };
+}
+
+async function publishCapReached(db: DataSource, io: Server, e: CapReachedEvent): Promise<void> {
+  const component = await db.getRepository(ComponentEntity).findOneBy({ id: e.componentId });
+  if (!component) return;
+  const event: ComponentEvent = {
+    kind: "cap_reached",
+    componentId: e.componentId,
+    contractId: component.contractId,
+    at: new Date(e.atMs).toISOString(),
+    cap: e.cap,
+    activeSeries: e.activeSeries,
+  };
+  io.to([NOC_ROOM, contractRoom(component.contractId)]).emit("component", event);
+}

@@ -1,0 +1,268 @@
+// The rule engine (SPEC 4): evaluates every accepted sample in the ingest pass and tells
+// the incident engine when a condition starts, repeats or clears. Absence is found by
+// `sweep(nowMs)`, which the runner calls every second. No I/O here: rules and the
+// component directory are handed in by the runner (rule-runner.ts).
+import {
+  newAbsenceState,
+  seenAbsence,
+  sweepAbsence,
+  type AbsenceState,
+} from "../domain/rules/absence-state.js";
+import { labelsKeyOf, matchesAll, withoutName } from "../domain/rules/labels-key.js";
+import { effectiveRules } from "../domain/rules/resolve.js";
+import type { RuleSpec } from "../domain/rules/rule.js";
+import { newThresholdState, stepThreshold, type Action } from "../domain/rules/threshold-state.js";
+import type { AlertKey, AlertSink } from "../incidents/alerts.js";
+import type { SampleHook } from "../ingest/ingest-contract.js";
+import type { Labels, Series } from "../ingest/series.js";
+import {
+  compileRules,
+  DENOMINATOR,
+  REPEAT_EVERY_MS,
+  type CompiledRule,
+  type CompiledRules,
+  type MetricUse,
+} from "./compiled-rules.js";
+import {
+  ComponentRules,
+  slotId,
+  type FiringKey,
+  type Item,
+  type SeriesBinding,
+} from "./engine-state.js";
+
+/** A component as the rules see it: whose it is and whether it may alert at all. */
+export interface DirectoryEntry {
+  contractId: string;
+  /** False once the contract is not active or the component was removed. */
+  eligible: boolean;
+}
+
+export interface RuleEngineOptions {
+  sink: AlertSink;
+  /** Counts what the engine sent (metrics). */
+  onAlert?: (action: Action) => void;
+  /** A sample came from a component the directory does not know yet. */
+  onUnknownComponent?: (componentId: string) => void;
+}
+
+export class RuleEngine implements SampleHook {
+  /** Bumped by every load: bindings of an older generation are rebuilt on their next sample. */
+  private gen = 0;
+  private rules: readonly RuleSpec[] = [];
+  private directory = new Map<string, DirectoryEntry>();
+  readonly components = new Map<string, ComponentRules>();
+
+  constructor(private readonly opts: RuleEngineOptions) {}
+
+  get generation(): number {
+    return this.gen;
+  }
+
+  /** New rules and directory. Keys whose rule no longer applies are cleared and dropped. */
+  load(rules: readonly RuleSpec[], directory: Map<string, DirectoryEntry>, nowMs: number): void {
+    this.rules = rules;
+    this.directory = directory;
+    this.gen++;
+    for (const comp of this.components.values()) this.prune(comp, nowMs);
+  }
+
+  onSample(componentId: string, series: Series, labels: Labels, tsMs: number, value: number): void {
+    let b = series.ruleState as SeriesBinding | undefined;
+    if (b === undefined || b.gen !== this.gen)
+      series.ruleState = b = this.bind(componentId, series.component.contractId, labels);
+    const comp = b.comp;
+    if (tsMs > comp.lastSeenMs) comp.lastSeenMs = tsMs;
+    if (comp.silent > 0) this.componentBack(comp, tsMs);
+    const items = b.items;
+    if (items === null || value !== value) return; // NaN (a stale marker) is no data
+    for (let i = 0; i < items.length; i++) this.evaluate(comp, items[i]!, tsMs, value);
+  }
+
+  /** A series known from before a restart: bound, its absence timers counting from its last point. */
+  adoptSeries(series: Series, lastTsMs: number): void {
+    const b = this.bindingOf(series);
+    if (lastTsMs > b.comp.lastSeenMs) b.comp.lastSeenMs = lastTsMs;
+    for (const item of b.items ?? []) {
+      const s = item.absence?.state;
+      if (s !== undefined && lastTsMs > s.lastSeenMs) s.lastSeenMs = lastTsMs;
+    }
+  }
+
+  private bindingOf(series: Series): SeriesBinding {
+    const b = series.ruleState as SeriesBinding | undefined;
+    if (b !== undefined && b.gen === this.gen) return b;
+    return (series.ruleState = this.bind(
+      series.component.id,
+      series.component.contractId,
+      series.labels,
+    ));
+  }
+
+  /** Absence: fires for components and series silent past their rule's absenceSeconds. */
+  sweep(nowMs: number): void {
+    for (const comp of this.components.values()) {
+      const compiled = this.compiledFor(comp);
+      if (compiled === null) continue;
+      for (const rule of compiled.absenceComponent) {
+        let s = comp.silence.get(rule.spec.id);
+        if (s === undefined) comp.silence.set(rule.spec.id, (s = newAbsenceState(-Infinity)));
+        if (comp.lastSeenMs > s.lastSeenMs) s.lastSeenMs = comp.lastSeenMs;
+        const key = { componentId: comp.id, ruleId: rule.spec.id, labelsKey: "" };
+        this.absent(comp, rule, key, {}, s, nowMs);
+      }
+      for (const a of comp.seriesAbsence.values()) {
+        const rule = compiled.byId.get(a.ruleId);
+        if (rule !== undefined) this.absent(comp, rule, a.key, a.labels, a.state, nowMs);
+      }
+    }
+  }
+
+  /** The component of a sample, created on first sight (only what was seen can go silent). */
+  component(componentId: string): ComponentRules {
+    let comp = this.components.get(componentId);
+    if (comp === undefined)
+      this.components.set(componentId, (comp = new ComponentRules(componentId)));
+    return comp;
+  }
+
+  private absent(
+    comp: ComponentRules,
+    rule: CompiledRule,
+    key: AlertKey,
+    labels: Record<string, string>,
+    s: AbsenceState,
+    nowMs: number,
+  ): void {
+    const wasFiring = s.firing;
+    const a = sweepAbsence(s, rule.absenceMs, nowMs, REPEAT_EVERY_MS);
+    if (a === "none") return;
+    if (!wasFiring && key.labelsKey === "" && rule.spec.kind === "absence_component") comp.silent++;
+    const at = a === "fire" ? s.lastSeenMs + rule.absenceMs : nowMs;
+    this.fire(comp, rule, key, labels, at, null, a);
+  }
+
+  private componentBack(comp: ComponentRules, tsMs: number): void {
+    for (const [ruleId, s] of comp.silence) {
+      if (seenAbsence(s, tsMs) === "clear")
+        this.clear({ componentId: comp.id, ruleId, labelsKey: "" }, tsMs);
+    }
+    comp.silent = 0;
+  }
+
+  private evaluate(comp: ComponentRules, item: Item, tsMs: number, v: number): void {
+    if (item.absence !== null) {
+      if (seenAbsence(item.absence.state, tsMs) === "clear") this.clear(item.key, tsMs);
+      return;
+    }
+    const slot = item.slot!;
+    let value = v;
+    if (item.rule.spec.divideBy !== null) {
+      if (item.role === DENOMINATOR) slot.den = v;
+      else slot.num = v;
+      value = slot.num / slot.den;
+      if (value !== value || slot.den === 0) return; // one side unknown yet, or a zero size
+    }
+    const a = stepThreshold(item.rule.params!, slot.state, tsMs, value);
+    if (a === "clear") this.clear(item.key, tsMs);
+    else if (a !== "none") this.fire(comp, item.rule, item.key, item.labels, tsMs, value, a);
+  }
+
+  private fire(
+    comp: ComponentRules,
+    rule: CompiledRule,
+    key: AlertKey,
+    labels: Record<string, string>,
+    atMs: number,
+    value: number | null,
+    action: Action,
+  ): void {
+    const s = rule.spec;
+    this.opts.onAlert?.(action);
+    this.opts.sink.fire({
+      ...key,
+      contractId: comp.contractId!,
+      ruleName: s.name,
+      ruleKind: s.kind,
+      severity: s.severity,
+      metric: s.metric,
+      labels,
+      value,
+      threshold: s.kind === "threshold" ? s.threshold : s.absenceSeconds,
+      atMs,
+    });
+  }
+
+  private clear(key: AlertKey, atMs: number): void {
+    this.opts.onAlert?.("clear");
+    this.opts.sink.clear(key, atMs);
+  }
+
+  private bind(
+    componentId: string,
+    contractHint: string | undefined,
+    labels: Labels,
+  ): SeriesBinding {
+    const comp = this.component(componentId);
+    if (comp.contractId === undefined) comp.contractId = contractHint;
+    const compiled = this.compiledFor(comp);
+    const name = labels.__name__;
+    const uses = compiled !== null && name !== undefined ? compiled.byMetric.get(name) : undefined;
+    let items: Item[] | null = null;
+    if (uses !== undefined) {
+      for (const use of uses) {
+        if (matchesAll(labels, use.rule.spec.matchers))
+          (items ??= []).push(this.item(comp, use, labels));
+      }
+    }
+    return { gen: this.gen, comp, items };
+  }
+
+  private item(comp: ComponentRules, use: MetricUse, labels: Labels): Item {
+    const ruleId = use.rule.spec.id;
+    const labelsKey = labelsKeyOf(labels);
+    const id = slotId(ruleId, labelsKey);
+    const key = { componentId: comp.id, ruleId, labelsKey };
+    const alertLabels = withoutName(labels);
+    if (use.rule.params === null) {
+      let absence = comp.seriesAbsence.get(id);
+      if (absence === undefined) {
+        absence = { ruleId, key, labels: alertLabels, state: newAbsenceState(-Infinity) };
+        comp.seriesAbsence.set(id, absence);
+      }
+      return { rule: use.rule, role: use.role, key, labels: alertLabels, slot: null, absence };
+    }
+    let slot = comp.slots.get(id);
+    if (slot === undefined)
+      comp.slots.set(id, (slot = { state: newThresholdState(), num: NaN, den: NaN }));
+    return { rule: use.rule, role: use.role, key, labels: alertLabels, slot, absence: null };
+  }
+
+  private compiledFor(comp: ComponentRules): CompiledRules | null {
+    if (comp.compiledGen === this.gen) return comp.compiled;
+    const entry = this.directory.get(comp.id);
+    if (entry === undefined) this.opts.onUnknownComponent?.(comp.id);
+    else comp.contractId = entry.contractId;
+    const contractId = comp.contractId;
+    const eligible = entry?.eligible ?? contractId !== undefined;
+    comp.compiled =
+      eligible && contractId !== undefined
+        ? compileRules(effectiveRules(this.rules, contractId, comp.id))
+        : null;
+    comp.compiledGen = this.gen;
+    return comp.compiled;
+  }
+
+  private prune(comp: ComponentRules, nowMs: number): void {
+    comp.prune(this.compiledFor(comp), (key) => this.clear(key, nowMs));
+  }
+
+  /** After a restart: when components were last seen, and the keys with an unresolved incident. */
+  restore(lastSeen: ReadonlyMap<string, number>, firing: readonly FiringKey[]): void {
+    for (const [id, ms] of lastSeen) {
+      const comp = this.component(id);
+      if (ms > comp.lastSeenMs) comp.lastSeenMs = ms;
+    }
+    for (const f of firing) this.component(f.componentId).restoreFiring(f);
+  }
+}

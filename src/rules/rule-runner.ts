@@ -1,0 +1,118 @@
+// Runs the rule engine in the collector role: loads rules and the component directory,
+// rebuilds timers from state at start, sweeps for absence every second and reloads rules
+// every 30 s (other instances' changes) or at once when this process changed them.
+import type { Logger } from "pino";
+import { Counter, Gauge, type Registry } from "prom-client";
+import type { DataSource } from "typeorm";
+import type { AlertSink } from "../incidents/alerts.js";
+import type { IngestPipeline } from "../ingest/ingest-pipeline.js";
+import type { Clock } from "../platform/clock.js";
+import { RuleEngine } from "./rule-engine.js";
+import { loadDirectory, loadFiringKeys, loadLastSeen, loadRuleSpecs } from "./rule-store.js";
+
+export interface RuleRunnerOptions {
+  sweepIntervalMs: number;
+  reloadIntervalMs: number;
+  /** An unknown component triggers a reload at most this often. */
+  unknownReloadMs: number;
+}
+export const DEFAULT_RULE_RUNNER_OPTIONS: RuleRunnerOptions = {
+  sweepIntervalMs: 1_000,
+  reloadIntervalMs: 30_000,
+  unknownReloadMs: 5_000,
+};
+
+export interface RuleRunner {
+  engine: RuleEngine;
+  /** Re-reads rules and components; resolves once the engine has them. */
+  reload: () => Promise<void>;
+  /** Takes last-seen times from the collector's rebuilt window (after its start). */
+  adopt: (pipeline: IngestPipeline) => void;
+  stop: () => Promise<void>;
+}
+
+export async function startRuleRunner(
+  deps: { db: DataSource; clock: Clock; log: Logger; sink: AlertSink; registry?: Registry },
+  opts: RuleRunnerOptions = DEFAULT_RULE_RUNNER_OPTIONS,
+): Promise<RuleRunner> {
+  const { db, clock, log } = deps;
+  const metrics = ruleMetrics(deps.registry);
+  let lastUnknownReload = -Infinity;
+  const engine = new RuleEngine({
+    sink: deps.sink,
+    onAlert: (action) => metrics?.alerts.inc({ kind: action }),
+    onUnknownComponent: () => {
+      const now = clock.now().getTime();
+      if (now - lastUnknownReload < opts.unknownReloadMs) return;
+      lastUnknownReload = now;
+      void reload();
+    },
+  });
+  let fingerprint = "";
+  const load = async () => {
+    const now = clock.now();
+    const [rules, directory] = await Promise.all([
+      loadRuleSpecs(db.manager),
+      loadDirectory(db, now),
+    ]);
+    const print = JSON.stringify([rules, [...directory]]);
+    if (print === fingerprint) return;
+    fingerprint = print;
+    engine.load(rules, directory, now.getTime());
+    metrics?.rules.set(rules.filter((r) => r.enabled).length);
+  };
+  // Single flight: a reload asked for while one runs waits for a fresh one after it.
+  let running: Promise<void> = Promise.resolve();
+  const reload = (): Promise<void> =>
+    (running = running
+      .catch(() => undefined)
+      .then(load)
+      .catch((err: unknown) => log.error({ err }, "rule reload failed")));
+
+  // Timers survive a restart: last-seen times and the keys with an unresolved incident.
+  engine.restore(await loadLastSeen(db), await loadFiringKeys(db));
+  await reload();
+
+  const sweepTimer = setInterval(() => {
+    try {
+      engine.sweep(clock.now().getTime());
+    } catch (err) {
+      log.error({ err }, "rule sweep failed");
+    }
+  }, opts.sweepIntervalMs);
+  const reloadTimer = setInterval(() => void reload(), opts.reloadIntervalMs);
+  sweepTimer.unref();
+  reloadTimer.unref();
+
+  return {
+    engine,
+    reload,
+    adopt: (pipeline) => {
+      for (const c of pipeline.components())
+        for (const s of pipeline.listSeries(c.id))
+          engine.adoptSeries(s, pipeline.core.store.lastTimestamp(s));
+    },
+    stop: async () => {
+      clearInterval(sweepTimer);
+      clearInterval(reloadTimer);
+      await running;
+    },
+  };
+}
+
+function ruleMetrics(registry: Registry | undefined) {
+  if (registry === undefined) return undefined;
+  return {
+    alerts: new Counter({
+      name: "rule_engine_alerts_total",
+      help: "Alerts the rule engine sent to the incident engine, by kind (fire, repeat, clear)",
+      labelNames: ["kind"] as const,
+      registers: [registry],
+    }),
+    rules: new Gauge({
+      name: "rule_engine_rules",
+      help: "Enabled rules loaded by the rule engine",
+      registers: [registry],
+    }),
+  };
+}

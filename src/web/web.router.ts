@@ -1,0 +1,35 @@
+// Serves the built web UI (web/dist) at `/`. Hashed assets are cached for a year; index.html
+// is revalidated every time so a new build shows up on reload. Routes are hash routes, so
+// only `/` needs index.html. Without a build, `/` says how to make one instead of a bare 404.
+import express from "express";
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+export const WEB_DIST_DIR = fileURLToPath(new URL("../../web/dist", import.meta.url));
+
+export function webRouter(distDir: string = WEB_DIST_DIR): express.Router {
+  const router = express.Router();
+  router.use(
+    "/assets",
+    express.static(join(distDir, "assets"), {
+      immutable: true,
+      maxAge: "365d",
+      index: false,
+      fallthrough: false,
+    }),
+  );
+  router.get("/", (_req, res) => {
+    const index = join(distDir, "index.html");
+    if (!existsSync(index)) {
+      res
+        .status(503)
+        .type("text/plain")
+        .send("The web UI is not built yet: run `npm run build:web` (npm start does it for you).\n");
+      return;
+    }
+    res.setHeader("cache-control", "no-cache");
+    res.sendFile(index);
+  });
+  return router;
+}

@@ -1,0 +1,182 @@
+// One incident: facts, buttons, timeline, notifications with delivery state, and the metric
+// that fired charted around the event. Refreshes when a live delta for it arrives.
+import { useEffect, useState } from "preact/hooks";
+import { api, type Page } from "../api.js";
+import { formatTime, language, tryKey, useT } from "../i18n.js";
+import { live } from "../live-incidents.js";
+import { href } from "../router.js";
+import { listSeries, loadPoints, matchSeries, type Points } from "../series.js";
+import type { Me } from "../session.js";
+import { useStore } from "../store.js";
+import { Chart } from "../ui/chart.js";
+import { Status } from "../ui/layout.js";
+import { IncidentActions, type IncidentDetail } from "./incident-actions.js";
+
+interface Notification {
+  id: string;
+  channel: string;
+  recipient: string;
+  event: string;
+  subject: string | null;
+  state: string;
+  attempts: number;
+  sentAt: string | null;
+  createdAt: string;
+}
+interface Extras {
+  notifications: Notification[] | null;
+  tasks: { id: string; incidentId: string | null; finishedAt: string | null }[];
+  opsRunbooks: { id: string; name: string }[];
+}
+
+const AROUND_MS = 30 * 60_000;
+
+export function IncidentPage(p: { me: Me; id: string }) {
+  const t = useT();
+  const lang = useStore(language);
+  const last = useStore(live.lastMessage);
+  const [incident, setIncident] = useState<IncidentDetail | null>(null);
+  const [extras, setExtras] = useState<Extras>({ notifications: null, tasks: [], opsRunbooks: [] });
+  const [error, setError] = useState<unknown>(null);
+
+  const load = async () => {
+    try {
+      const i = await api<IncidentDetail>("GET", `/incidents/${p.id}`);
+      setIncident(i);
+      setError(null);
+      setExtras(await loadExtras(p.me, i));
+    } catch (err) {
+      setError(err);
+    }
+  };
+  useEffect(() => {
+    setIncident(null);
+    void load();
+  }, [p.id]);
+  useEffect(() => {
+    if (last?.incident.id === p.id) void load();
+  }, [last]);
+
+  if (!incident) return <Status loading={!error} error={error} />;
+  const i = incident;
+  return (
+    <div class="incident" data-testid="incident-page" data-state={i.state}>
+      <h1>
+        <span class={`sevbadge sev-${i.severity}`}>{tryKey(t, i.severity)}</span> {i.ruleName}
+      </h1>
+      <dl class="facts">
+        <dt>{t("state")}</dt>
+        <dd data-testid="incident-state">{tryKey(t, i.state)}</dd>
+        <dt>{t("customer")}</dt>
+        <dd>
+          {i.customerName} ({tryKey(t, i.plan)})
+        </dd>
+        <dt>{t("component")}</dt>
+        <dd>{i.componentId ? <a href={href.component(i.componentId)}>{i.componentName}</a> : "—"}</dd>
+        <dt>{t("tier")}</dt>
+        <dd>
+          {i.tier ? tryKey(t, i.tier) : "—"}
+          {i.runbookMissing && <span class="badge warn">{t("runbookMissing")}</span>}
+          {i.overage && <span class="badge bad">{t("overage")}</span>}
+          {i.suppressed && <span class="badge">{t("suppressed")}</span>}
+        </dd>
+        <dt>{t("value")}</dt>
+        <dd>
+          {i.value ?? "—"} ({t("threshold")} {i.threshold ?? "—"})
+        </dd>
+        <dt>{t("opened")}</dt>
+        <dd>{formatTime(i.openedAt, lang)}</dd>
+        <dt>{t("escalationLevel")}</dt>
+        <dd>{i.escalationLevel}</dd>
+        <dt>{t("repeats")}</dt>
+        <dd>{i.repeatCount}</dd>
+      </dl>
+      <IncidentActions
+        me={p.me}
+        incident={i}
+        tasks={extras.tasks}
+        opsRunbooks={extras.opsRunbooks}
+        onDone={() => void load()}
+      />
+      <MetricAround incident={i} />
+      <h2>{t("timeline")}</h2>
+      <ol class="timeline" data-testid="timeline">
+        {i.timeline.map((e) => (
+          <li key={e.id} class={e.customerVisible ? "" : "internal"}>
+            <time>{formatTime(e.at, lang)}</time> <strong>{e.kind}</strong> — {e.actorName}
+            {e.note && <span class="note"> “{e.note}”</span>}
+          </li>
+        ))}
+      </ol>
+      {extras.notifications && (
+        <>
+          <h2>{t("notifications")}</h2>
+          <table class="table">
+            <tbody>
+              {extras.notifications.map((n) => (
+                <tr key={n.id}>
+                  <td>{formatTime(n.createdAt, lang)}</td>
+                  <td>{n.channel}</td>
+                  <td>{n.recipient}</td>
+                  <td>{n.subject ?? n.event}</td>
+                  <td class={`delivery delivery-${n.state}`}>{n.state}</td>
+                  <td>{n.attempts}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </>
+      )}
+    </div>
+  );
+}
+
+async function loadExtras(me: Me, i: IncidentDetail): Promise<Extras> {
+  const staffPremium = me.role !== "customer" && i.plan === "premium";
+  const [notifications, tasks, runbooks] = await Promise.all([
+    api<{ items: Notification[] }>("GET", `/incidents/${i.id}/notifications`)
+      .then((r) => r.items)
+      .catch(() => null),
+    staffPremium
+      ? api<Page<Extras["tasks"][number]>>("GET", `/contracts/${i.contractId}/runbook-tasks?limit=50`)
+          .then((r) => r.items)
+          .catch(() => [])
+      : [],
+    staffPremium
+      ? api<{ id: string; name: string; kind: string }[] | Page<{ id: string; name: string; kind: string }>>(
+          "GET",
+          `/contracts/${i.contractId}/runbooks`,
+        )
+          .then((r) => (Array.isArray(r) ? r : r.items).filter((x) => x.kind === "ops"))
+          .catch(() => [])
+      : [],
+  ]);
+  return { notifications, tasks, opsRunbooks: runbooks };
+}
+
+function MetricAround(p: { incident: IncidentDetail }) {
+  const t = useT();
+  const i = p.incident;
+  const [points, setPoints] = useState<Points | null>(null);
+  const [title, setTitle] = useState("");
+  useEffect(() => {
+    if (!i.componentId || !i.metric) return;
+    const opened = Date.parse(i.openedAt);
+    const end = Math.min(Date.now(), (i.resolvedAt ? Date.parse(i.resolvedAt) : opened) + AROUND_MS);
+    void (async () => {
+      const series = matchSeries(await listSeries(i.componentId!), i.metric, i.labels);
+      if (!series) return;
+      setTitle(series.key);
+      setPoints(await loadPoints(i.componentId!, series.labels, opened - AROUND_MS, end));
+    })().catch(() => setPoints(null));
+  }, [i.id, i.state]);
+  if (!points) return null;
+  return (
+    <section>
+      <h2>
+        {t("metric")}: {i.metric}
+      </h2>
+      <Chart title={title} xs={points.xs} ys={points.ys} threshold={i.threshold} marker={Date.parse(i.openedAt) / 1000} />
+    </section>
+  );
+}

@@ -1,0 +1,47 @@
+// Who is logged in. `me` is null before login; the session itself is the httpOnly cookie.
+import { api, ApiError, setUnauthorizedHandler } from "./api.js";
+import { applyUserLanguage } from "./i18n.js";
+import { createStore } from "./store.js";
+
+export type Role = "admin" | "noc" | "oncall" | "customer";
+export interface Me {
+  id: string;
+  email: string;
+  displayName: string;
+  role: Role;
+  contractId: string | null;
+  language: string;
+}
+
+export const session = createStore<{ me: Me | null; checked: boolean }>({
+  me: null,
+  checked: false,
+});
+
+setUnauthorizedHandler(() => session.set({ me: null, checked: true }));
+
+export async function loadSession(): Promise<void> {
+  try {
+    const me = await api<Me>("GET", "/auth/me");
+    applyUserLanguage(me.language);
+    session.set({ me, checked: true });
+  } catch (err) {
+    if (!(err instanceof ApiError)) throw err;
+    session.set({ me: null, checked: true });
+  }
+}
+
+export async function login(email: string, password: string): Promise<void> {
+  const res = await api<{ user: Me }>("POST", "/auth/login", { email, password });
+  applyUserLanguage(res.user.language);
+  session.set({ me: res.user, checked: true });
+}
+
+export async function logout(): Promise<void> {
+  await api("POST", "/auth/logout").catch(() => undefined);
+  session.set({ me: null, checked: true });
+}
+
+export const isStaff = (me: Me) => me.role !== "customer";
+export const homeOf = (me: Me) =>
+  me.role === "customer" ? "#/portal" : me.role === "oncall" ? "#/oncall" : "#/board";
