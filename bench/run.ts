@@ -22,6 +22,10 @@ const GROUPS: Record<string, Group> = {
     };
     return mod.main();
   },
+  dashboard: async () => {
+    const mod = await import("./dashboard/first-render.bench.js");
+    return mod.main();
+  },
   agent: () =>
     new Promise<void>((resolve, reject) => {
       // The agent is its own package and process; its bench prints its own JSON lines.

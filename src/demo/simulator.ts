@@ -18,10 +18,10 @@ export interface SimulatorStats {
 
 export class AgentSimulator {
   readonly stats: SimulatorStats = { pushes: 0, failures: 0, lastError: null };
-  private readonly timers: NodeJS.Timeout[] = [];
-  private readonly inFlight = new Set<Promise<void>>();
   private startMs = 0;
   private stopped = false;
+  private running: Promise<void> = Promise.resolve();
+  private wake: (() => void) | undefined;
 
   constructor(
     private readonly baseUrl: string,
@@ -32,31 +32,36 @@ export class AgentSimulator {
 
   start(nowMs = Date.now()): void {
     this.startMs = nowMs;
-    this.targets.forEach((target, i) => {
-      const host = new SimulatedHost(target.spec, nowMs);
-      const tick = () => this.track(this.push(target, host));
-      // Spread first pushes over a second so the VMs do not all arrive in one burst.
-      const first = setTimeout(
-        () => {
-          tick();
-          this.timers.push(setInterval(tick, this.intervalS * 1000));
-        },
-        (i * 1000) / this.targets.length,
-      );
-      this.timers.push(first);
-    });
+    const hosts = this.targets.map((t) => ({ target: t, host: new SimulatedHost(t.spec, nowMs) }));
+    this.running = this.loop(hosts);
   }
 
-  /** Stops the timers and waits for pushes in flight. */
+  /** Stops after the push in flight. */
   async stop(): Promise<void> {
     this.stopped = true;
-    for (const t of this.timers) clearTimeout(t);
-    await Promise.allSettled([...this.inFlight]);
+    this.wake?.();
+    await this.running;
   }
 
-  private track(p: Promise<void>): void {
-    this.inFlight.add(p);
-    void p.finally(() => this.inFlight.delete(p));
+  // One push at a time, VM after VM, every interval: the demo's agents should not be what
+  // loads a laptop (nor the embedded database's single session) with bursts.
+  private async loop(hosts: { target: SimulatedTarget; host: SimulatedHost }[]): Promise<void> {
+    while (!this.stopped) {
+      const roundStart = Date.now();
+      for (const { target, host } of hosts) {
+        if (this.stopped) return;
+        await this.push(target, host);
+      }
+      const waitMs = this.intervalS * 1000 - (Date.now() - roundStart);
+      if (waitMs > 0 && !this.stopped)
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, waitMs);
+          this.wake = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
+    }
   }
 
   private async push(target: SimulatedTarget, host: SimulatedHost): Promise<void> {

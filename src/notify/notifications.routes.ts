@@ -6,6 +6,7 @@ import { IncidentEntity, OutboxMessageEntity } from "../db/entities/index.js";
 import { defineRoute, IdParams, page, Pagination, Uuid, type RouteDef } from "../http/route.js";
 import type { Clock } from "../platform/clock.js";
 import { AppError, notFound } from "../shared/errors.js";
+import { returnedRows } from "./outbox.store.js";
 import { DeliveryState, NotificationView, toNotificationView } from "./views.js";
 
 export interface NotifyRouteDeps {
@@ -63,12 +64,12 @@ export function notificationsRoutes(deps: NotifyRouteDeps): RouteDef[] {
           const before = await tx.findOneBy(OutboxMessageEntity, { id: params.id });
           if (!before) throw notFound("notification");
           // Conditional update: a message that is queued, sending or sent is never re-sent.
-          const updated = await tx.query<unknown[]>(
+          const updated = await tx.query<{ id: string }[] | [{ id: string }[], number]>(
             `UPDATE outbox_messages SET state = 'queued', attempts = 0, next_attempt_at = $2, updated_at = $2
              WHERE id = $1 AND state IN ('failed', 'skipped') RETURNING id`,
             [params.id, now],
           );
-          if (updated.length === 0) {
+          if (returnedRows(updated).length === 0) {
             throw new AppError(
               "CONFLICT",
               `only failed or skipped messages can be retried (this one is ${before.state})`,

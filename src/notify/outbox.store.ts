@@ -8,6 +8,13 @@ export interface Queryable {
   query<T = unknown>(sql: string, params?: unknown[]): Promise<T>;
 }
 
+/** TypeORM answers UPDATE/DELETE … RETURNING on PostgreSQL with `[rows, affectedCount]`. */
+export function returnedRows<T>(result: T[] | [T[], number]): T[] {
+  return result.length === 2 && Array.isArray(result[0]) && typeof result[1] === "number"
+    ? (result[0] as T[])
+    : (result as T[]);
+}
+
 export interface NewOutboxMessage {
   key: string;
   channel: string;
@@ -81,7 +88,7 @@ export async function claimDue(
   leaseMs: number,
   limit: number,
 ): Promise<ClaimedMessage[]> {
-  return await q.query<ClaimedMessage[]>(
+  const result = await q.query<ClaimedMessage[] | [ClaimedMessage[], number]>(
     `WITH due AS (
        SELECT id FROM outbox_messages
        WHERE (state = 'queued' AND next_attempt_at <= $1) OR (state = 'sending' AND claimed_at < $2)
@@ -92,6 +99,7 @@ export async function claimDue(
      RETURNING ${CLAIMED_COLUMNS}`,
     [now, new Date(now.getTime() - leaseMs), limit],
   );
+  return returnedRows(result);
 }
 
 export type Outcome =
@@ -107,7 +115,7 @@ export async function settle(
   now: Date,
 ): Promise<boolean> {
   const sent = outcome.state === "sent";
-  const rows = await q.query<{ id: string }[]>(
+  const result = await q.query<{ id: string }[] | [{ id: string }[], number]>(
     `UPDATE outbox_messages SET state = $3, updated_at = $4, claimed_at = NULL,
        sent_at = CASE WHEN $3 = 'sent' THEN $4 ELSE sent_at END,
        provider_id = COALESCE($5, provider_id),
@@ -125,7 +133,7 @@ export async function settle(
       outcome.state === "queued" ? outcome.nextAttemptAt : null,
     ],
   );
-  return rows.length === 1;
+  return returnedRows(result).length === 1;
 }
 
 /** Queue depth by state for the metrics gauge (terminal `sent`/`merged` rows are history). */

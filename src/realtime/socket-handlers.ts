@@ -54,7 +54,8 @@ function on<N extends ClientMessageName>(
   name: N,
   run: (msg: ReturnType<typeof parseMessage<N>>, actor: Actor) => Promise<object>,
 ): void {
-  socket.on(name, (...args: unknown[]) => {
+  const event: string = name; // a plain name: the generic one defeats socket.io's typings
+  socket.on(event, (...args: unknown[]) => {
     const ack = typeof args.at(-1) === "function" ? (args.pop() as Ack) : undefined;
     void (async () => {
       const msg = parseMessage(name, args[0]);

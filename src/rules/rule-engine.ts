@@ -79,10 +79,14 @@ export class RuleEngine implements SampleHook {
     for (let i = 0; i < items.length; i++) this.evaluate(comp, items[i]!, tsMs, value);
   }
 
-  /** A series known from before a restart: bound, its absence timers counting from its last point. */
+  /**
+   * A series known from before a restart (the window rebuilt from 1-minute rollups): bound,
+   * its absence timers counting from its last point.
+   */
   adoptSeries(series: Series, lastTsMs: number): void {
     const b = this.bindingOf(series);
-    if (lastTsMs > b.comp.lastSeenMs) b.comp.lastSeenMs = lastTsMs;
+    // Rebuilt points sit at their minute's end: the stored lastSeenAt is closer when known.
+    if (b.comp.lastSeenMs === -Infinity) b.comp.lastSeenMs = lastTsMs;
     for (const item of b.items ?? []) {
       const s = item.absence?.state;
       if (s !== undefined && lastTsMs > s.lastSeenMs) s.lastSeenMs = lastTsMs;

@@ -16,7 +16,6 @@ export function webRouter(distDir: string = WEB_DIST_DIR): express.Router {
       immutable: true,
       maxAge: "365d",
       index: false,
-      fallthrough: false,
     }),
   );
   router.get("/", (_req, res) => {

@@ -36,6 +36,7 @@ export async function startSmtp(port = 0): Promise<TestSmtp> {
       authOptional: true,
       disabledCommands: ["STARTTLS"], // plain on loopback; TLS is nodemailer's, not under test
       logger: false,
+      closeTimeout: 100, // "down" means down: do not wait for idle pooled clients
       onData(stream, session, callback) {
         simpleParser(stream)
           .then((m) => {

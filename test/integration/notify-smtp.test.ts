@@ -85,8 +85,6 @@ describe("notifications over SMTP", () => {
     const alert = alertFor(app, t);
     await fire(app, alert);
     const both = () => mailsTo(t.contacts.ja).length + mailsTo(t.contacts.en).length;
-    await new Promise((r) => setTimeout(r, 1000));
-    console.log("DEBUG", JSON.stringify(await outboxRows(app, "TRUE"), null, 1).slice(0, 3000), smtp.mails.length);
     await waitUntil(both, (n) => n === 2, "opened mails");
     const [ja] = mailsTo(t.contacts.ja);
     const [en] = mailsTo(t.contacts.en);

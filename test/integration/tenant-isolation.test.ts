@@ -71,8 +71,21 @@ describe("tenant isolation", () => {
         body: BODIES["post /contracts/:id/maintenance-windows"],
       })
     ).body.id;
-    await fire(app, alertFor(app, { contractId: b.contract, componentId: b.component }));
+    await fire(app, alertFor(app, { contractId: b.contract!, componentId: b.component! }));
     b.incident = (await app.api("get", `/incidents?contractId=${b.contract}`)).body.items[0].id;
+    b.webhook = (
+      await app.api("post", "/webhooks", {
+        body: { name: "b", url: "https://b.example/hook", contractId: b.contract },
+      })
+    ).body.id;
+    b.mailbox = (
+      await app.platform.db.dataSource.query(
+        `INSERT INTO mailbox_messages (outbox_id, contract_id, "from", "to", subject, text, html, received_at)
+         VALUES (gen_random_uuid(), $1, 'noreply@localhost', 'b@example.jp', 'b', 'b', '<p>b</p>', now())
+         RETURNING id`,
+        [b.contract],
+      )
+    )[0].id;
     // Contracts start 2026-11-01 and the clock stands in November: close November from December.
     app.clock.set(new Date("2026-12-01T03:00:00Z"));
     const closed = await app.api("post", "/billing/close", {
@@ -94,6 +107,8 @@ describe("tenant isolation", () => {
       maintenance: (await app.api("get", `/contracts/${b.contract}/maintenance-windows`)).body,
       incident: (await app.api("get", `/incidents/${b.incident}`)).body,
       quota: (await app.api("get", `/contracts/${b.contract}/quota`)).body,
+      webhooks: (await app.api("get", `/webhooks?contractId=${b.contract}`)).body,
+      mailbox: (await app.api("get", `/mailbox/${b.mailbox}`)).body,
     });
   });
   afterAll(() => app?.stop());
@@ -108,6 +123,8 @@ describe("tenant isolation", () => {
     if (path.startsWith("/invoices/:id")) return b.invoice;
     if (path.startsWith("/maintenance-windows/:id")) return b.maintenanceWindow;
     if (path.startsWith("/incidents/:id")) return b.incident;
+    if (path.startsWith("/webhooks/:id")) return b.webhook;
+    if (path.startsWith("/mailbox/:id")) return b.mailbox;
     return undefined;
   };
 
