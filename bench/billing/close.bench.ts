@@ -11,7 +11,7 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import pg from "pg";
 import { runMonthlyClose } from "../../src/billing/close/run-close.js";
-import { noUsageYet } from "../../src/billing/close/usage-source.js";
+import { noUsage } from "../../src/billing/close/usage-source.js";
 import { openDatabase, type Database } from "../../src/db/database.js";
 import { seedCloseBench } from "./seed.js";
 
@@ -36,7 +36,7 @@ async function benchOn(db: Database, contracts: number, runs: number): Promise<B
     await db.dataSource.query(`DELETE FROM invoices`);
     const started = performance.now();
     const result = await runMonthlyClose({
-      deps: { db: db.dataSource, usage: noUsageYet },
+      deps: { db: db.dataSource, usage: noUsage },
       month: MONTH,
       now: CLOSE_AT,
     });

@@ -6,7 +6,7 @@ import { defineRoute, IdParams, page, Pagination, type RouteDef } from "../http/
 import type { Clock } from "../platform/clock.js";
 import { reviseInvoice } from "./close/revise-invoice.js";
 import { runMonthlyClose, type OnInvoicesIssued } from "./close/run-close.js";
-import { noUsageYet, type UsageSource } from "./close/usage-source.js";
+import { noUsage, type UsageSource } from "./close/usage-source.js";
 import { invoiceCsv } from "./export/invoice-csv.js";
 import { invoiceHtml, type Seller } from "./export/invoice-html.js";
 import { getInvoice } from "./scoped.js";
@@ -50,7 +50,7 @@ export function invoicesRoutes(deps: InvoicesDeps): RouteDef[] {
   const { db, clock } = deps;
   const closeDeps = {
     db,
-    usage: deps.usage ?? noUsageYet,
+    usage: deps.usage ?? noUsage,
     ...(deps.onInvoicesIssued ? { onInvoicesIssued: deps.onInvoicesIssued } : {}),
   };
   return [

@@ -1,25 +1,23 @@
 // The monthly response quota as stored (SPEC 4): used = units taken and not released in
 // the JST month. Also the billing close's UsageSource (incident responses, runbook minutes).
-import type { DataSource, EntityManager } from "typeorm";
-import type { UsageSource } from "../billing/close/usage-source.js";
-import { ResponseQuotaUnitEntity } from "../db/entities/index.js";
+import type { EntityManager } from "typeorm";
+import type { Queryable } from "../billing/close/close-store.js";
+import type { Usage, UsageSource } from "../billing/close/usage-source.js";
 import { tariffFor } from "../domain/billing/tariff.js";
 import { quotaStatus, type QuotaStatus } from "../domain/incidents/quota.js";
 import type { YearMonth } from "../domain/time/month.js";
-import { runbookMinutesUsed } from "../runbook-tasks/usage.js";
 
 export async function responsesUsed(
-  m: EntityManager,
+  q: Queryable,
   contractId: string,
   month: YearMonth,
 ): Promise<number> {
-  return m
-    .createQueryBuilder(ResponseQuotaUnitEntity, "q")
-    .where("q.contract_id = :contractId AND q.month = :month AND q.released_at IS NULL", {
-      contractId,
-      month,
-    })
-    .getCount();
+  const [row] = await q.query<{ n: number }[]>(
+    `SELECT COUNT(*)::int AS n FROM response_quota_units
+     WHERE contract_id = $1 AND month = $2 AND released_at IS NULL`,
+    [contractId, month],
+  );
+  return row?.n ?? 0;
 }
 
 export async function quotaOf(
@@ -31,10 +29,30 @@ export async function quotaOf(
   return { month, ...quotaStatus(await responsesUsed(m, contractId, month), quota) };
 }
 
-/** What the monthly close counts for a contract's invoice. */
-export function storedUsage(db: DataSource): UsageSource {
-  return {
-    incidentResponses: (contractId, month) => responsesUsed(db.manager, contractId, month),
-    runbookMinutes: (contractId, month) => runbookMinutesUsed(db.manager, contractId, month),
-  };
-}
+/** What the monthly close counts: two grouped queries per batch of contracts. */
+export const storedUsage: UsageSource = {
+  async usageOf(q, contractIds, month) {
+    const ids = [...contractIds];
+    const responses = await q.query<{ id: string; n: number }[]>(
+      `SELECT contract_id AS id, COUNT(*)::int AS n FROM response_quota_units
+       WHERE contract_id = ANY($1::uuid[]) AND month = $2 AND released_at IS NULL
+       GROUP BY contract_id`,
+      [ids, month],
+    );
+    const minutes = await q.query<{ id: string; n: number }[]>(
+      `SELECT contract_id AS id, COALESCE(SUM(minutes), 0)::int AS n FROM runbook_tasks
+       WHERE contract_id = ANY($1::uuid[]) AND month = $2 AND finished_at IS NOT NULL
+       GROUP BY contract_id`,
+      [ids, month],
+    );
+    const out = new Map<string, Usage>();
+    const get = (id: string) => {
+      let u = out.get(id);
+      if (!u) out.set(id, (u = { incidentResponses: 0, runbookMinutes: 0 }));
+      return u;
+    };
+    for (const r of responses) get(r.id).incidentResponses = r.n;
+    for (const r of minutes) get(r.id).runbookMinutes = r.n;
+    return out;
+  },
+};

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { reviseInvoice } from "../../src/billing/close/revise-invoice.js";
 import { runMonthlyClose } from "../../src/billing/close/run-close.js";
-import { noUsageYet } from "../../src/billing/close/usage-source.js";
+import { noUsage } from "../../src/billing/close/usage-source.js";
 import { startTestApp, type TestApp } from "../support/app.js";
 import { makeContract } from "../support/factories.js";
 
@@ -36,7 +36,7 @@ describe("monthly close", () => {
 
   beforeAll(async () => {
     app = await startTestApp();
-    deps = { db: app.platform.db.dataSource, usage: noUsageYet };
+    deps = { db: app.platform.db.dataSource, usage: noUsage };
     for (const key of ["plain", "outage", "open", "credit"] as const) {
       ids[key] = (
         await makeContract(app.api, { startDate: "2026-04-15", components: vms(8) })

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runMonthlyClose } from "../../src/billing/close/run-close.js";
-import { noUsageYet } from "../../src/billing/close/usage-source.js";
+import { noUsage } from "../../src/billing/close/usage-source.js";
 import { startTestApp, type TestApp } from "../support/app.js";
 import { makeContract, makeUser } from "../support/factories.js";
 
@@ -14,7 +14,7 @@ describe("invoice access, export and payments", () => {
   const inv = {} as Record<"own" | "other", { id: string; contractId: string }>;
   const close = (month: string, now: string) =>
     runMonthlyClose({
-      deps: { db: app.platform.db.dataSource, usage: noUsageYet },
+      deps: { db: app.platform.db.dataSource, usage: noUsage },
       month,
       now: new Date(now),
     });

@@ -70,7 +70,7 @@ describe("incidents into the monthly invoice", () => {
     expect(classified.body).toMatchObject({ cause: "provider_fault" });
 
     await runMonthlyClose({
-      deps: { db: app.platform.db.dataSource, usage: storedUsage(app.platform.db.dataSource) },
+      deps: { db: app.platform.db.dataSource, usage: storedUsage },
       month: "2026-11",
       now: new Date("2026-12-01T00:05:00+09:00"),
     });
@@ -97,12 +97,13 @@ describe("response overage into the invoice", () => {
         alertFor(app, { contractId: contract.id, componentId: components[0].id }, { atMs: t0 + i }),
       );
     }
-    // A repeat and a watch-tier incident of another contract change nothing here.
-    const usage = storedUsage(app.platform.db.dataSource);
-    expect(await usage.incidentResponses(contract.id, "2026-11")).toBe(5);
-    expect(await usage.incidentResponses(contract.id, "2026-12")).toBe(0);
+    const db = app.platform.db.dataSource;
+    const usage = async (month: string) =>
+      (await storedUsage.usageOf(db, [contract.id], month)).get(contract.id);
+    expect(await usage("2026-11")).toEqual({ incidentResponses: 5, runbookMinutes: 0 });
+    expect(await usage("2026-12")).toBeUndefined();
     await runMonthlyClose({
-      deps: { db: app.platform.db.dataSource, usage },
+      deps: { db, usage: storedUsage },
       month: "2026-11",
       now: new Date("2026-12-01T00:05:00+09:00"),
     });

@@ -4,7 +4,7 @@ import { jstMonthOf } from "../../domain/time/jst.js";
 import { addMonths } from "../../domain/time/month.js";
 import type { JobDef } from "../../platform/scheduler.js";
 import { runMonthlyClose, type OnInvoicesIssued } from "./run-close.js";
-import { noUsageYet, type UsageSource } from "./usage-source.js";
+import { noUsage, type UsageSource } from "./usage-source.js";
 
 export function monthlyCloseJob(deps: {
   db: DataSource;
@@ -18,7 +18,7 @@ export function monthlyCloseJob(deps: {
       runMonthlyClose({
         deps: {
           db: deps.db,
-          usage: deps.usage ?? noUsageYet,
+          usage: deps.usage ?? noUsage,
           ...(deps.onInvoicesIssued ? { onInvoicesIssued: deps.onInvoicesIssued } : {}),
         },
         month: addMonths(jstMonthOf(now.getTime()), -1),

@@ -13,7 +13,7 @@ import type { ContractInputs, ContractRow } from "./build-scenario.js";
 import * as store from "./close-store.js";
 import { composeInvoice } from "./compose.js";
 import { issueInvoices, type NewInvoice } from "./issue-invoices.js";
-import type { UsageSource } from "./usage-source.js";
+import { NO_USAGE, type UsageSource } from "./usage-source.js";
 
 export interface CloseDeps {
   db: DataSource;
@@ -149,12 +149,8 @@ export async function loadInputs(
   const fees = await store.serviceFeesOf(q, ids, month);
   const credits = await store.liabilityCreditsOf(q, ids, month);
   const late = await store.unbilledLateInterest(q, ids, month);
-  const counts = await Promise.all(
-    contracts.map((c) =>
-      Promise.all([usage.incidentResponses(c.id, month), usage.runbookMinutes(c.id, month)]),
-    ),
-  );
-  return contracts.map((contract, i) => ({
+  const used = await usage.usageOf(q, ids, month);
+  return contracts.map((contract) => ({
     contract,
     components: components.get(contract.id) ?? [],
     outages: outages.get(contract.id) ?? [],
@@ -162,7 +158,7 @@ export async function loadInputs(
     liabilityCredits: credits.get(contract.id) ?? [],
     latePayments: late.get(contract.id)?.latePayments ?? [],
     interestPaymentIds: late.get(contract.id)?.paymentIds ?? [],
-    incidentResponses: counts[i]![0],
-    runbookMinutes: counts[i]![1],
+    incidentResponses: (used.get(contract.id) ?? NO_USAGE).incidentResponses,
+    runbookMinutes: (used.get(contract.id) ?? NO_USAGE).runbookMinutes,
   }));
 }

@@ -1,14 +1,25 @@
 // Usage the invoice counts but other engines record: incident responses (SPEC 4 quota) and
 // Premium runbook minutes. A port, so the close does not depend on those engines' tables.
+// Batched per close batch, and given the caller's queryable: inside a revision's
+// transaction it must use that transaction (PGlite would wait on itself otherwise).
 import type { YearMonth } from "../../domain/time/month.js";
+import type { Queryable } from "./close-store.js";
 
-export interface UsageSource {
-  incidentResponses(contractId: string, month: YearMonth): Promise<number>;
-  runbookMinutes(contractId: string, month: YearMonth): Promise<number>;
+export interface Usage {
+  incidentResponses: number;
+  runbookMinutes: number;
 }
 
-/** Until the incident engine and runbook timing exist, nothing is counted. */
-export const noUsageYet: UsageSource = {
-  incidentResponses: () => Promise.resolve(0),
-  runbookMinutes: () => Promise.resolve(0),
-};
+export interface UsageSource {
+  /** Usage of each contract in `month`; contracts without usage may be absent. */
+  usageOf(
+    q: Queryable,
+    contractIds: readonly string[],
+    month: YearMonth,
+  ): Promise<Map<string, Usage>>;
+}
+
+export const NO_USAGE: Usage = { incidentResponses: 0, runbookMinutes: 0 };
+
+/** For scenarios and tests that count no usage. */
+export const noUsage: UsageSource = { usageOf: () => Promise.resolve(new Map()) };

@@ -31,7 +31,7 @@ export const billingCloseCommand: CliCommand = {
       strict: true,
     });
     const result = await runMonthlyClose({
-      deps: { db: ctx.db!, usage: storedUsage(ctx.db!) },
+      deps: { db: ctx.db!, usage: storedUsage },
       month: monthArg(values.month),
       now: ctx.now(),
     });
@@ -73,7 +73,7 @@ export const billingReviseCommand: CliCommand = {
       reason: values.reason!.trim(),
     };
     const invoice = await reviseInvoice(
-      { db: ctx.db!, usage: storedUsage(ctx.db!) },
+      { db: ctx.db!, usage: storedUsage },
       "system",
       input,
       ctx.now(),
