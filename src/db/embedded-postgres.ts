@@ -1,6 +1,7 @@
 import { PGlite } from "@electric-sql/pglite";
 import { PGLiteSocketServer } from "@electric-sql/pglite-socket";
 import { acquireDataDirLock, type DataDirLock } from "./data-dir-lock.js";
+import { ProtocolAwareQueue } from "./pglite-protocol-queue.js";
 
 // The embedded default: PGlite (PostgreSQL in WASM) in DATA_DIR, served on a loopback
 // socket so the same `pg` driver, migrations and queries run as on a real server.
@@ -17,6 +18,10 @@ export async function startEmbeddedPostgres(
   try {
     const db = await PGlite.create(`${dataDir}/pgdata`);
     const server = new PGLiteSocketServer({ db, host: "127.0.0.1", port: 0, maxConnections });
+    // Handlers take the server's queue when they connect: swap it before start (see the file).
+    (server as unknown as { queryQueue: ProtocolAwareQueue }).queryQueue = new ProtocolAwareQueue(
+      db,
+    );
     await server.start();
     const url = `postgres://postgres@${server.getServerConn()}/postgres`;
     let stopped = false;
