@@ -7,7 +7,7 @@ import { createMetrics } from "../../src/platform/metrics.js";
 
 // The Grafana dashboards, the Prometheus config and docker-compose.yml cannot drift from
 // the platform: every dashboard query must name a metric the platform registers.
-// js-yaml comes with eslint's and holiday_jp's dependencies (no YAML parser of our own).
+// js-yaml (a devDependency) parses the compose and provisioning files.
 const yaml = createRequire(import.meta.url)("js-yaml") as { load(text: string): any };
 const ROOT = join(import.meta.dirname, "../..");
 const DASHBOARDS = join(ROOT, "dashboards/grafana");
