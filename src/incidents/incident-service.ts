@@ -26,14 +26,25 @@ export class IncidentService implements AlertSink {
   constructor(
     readonly deps: IncidentDeps,
     private readonly log?: Logger,
+    private readonly observe?: (seconds: number, what: "fire" | "clear") => void,
   ) {}
 
   fire(alert: Alert): void {
-    this.enqueue(alert, () => processFire(this.deps, alert));
+    const start = performance.now();
+    this.enqueue(alert, () =>
+      processFire(this.deps, alert).then(() => this.observed(start, "fire")),
+    );
   }
 
   clear(key: AlertKey, atMs: number): void {
-    this.enqueue(key, () => processClear(this.deps, key, atMs));
+    const start = performance.now();
+    this.enqueue(key, () =>
+      processClear(this.deps, key, atMs).then(() => this.observed(start, "clear")),
+    );
+  }
+
+  private observed(start: number, what: "fire" | "clear"): void {
+    this.observe?.((performance.now() - start) / 1000, what);
   }
 
   /** Resolves once every queued alert has committed (tests, graceful stop). */

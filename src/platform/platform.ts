@@ -9,6 +9,7 @@ import { createHttpApp } from "../http/app.js";
 import { storedUsage } from "../incidents/quota.js";
 import { IncidentHub } from "../incidents/hub.js";
 import { IncidentService } from "../incidents/incident-service.js";
+import { incidentMetrics } from "../incidents/incident-metrics.js";
 import { startRealtime, type Realtime } from "../realtime/realtime-server.js";
 import { webRouter } from "../web/web.router.js";
 import { createNotifier, notifierSettings, type Notifier } from "../notify/notifier.js";
@@ -31,6 +32,8 @@ export interface Platform {
   collector: Collector | undefined;
   /** The rule engine, where the collector role runs. */
   rules: RuleRunner | undefined;
+  /** The socket.io server, when this process runs the realtime role. */
+  realtime: Realtime | undefined;
   /** The incident engine (alert sink, verbs, timers) and where its changes are published. */
   incidents: IncidentService;
   hub: IncidentHub;
@@ -57,9 +60,12 @@ export async function startPlatform(
     await seedDefaultPack(db.dataSource, clock.now());
     const metrics = createMetrics();
     const hub = new IncidentHub(log);
+    const incidentStats = incidentMetrics(metrics.registry);
+    hub.addListener(incidentStats.listener);
     const incidents = new IncidentService(
       { db: db.dataSource, clock, hub, settings: config.incidents },
       log,
+      incidentStats.observeApply,
     );
     const notifier = createNotifier(
       { db: db.dataSource, clock, log, registry: metrics.registry },
@@ -147,7 +153,7 @@ export async function startPlatform(
         },
         monthlyCloseJob({
           db: db.dataSource,
-          usage: storedUsage(db.dataSource),
+          usage: storedUsage,
           onInvoicesIssued: notifier.onInvoicesIssued,
         }),
         {
@@ -176,6 +182,7 @@ export async function startPlatform(
     return {
       collector,
       rules,
+      realtime,
       incidents,
       hub,
       notifier,

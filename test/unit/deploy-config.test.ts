@@ -14,7 +14,7 @@ const DASHBOARDS = join(ROOT, "dashboards/grafana");
 const read = (p: string) => readFileSync(join(ROOT, p), "utf8");
 
 /** Charted before their feature registers them; each must still be charted somewhere. */
-const PENDING = new Set(["incidents_opened_total"]);
+const PENDING = new Set<string>([]);
 
 const sourceFiles = (dir: string): string[] =>
   readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
