@@ -5,7 +5,7 @@ import type { IncidentListener } from "./events.js";
 export interface IncidentMetrics {
   listener: IncidentListener;
   /** Seconds from an alert's hand-off to its committed change. */
-  observeApply(seconds: number, what: "fire" | "clear"): void;
+  observeApply: (seconds: number, what: "fire" | "clear") => void;
 }
 
 export function incidentMetrics(registry: Registry): IncidentMetrics {
