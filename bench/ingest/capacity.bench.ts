@@ -9,7 +9,7 @@ import { isMain, median, nodeExporterSeries, type SeriesSpec } from "./fixtures.
 import {
   print,
   round3,
-  ThresholdHook,
+  benchRuleEngine,
   timeRun,
   type BenchLine,
   type RunTiming,
@@ -43,7 +43,7 @@ export function main(opts: CapacityBenchOptions = {}): Promise<BenchLine[]> {
         }),
       }),
     );
-  const pipeline = new IngestPipeline({ hook: new ThresholdHook() });
+  const pipeline = new IngestPipeline({ hook: benchRuleEngine() });
   const ctxs = Array.from({ length: components }, (_, c) => ({
     kind: "component" as const,
     componentId: `comp-${c}`,

@@ -1,7 +1,10 @@
-// Shared bench plumbing: a rule-engine-like hook, timing of runs (wall and CPU), JSON lines.
+// Shared bench plumbing: the real rule engine as the hook, timing of runs (wall and CPU), JSON lines.
 import v8 from "node:v8";
 import vm from "node:vm";
+import { DEFAULT_PACK } from "../../src/domain/rules/default-pack.js";
+import type { AlertSink } from "../../src/incidents/alerts.js";
 import type { SampleHook } from "../../src/ingest/ingest-pipeline.js";
+import { RuleEngine, type DirectoryEntry } from "../../src/rules/rule-engine.js";
 import type { Labels, Series } from "../../src/ingest/series-store.js";
 import { median } from "./fixtures.js";
 
@@ -12,26 +15,32 @@ export interface BenchLine {
   [extra: string]: unknown;
 }
 
-/**
- * Stands in for the rule engine: keeps per-series state in the series' ruleState slot and
- * compares each sample with a threshold, which is the cheap work a real hook does per sample.
- */
-export class ThresholdHook implements SampleHook {
-  breaches = 0;
-  samples = 0;
-  onSample(
-    _componentId: string,
-    series: Series,
-    _labels: Labels,
-    _ts: number,
-    value: number,
-  ): void {
-    let st = series.ruleState as { last: number } | undefined;
-    if (st === undefined) series.ruleState = st = { last: value };
-    if (value > 1e15 && st.last <= 1e15) this.breaches++;
-    st.last = value;
-    this.samples++;
+/** Every bench component belongs to one active contract. */
+class BenchDirectory extends Map<string, DirectoryEntry> {
+  override get(): DirectoryEntry {
+    return { contractId: "bench", eligible: true };
   }
+}
+
+/**
+ * The real rule engine with the default pack (CPU, memory, disk per filesystem, agent
+ * silent) bound to every component: what the collector runs, minus the incident commits.
+ */
+export function benchRuleEngine(): RuleEngine & { alerts: number } {
+  let alerts = 0;
+  const sink: AlertSink = { fire: () => void alerts++, clear: () => undefined };
+  const engine = new RuleEngine({ sink });
+  const rules = DEFAULT_PACK.map((p) => ({
+    ...p,
+    id: p.packKey,
+    contractId: null,
+    componentId: null,
+    enabled: true,
+  }));
+  engine.load(rules, new BenchDirectory(), 0);
+  return Object.defineProperty(engine, "alerts", { get: () => alerts }) as RuleEngine & {
+    alerts: number;
+  };
 }
 
 export interface RunTiming {

@@ -1,12 +1,12 @@
 // ingest.json: samples/s on one core for the bundled agent's JSON batches (one component,
 // 100 node_exporter-like series, one sample each, as the agent sends every 10 s), including
-// JSON.parse of the body text, the zod check of the outer shape, caps and a rule-like hook.
+// JSON.parse of the body text, the zod check of the outer shape, caps and the rule engine.
 // Run: node --import tsx bench/ingest/json.bench.ts
 import { IngestPipeline } from "../../src/ingest/ingest-pipeline.js";
 import { isMain, nodeExporterSeries, type SeriesSpec } from "./fixtures.js";
 import {
   print,
-  ThresholdHook,
+  benchRuleEngine,
   throughputLine,
   timeRun,
   type BenchLine,
@@ -45,7 +45,7 @@ export function main(opts: JsonBenchOptions = {}): Promise<BenchLine[]> {
       }),
     }));
   };
-  const hook = new ThresholdHook();
+  const hook = benchRuleEngine();
   const pipeline = new IngestPipeline({ hook });
   const ctxs = specs.map((_, c) => ({
     kind: "component" as const,

@@ -12,7 +12,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { IngestPipeline, type IngestContext } from "../../src/ingest/ingest-pipeline.js";
 import { isMain, median, remoteWritePushes } from "./fixtures.js";
-import { print, round3, ThresholdHook, timeRun, type BenchLine } from "./harness.js";
+import { print, round3, benchRuleEngine, timeRun, type BenchLine } from "./harness.js";
 
 export interface VsPrometheusOptions {
   runs?: number;
@@ -37,7 +37,7 @@ export async function main(opts: VsPrometheusOptions = {}): Promise<BenchLine[]>
   const theirs = remoteWritePushes(components, t0);
   const samples = pushes * ours.specs.length;
 
-  const pipeline = new IngestPipeline({ hook: new ThresholdHook(), maxFutureMs: 3_600_000 });
+  const pipeline = new IngestPipeline({ hook: benchRuleEngine(), maxFutureMs: 3_600_000 });
   const ctx: IngestContext = {
     kind: "contract",
     contractId: "bench",

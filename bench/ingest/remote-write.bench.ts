@@ -1,6 +1,6 @@
 // ingest.remote_write: samples/s on one core for Prometheus remote_write bodies (snappy +
 // protobuf) of 100 components x 100 node_exporter-like series, pushed repeatedly under a
-// contract token (component resolved from `instance`), caps and a rule-like hook active.
+// contract token (component resolved from `instance`), caps and the rule engine (default pack) active.
 // For reference it also times snappyjs + protobufjs merely decoding the same bodies.
 // Run: node --import tsx bench/ingest/remote-write.bench.ts
 import { IngestPipeline, type IngestContext } from "../../src/ingest/ingest-pipeline.js";
@@ -9,7 +9,7 @@ import { uncompress } from "snappyjs";
 import { isMain, remoteWritePushes } from "./fixtures.js";
 import {
   print,
-  ThresholdHook,
+  benchRuleEngine,
   throughputLine,
   timeRun,
   type BenchLine,
@@ -30,7 +30,7 @@ export function main(opts: RemoteWriteBenchOptions = {}): Promise<BenchLine[]> {
   const components = opts.components ?? 100;
   const { specs, targets, nextBody } = remoteWritePushes(components, T0);
 
-  const hook = new ThresholdHook();
+  const hook = benchRuleEngine();
   const pipeline = new IngestPipeline({ hook });
   const ctx: IngestContext = {
     kind: "contract",
