@@ -1,5 +1,6 @@
 // `npm run bench [-- <name>]`: runs the benchmarks and prints one JSON object per line
-// (DESIGN.md "Performance goals"). <name> is a group (ingest, billing, agent) or a bench name.
+// (DESIGN.md "Performance goals"). <name> is a group (ingest, realtime,
+// alert, billing, notify, agent) or a bench name.
 import { spawn } from "node:child_process";
 
 type Line = { bench: string; value: number; unit: string; [k: string]: unknown };
@@ -16,6 +17,14 @@ const GROUPS: Record<string, Group> = {
     }
     return out;
   },
+  realtime: async () => {
+    const { main } = await import("./realtime/fanout.bench.js");
+    return main();
+  },
+  alert: async () => {
+    const { main } = await import("./alert/latency.bench.js");
+    return main();
+  },
   billing: async () => {
     const mod = (await import("./billing/close.bench.js")) as {
       main: () => Promise<Line[] | void>;
@@ -24,6 +33,12 @@ const GROUPS: Record<string, Group> = {
   },
   dashboard: async () => {
     const mod = await import("./dashboard/first-render.bench.js");
+    return mod.main();
+  },
+  notify: async () => {
+    const mod = (await import("./notify/notify.bench.js")) as {
+      main: () => Promise<Line[] | void>;
+    };
     return mod.main();
   },
   agent: () =>

@@ -15,7 +15,8 @@ function newestMtimeMs(path: string): number {
   const st = statSync(path);
   if (!st.isDirectory()) return st.mtimeMs;
   let newest = st.mtimeMs;
-  for (const entry of readdirSync(path)) newest = Math.max(newest, newestMtimeMs(join(path, entry)));
+  for (const entry of readdirSync(path))
+    newest = Math.max(newest, newestMtimeMs(join(path, entry)));
   return newest;
 }
 

@@ -55,7 +55,7 @@ export function allRoutes(deps: RouteDeps): RouteDef[] {
     ...auditRoutes(deps),
     ...billingRoutes(),
     ...outagesRoutes(deps),
-    ...invoicesRoutes({ ...deps, seller, usage: storedUsage(deps.db) }),
+    ...invoicesRoutes({ ...deps, seller, usage: storedUsage }),
     ...billingRecordsRoutes(deps),
     ...incidentsRoutes({
       ...deps,

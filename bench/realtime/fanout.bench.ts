@@ -66,22 +66,20 @@ export async function main(opts: { clients?: number; trials?: number } = {}): Pr
   const bp = await startBenchPlatform({ ROLES: "api,realtime" });
   let pool: ClientPool | undefined;
   try {
-    if (process.env.BENCH_DEBUG) console.error("started", (Date.now() - started) / 1000);
     const target = await makeTenant(bp, "entry");
     const decoy = await makeTenant(bp, "entry");
     const staff = await credentials(bp, "noc", 20, null);
     const customers = await credentials(bp, "customer", 10, target.contractId);
     const decoys = await credentials(bp, "customer", 2, decoy.contractId);
     const customerClients = Math.round(clients / 5);
-    if (process.env.BENCH_DEBUG) console.error("setup", (Date.now() - started) / 1000);
     pool = await ClientPool.start(
       bp.url,
       [...cycle(staff, clients - customerClients), ...cycle(customers, customerClients)],
       cycle(decoys, 20),
     );
-    if (process.env.BENCH_DEBUG) console.error("connected", (Date.now() - started) / 1000);
     const commits = recordCommits(bp);
     const latencies: number[] = [];
+    let eventsPerCommit = 0;
     for (let t = -3; t < trials; t++) {
       bp.platform.incidents.fire({
         contractId: target.contractId,
@@ -100,6 +98,7 @@ export async function main(opts: { clients?: number; trials?: number } = {}): Pr
       await bp.platform.incidents.whenIdle();
       const { at, visible } = commits.last();
       if (visible.length === 0) throw new Error("the commit published no customer-visible change");
+      eventsPerCommit = visible.length;
       const receipts = await Promise.all(visible.map((v) => pool!.whenAll(v)));
       if (t >= 0) latencies.push(Math.max(...receipts.map((r) => r.last)) - at); // t < 0: warm-up
       await new Promise((r) => setTimeout(r, 20));
@@ -114,6 +113,7 @@ export async function main(opts: { clients?: number; trials?: number } = {}): Pr
         ...common,
         p50Ms: round2(percentile(sorted, 50)),
         maxMs: round2(sorted.at(-1)!),
+        eventsPerCommit,
         decoyLeaks: pool.leaks.length,
         wallS: round2((Date.now() - started) / 1000),
       },

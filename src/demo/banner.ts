@@ -3,21 +3,23 @@ import type { Scenario } from "./host-model.js";
 import type { DemoState } from "./setup.js";
 
 const WHAT: Record<Exclude<Scenario["kind"], "healthy">, string> = {
-  cpu_spike: "CPU pegged at ~97 % for",
-  memory_leak: "memory leak, available memory down to ~3 % for",
-  disk_fill: "last filesystem filling to 2 % available for",
-  silent: "agent goes silent for",
+  cpu_spike: "CPU at ~97 %",
+  memory_leak: "memory leak",
+  disk_fill: "disk filling",
+  silent: "agent silent",
 };
 
 const ROUTING: Record<string, string> = {
-  entry: "watch: customer e-mail only",
-  standard: "first line: pages on-call 1, takes 1 of the 3 monthly responses",
-  advanced: "first line, may escalate to second line; takes a response",
-  premium: "runbook tier: first/second line plus runbook tasks; takes a response",
+  entry: "watch: e-mail only",
+  standard: "first line: pages oncall1, uses 1 of 3 responses",
+  advanced: "first line → second line; uses a response",
+  premium: "runbook tier; uses a response",
 };
 
 export function demoBanner(opts: {
   url: string;
+  /** Whether the platform serves its web UI at `/`. */
+  webUi: boolean;
   admin: { email: string; password: string };
   state: DemoState;
   intervalS: number;
@@ -38,12 +40,12 @@ export function demoBanner(opts: {
       if (!s || s.kind === "healthy") return [];
       const routing =
         c.plan !== "entry" && !c.incidentRunbook
-          ? "watch: NO incident runbook on file → missing-runbook warning"
+          ? "watch: NO incident runbook → NOC warning"
           : ROUTING[c.plan];
       return [
         {
           at: s.startS,
-          line: `    t+${String(s.startS).padStart(3)} s  ${comp.name.padEnd(18)} ${WHAT[s.kind]} ${s.durationS} s, every ${s.everyS / 60} min  (${c.plan}, ${routing})`,
+          line: `    t+${String(s.startS).padStart(3)} s  ${comp.name.padEnd(17)} ${WHAT[s.kind].padEnd(12)} ${`${s.durationS / 60} min`.padEnd(7)} ${c.plan.padEnd(8)}  ${routing}`,
         },
       ];
     }),
@@ -52,7 +54,9 @@ export function demoBanner(opts: {
   return [
     "",
     "  ─── MSP platform demo ─────────────────────────────────────────────",
-    `  Open ${url}/  (API: ${url}/api/v1/openapi.json, metrics: ${url}/metrics)`,
+    opts.webUi
+      ? `  Open ${url}/ in a browser  (API: ${url}/api/v1/openapi.json, metrics: ${url}/metrics)`
+      : `  API: ${url}/api/v1 (document: ${url}/api/v1/openapi.json), metrics: ${url}/metrics`,
     "",
     "  Log in as (passwords are new on every run; also in " + opts.credentialsFile + "):",
     ...creds,
@@ -61,8 +65,9 @@ export function demoBanner(opts: {
       `${state.contracts.reduce((n, c) => n + c.components.length, 0)} components; ` +
       `simulated agents push every ${opts.intervalS} s; ${opts.bundledAgent}.`,
     "",
-    "  What to watch (each incident is routed by plan, counted against the contract's",
-    "  3 responses a month and e-mailed to its ja/en contacts in the local mailbox):",
+    "  What to watch — each breach opens an incident (first ones within ~30 s), routed by",
+    "  plan, counted against the contract's 3 responses a month, e-mailed to its ja/en",
+    "  contacts in the local mailbox; each repeats every 15–20 min:",
     ...watch.map((w) => w.line),
     "",
     "  Follow along:  GET /api/v1/incidents?state=active   GET /api/v1/mailbox",

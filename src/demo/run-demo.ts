@@ -70,8 +70,13 @@ export async function runDemo(env: Record<string, string | undefined>): Promise<
     stops.unshift(() => simulator.stop());
     const agent = maybeStartAgent(env, platform.url, state, dataDir);
     if (agent) stops.unshift(() => agent.stop());
+    const webUi = await fetch(`${platform.url}/`).then(
+      (r) => r.ok && (r.headers.get("content-type") ?? "").includes("text/html"),
+      () => false,
+    );
     const banner = demoBanner({
       url: platform.url,
+      webUi,
       admin,
       state,
       intervalS,

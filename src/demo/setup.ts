@@ -119,20 +119,7 @@ async function createContract(
     );
     components.push({ id: made.id, name, token, spec });
   }
-  if (c.incidentRunbook) {
-    await api.call("post", `/contracts/${applied.id}/runbooks`, {
-      kind: "incident",
-      name: "Incident response",
-      content: INCIDENT_RUNBOOK,
-    });
-  }
-  if (c.opsRunbook) {
-    await api.call("post", `/contracts/${applied.id}/runbooks`, {
-      kind: "ops",
-      name: "Monthly operations",
-      content: OPS_RUNBOOK,
-    });
-  }
+  await uploadRunbooks(api, applied.id, c);
   return {
     key: c.key,
     id: applied.id,
@@ -141,6 +128,23 @@ async function createContract(
     incidentRunbook: c.incidentRunbook,
     components,
   };
+}
+
+async function uploadRunbooks(api: DemoApi, contractId: string, c: DemoContract) {
+  if (c.incidentRunbook) {
+    await api.call("post", `/contracts/${contractId}/runbooks`, {
+      kind: "incident",
+      name: "Incident response",
+      content: INCIDENT_RUNBOOK,
+    });
+  }
+  if (c.opsRunbook) {
+    await api.call("post", `/contracts/${contractId}/runbooks`, {
+      kind: "ops",
+      name: "Monthly operations",
+      content: OPS_RUNBOOK,
+    });
+  }
 }
 
 async function createUser(

@@ -11,7 +11,7 @@ export interface Queryable {
 /** TypeORM answers UPDATE/DELETE … RETURNING on PostgreSQL with `[rows, affectedCount]`. */
 export function returnedRows<T>(result: T[] | [T[], number]): T[] {
   return result.length === 2 && Array.isArray(result[0]) && typeof result[1] === "number"
-    ? (result[0] as T[])
+    ? result[0]
     : (result as T[]);
 }
 
@@ -107,33 +107,37 @@ export type Outcome =
   | { state: "queued"; error: string; nextAttemptAt: Date }
   | { state: "failed" | "skipped"; error: string };
 
-/** Records the outcome of one claim; false when the claim was lost (lease taken over). */
+/**
+ * Records the outcomes of a batch in one statement; returns the ids whose claim still held
+ * (a claim is lost when its lease ran out and another worker took the row over).
+ */
 export async function settle(
   q: Queryable,
-  msg: Pick<ClaimedMessage, "id" | "attempts">,
-  outcome: Outcome,
+  results: readonly { msg: Pick<ClaimedMessage, "id" | "attempts">; outcome: Outcome }[],
   now: Date,
-): Promise<boolean> {
-  const sent = outcome.state === "sent";
+): Promise<Set<string>> {
+  if (results.length === 0) return new Set();
+  const records = results.map(({ msg, outcome: o }) => ({
+    id: msg.id,
+    attempts: msg.attempts,
+    state: o.state,
+    provider_id: o.state === "sent" ? o.providerId : null,
+    error: o.state === "sent" ? null : o.error.slice(0, 2000),
+    next_attempt_at: o.state === "queued" ? o.nextAttemptAt.toISOString() : null,
+  }));
   const result = await q.query<{ id: string }[] | [{ id: string }[], number]>(
-    `UPDATE outbox_messages SET state = $3, updated_at = $4, claimed_at = NULL,
-       sent_at = CASE WHEN $3 = 'sent' THEN $4 ELSE sent_at END,
-       provider_id = COALESCE($5, provider_id),
-       last_error = CASE WHEN $3 = 'sent' THEN last_error ELSE $6 END,
-       next_attempt_at = COALESCE($7, next_attempt_at)
-     WHERE id = $1 AND state = 'sending' AND attempts = $2
-     RETURNING id`,
-    [
-      msg.id,
-      msg.attempts,
-      outcome.state,
-      now,
-      sent ? outcome.providerId : null,
-      sent ? null : outcome.error.slice(0, 2000),
-      outcome.state === "queued" ? outcome.nextAttemptAt : null,
-    ],
+    `UPDATE outbox_messages o SET state = r.state, updated_at = $2, claimed_at = NULL,
+       sent_at = CASE WHEN r.state = 'sent' THEN $2 ELSE o.sent_at END,
+       provider_id = COALESCE(r.provider_id, o.provider_id),
+       last_error = CASE WHEN r.state = 'sent' THEN o.last_error ELSE r.error END,
+       next_attempt_at = COALESCE(r.next_attempt_at, o.next_attempt_at)
+     FROM jsonb_to_recordset($1::jsonb) AS r(id uuid, attempts int, state text, provider_id text,
+       error text, next_attempt_at timestamptz)
+     WHERE o.id = r.id AND o.state = 'sending' AND o.attempts = r.attempts
+     RETURNING o.id`,
+    [JSON.stringify(records), now],
   );
-  return returnedRows(result).length === 1;
+  return new Set(returnedRows(result).map((r) => r.id));
 }
 
 /** Queue depth by state for the metrics gauge (terminal `sent`/`merged` rows are history). */

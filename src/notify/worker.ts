@@ -78,7 +78,21 @@ export class NotifyWorker {
       this.opts.leaseMs,
       this.opts.batchSize,
     );
-    await Promise.all(batch.map((m) => this.deliver(m)));
+    const results = await Promise.all(
+      batch.map(async (msg) => ({ msg, outcome: await this.deliver(msg) })),
+    );
+    try {
+      const kept = await settle(this.deps.db, results, this.deps.clock.now());
+      const lost = results.filter((r) => !kept.has(r.msg.id)).map((r) => r.msg.id);
+      if (lost.length > 0)
+        this.deps.log.warn(
+          { lost },
+          "notification claims taken over before their outcome was recorded",
+        );
+    } catch (err) {
+      // The rows stay `sending`; their lease runs out and another attempt is made.
+      this.deps.log.error({ err }, "could not record notification outcomes");
+    }
     return batch.length;
   }
 
@@ -118,8 +132,8 @@ export class NotifyWorker {
     });
   }
 
-  private async deliver(msg: ClaimedMessage): Promise<void> {
-    const { clock, metrics, log } = this.deps;
+  private async deliver(msg: ClaimedMessage): Promise<Outcome> {
+    const { metrics, log } = this.deps;
     const channel = this.deps.channels[msg.channel];
     const started = performance.now();
     let outcome: Outcome;
@@ -137,17 +151,7 @@ export class NotifyWorker {
       );
     }
     metrics?.sendSeconds.observe({ channel: msg.channel }, (performance.now() - started) / 1000);
-    try {
-      const kept = await settle(this.deps.db, msg, outcome, clock.now());
-      if (!kept)
-        log.warn(
-          { id: msg.id },
-          "notification claim was taken over before its outcome was recorded",
-        );
-    } catch (err) {
-      // The row stays `sending`; its lease runs out and another attempt is made.
-      log.error({ err, id: msg.id }, "could not record a notification outcome");
-    }
+    return outcome;
   }
 
   private failureOutcome(msg: ClaimedMessage, err: unknown): Outcome {

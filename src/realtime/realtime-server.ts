@@ -14,12 +14,7 @@ import { contractRoom, NOC_ROOM, type ComponentEvent } from "./messages.js";
 import { initialRooms } from "./rooms.js";
 import { SeriesStreams, type SeriesSource, type SeriesStreamOptions } from "./series-streams.js";
 import { authenticateSecret, secretOf } from "./socket-auth.js";
-import {
-  errorEvent,
-  recheckSession,
-  registerHandlers,
-  type SocketData,
-} from "./socket-handlers.js";
+import { errorEvent, registerHandlers, type SocketData } from "./socket-handlers.js";
 
 export interface RealtimeDeps {
   db: DataSource;
@@ -88,14 +83,11 @@ export function startRealtime(
     },
   });
 
+  let checking = false;
   const sessionTimer = setInterval(() => {
-    for (const socket of io.of("/").sockets.values())
-      recheckSession({ db, clock }, socket).catch((err: unknown) => {
-        if (err instanceof AppError) {
-          socket.emit("error", errorEvent(log, "session", err));
-          socket.disconnect(true);
-        } else log.warn({ err }, "realtime session re-check failed");
-      });
+    if (checking) return;
+    checking = true;
+    void expireSessions(io, { db, clock, log }).finally(() => (checking = false));
   }, opts.sessionCheckMs ?? 60_000);
   sessionTimer.unref();
 
@@ -129,4 +121,33 @@ async function publishCapReached(db: DataSource, io: Server, e: CapReachedEvent)
     activeSeries: e.activeSeries,
   };
   io.to([NOC_ROOM, contractRoom(component.contractId)]).emit("component", event);
+}
+
+/**
+ * Disconnects sockets whose credential expired or was revoked. One query per distinct
+ * credential, one at a time, so hundreds of sockets do not burst the connection pool.
+ */
+export async function expireSessions(
+  io: Server,
+  deps: { db: DataSource; clock: Clock; log: Logger },
+): Promise<void> {
+  const bySecret = new Map<string, Socket[]>();
+  for (const socket of io.of("/").sockets.values()) {
+    const { secret } = socket.data as SocketData;
+    bySecret.set(secret, [...(bySecret.get(secret) ?? []), socket]);
+  }
+  for (const [secret, sockets] of bySecret) {
+    try {
+      await authenticateSecret(deps, secret);
+    } catch (err) {
+      if (!(err instanceof AppError)) {
+        deps.log.warn({ err }, "realtime session re-check failed");
+        continue;
+      }
+      for (const socket of sockets) {
+        socket.emit("error", errorEvent(deps.log, "session", err));
+        socket.disconnect(true);
+      }
+    }
+  }
 }

@@ -8,35 +8,16 @@ import {
   sweepAbsence,
   type AbsenceState,
 } from "../domain/rules/absence-state.js";
-import { labelsKeyOf, matchesAll, withoutName } from "../domain/rules/labels-key.js";
-import { effectiveRules } from "../domain/rules/resolve.js";
 import type { RuleSpec } from "../domain/rules/rule.js";
-import { newThresholdState, stepThreshold, type Action } from "../domain/rules/threshold-state.js";
+import { stepThreshold, type Action } from "../domain/rules/threshold-state.js";
 import type { AlertKey, AlertSink } from "../incidents/alerts.js";
 import type { SampleHook } from "../ingest/ingest-contract.js";
 import type { Labels, Series } from "../ingest/series.js";
-import {
-  compileRules,
-  DENOMINATOR,
-  REPEAT_EVERY_MS,
-  type CompiledRule,
-  type CompiledRules,
-  type MetricUse,
-} from "./compiled-rules.js";
-import {
-  ComponentRules,
-  slotId,
-  type FiringKey,
-  type Item,
-  type SeriesBinding,
-} from "./engine-state.js";
+import { DENOMINATOR, REPEAT_EVERY_MS, type CompiledRule } from "./compiled-rules.js";
+import type { ComponentRules, FiringKey, Item, SeriesBinding } from "./engine-state.js";
+import { RuleBinder, type DirectoryEntry } from "./rule-binder.js";
 
-/** A component as the rules see it: whose it is and whether it may alert at all. */
-export interface DirectoryEntry {
-  contractId: string;
-  /** False once the contract is not active or the component was removed. */
-  eligible: boolean;
-}
+export type { DirectoryEntry } from "./rule-binder.js";
 
 export interface RuleEngineOptions {
   sink: AlertSink;
@@ -46,24 +27,14 @@ export interface RuleEngineOptions {
   onUnknownComponent?: (componentId: string) => void;
 }
 
-export class RuleEngine implements SampleHook {
-  /** Bumped by every load: bindings of an older generation are rebuilt on their next sample. */
-  private gen = 0;
-  private rules: readonly RuleSpec[] = [];
-  private directory = new Map<string, DirectoryEntry>();
-  readonly components = new Map<string, ComponentRules>();
-
-  constructor(private readonly opts: RuleEngineOptions) {}
-
-  get generation(): number {
-    return this.gen;
+export class RuleEngine extends RuleBinder implements SampleHook {
+  constructor(private readonly opts: RuleEngineOptions) {
+    super(opts.onUnknownComponent);
   }
 
   /** New rules and directory. Keys whose rule no longer applies are cleared and dropped. */
   load(rules: readonly RuleSpec[], directory: Map<string, DirectoryEntry>, nowMs: number): void {
-    this.rules = rules;
-    this.directory = directory;
-    this.gen++;
+    this.setRules(rules, directory);
     for (const comp of this.components.values()) this.prune(comp, nowMs);
   }
 
@@ -93,16 +64,6 @@ export class RuleEngine implements SampleHook {
     }
   }
 
-  private bindingOf(series: Series): SeriesBinding {
-    const b = series.ruleState as SeriesBinding | undefined;
-    if (b !== undefined && b.gen === this.gen) return b;
-    return (series.ruleState = this.bind(
-      series.component.id,
-      series.component.contractId,
-      series.labels,
-    ));
-  }
-
   /** Absence: fires for components and series silent past their rule's absenceSeconds. */
   sweep(nowMs: number): void {
     for (const comp of this.components.values()) {
@@ -120,14 +81,6 @@ export class RuleEngine implements SampleHook {
         if (rule !== undefined) this.absent(comp, rule, a.key, a.labels, a.state, nowMs);
       }
     }
-  }
-
-  /** The component of a sample, created on first sight (only what was seen can go silent). */
-  component(componentId: string): ComponentRules {
-    let comp = this.components.get(componentId);
-    if (comp === undefined)
-      this.components.set(componentId, (comp = new ComponentRules(componentId)));
-    return comp;
   }
 
   private absent(
@@ -200,61 +153,6 @@ export class RuleEngine implements SampleHook {
   private clear(key: AlertKey, atMs: number): void {
     this.opts.onAlert?.("clear");
     this.opts.sink.clear(key, atMs);
-  }
-
-  private bind(
-    componentId: string,
-    contractHint: string | undefined,
-    labels: Labels,
-  ): SeriesBinding {
-    const comp = this.component(componentId);
-    if (comp.contractId === undefined) comp.contractId = contractHint;
-    const compiled = this.compiledFor(comp);
-    const name = labels.__name__;
-    const uses = compiled !== null && name !== undefined ? compiled.byMetric.get(name) : undefined;
-    let items: Item[] | null = null;
-    if (uses !== undefined) {
-      for (const use of uses) {
-        if (matchesAll(labels, use.rule.spec.matchers))
-          (items ??= []).push(this.item(comp, use, labels));
-      }
-    }
-    return { gen: this.gen, comp, items };
-  }
-
-  private item(comp: ComponentRules, use: MetricUse, labels: Labels): Item {
-    const ruleId = use.rule.spec.id;
-    const labelsKey = labelsKeyOf(labels);
-    const id = slotId(ruleId, labelsKey);
-    const key = { componentId: comp.id, ruleId, labelsKey };
-    const alertLabels = withoutName(labels);
-    if (use.rule.params === null) {
-      let absence = comp.seriesAbsence.get(id);
-      if (absence === undefined) {
-        absence = { ruleId, key, labels: alertLabels, state: newAbsenceState(-Infinity) };
-        comp.seriesAbsence.set(id, absence);
-      }
-      return { rule: use.rule, role: use.role, key, labels: alertLabels, slot: null, absence };
-    }
-    let slot = comp.slots.get(id);
-    if (slot === undefined)
-      comp.slots.set(id, (slot = { state: newThresholdState(), num: NaN, den: NaN }));
-    return { rule: use.rule, role: use.role, key, labels: alertLabels, slot, absence: null };
-  }
-
-  private compiledFor(comp: ComponentRules): CompiledRules | null {
-    if (comp.compiledGen === this.gen) return comp.compiled;
-    const entry = this.directory.get(comp.id);
-    if (entry === undefined) this.opts.onUnknownComponent?.(comp.id);
-    else comp.contractId = entry.contractId;
-    const contractId = comp.contractId;
-    const eligible = entry?.eligible ?? contractId !== undefined;
-    comp.compiled =
-      eligible && contractId !== undefined
-        ? compileRules(effectiveRules(this.rules, contractId, comp.id))
-        : null;
-    comp.compiledGen = this.gen;
-    return comp.compiled;
   }
 
   private prune(comp: ComponentRules, nowMs: number): void {

@@ -24,7 +24,9 @@ export function webRouter(distDir: string = WEB_DIST_DIR): express.Router {
       res
         .status(503)
         .type("text/plain")
-        .send("The web UI is not built yet: run `npm run build:web` (npm start does it for you).\n");
+        .send(
+          "The web UI is not built yet: run `npm run build:web` (npm start does it for you).\n",
+        );
       return;
     }
     res.setHeader("cache-control", "no-cache");

@@ -244,7 +244,7 @@ describe("incident engine", () => {
       await fire(app, alertFor(app, target, { atMs: t0 }));
       const [{ id }] = await incidentsOf(app, target.contractId);
       const at = (min: number) => app.platform.incidents.runTimers(new Date(t0 + min * MIN));
-      const state = async () => (await detail(id));
+      const state = async () => await detail(id);
       expect((await state()).escalateAt).toBe(new Date(t0 + 15 * MIN).toISOString());
       await at(14);
       expect((await state()).assigneeId).toBe(oncall.first.user.id);

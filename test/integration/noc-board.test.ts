@@ -103,9 +103,14 @@ describe("GET /noc/board", () => {
   it("lists the active incidents newest first with their component, not the resolved ones", async () => {
     const res = await app.api("get", "/noc/board");
     expect(res.body.activeIncidents).toBe(3);
-    expect(res.body.incidents.map((i: { ruleName: string }) => i.ruleName)).toEqual(
-      ["cpu high", "mem", "cpu high"].sort(() => 0),
-    );
+    const opened = res.body.incidents.map((i: { openedAt: string }) => i.openedAt);
+    expect(opened).toEqual([...opened].sort().reverse());
+    expect(opened.at(-1)).toBe("2026-11-19T00:00:00.000Z");
+    expect(res.body.incidents.map((i: { ruleName: string }) => i.ruleName).sort()).toEqual([
+      "cpu high",
+      "cpu high",
+      "mem",
+    ]);
     expect(res.body.incidents.every((i: { state: string }) => i.state !== "resolved")).toBe(true);
     expect(res.body.incidents[0].componentName).toMatch(/^(up|down)$/);
     expect(Number(res.body.version)).toBeGreaterThanOrEqual(0);

@@ -142,6 +142,46 @@ describe("realtime: resync and metric streams", () => {
     expect(series.length).toBe(count);
   });
 
+  it("publishes a component's cap_reached to noc and its own customer only", async () => {
+    const component = a.components[1];
+    const token = (await app.api("post", `/components/${component.id}/agent-token`)).body.token;
+    const staff = await open(noc.token);
+    const cust = await open(customerA.token);
+    const customerB = await makeUser(app.api, "customer", b.contract.id);
+    const other = await open(customerB.token);
+    const staffSeen = collect(staff, "component");
+    const custSeen = collect(cust, "component");
+    const otherSeen = collect(other, "component");
+    const ts = app.clock.now().getTime() - 1_000;
+    const res = await fetch(`${app.url}/api/v1/ingest/agent`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+      body: JSON.stringify({
+        version: 1,
+        agent: { name: "msp-agent", version: "1.0.0" },
+        os: "linux",
+        host: "db-02",
+        series: Array.from({ length: 205 }, (_, i) => ({
+          name: `m_${i}`,
+          labels: {},
+          samples: [[ts, i]],
+        })),
+      }),
+    });
+    expect(res.status).toBeGreaterThanOrEqual(200); // partial acceptance is still an answer
+    await app.platform.collector!.flush();
+    const event = await waitFor(custSeen, () => true);
+    expect(event).toMatchObject({
+      kind: "cap_reached",
+      componentId: component.id,
+      contractId: a.contract.id,
+      cap: 200,
+    });
+    await waitFor(staffSeen, (e) => e.componentId === component.id);
+    await settle();
+    expect(otherSeen).toEqual([]);
+  });
+
   it("refuses another contract's component and too many subscriptions", async () => {
     const cust = await open(customerA.token);
     const foreign = await cust.emitWithAck("subscribe:series", { componentId: b.components[0].id });

@@ -1,5 +1,7 @@
 import type { Socket } from "socket.io-client";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { createLogger } from "../../src/platform/logger.js";
+import { expireSessions } from "../../src/realtime/realtime-server.js";
 import { startTestApp, type TestApp } from "../support/app.js";
 import { makeContract, makeUser } from "../support/factories.js";
 import {
@@ -154,6 +156,28 @@ describe("realtime: handshake, rooms and incident deltas", () => {
     expect(errors[1].issues[0].path).toBe("");
     expect(staff.connected).toBe(true);
     expect(await staff.emitWithAck("join", { room: "noc" })).toMatchObject({ ok: true });
+  });
+
+  it("disconnects an idle socket whose session expired, not one on a valid API key", async () => {
+    const cust = await open({ token: customerA.token });
+    const key = await app.api("post", "/api-keys", { token: noc.token, body: { name: "wall" } });
+    const wall = await open({ token: key.body.secret });
+    const errors = collect(cust, "error");
+    const disconnected = nextEvent(cust, "disconnect");
+    app.clock.advance(13 * 3_600_000);
+    try {
+      await expireSessions(app.platform.realtime!.io, {
+        db: app.platform.db.dataSource,
+        clock: app.clock,
+        log: createLogger("silent"),
+      });
+      await disconnected;
+      expect(errors).toEqual([expect.objectContaining({ event: "session", code: "UNAUTHORIZED" })]);
+      await settle(100);
+      expect(wall.connected).toBe(true);
+    } finally {
+      app.clock.advance(-13 * 3_600_000);
+    }
   });
 
   it("re-checks the session at join: an expired one is refused and disconnected", async () => {

@@ -1,6 +1,7 @@
 import { render } from "preact";
 import { useEffect } from "preact/hooks";
 import "./styles.css";
+import { prefetch } from "./api.js";
 import { useT } from "./i18n.js";
 import { live } from "./live-incidents.js";
 import { BoardPage } from "./pages/board.js";
@@ -18,8 +19,7 @@ function App() {
   const { me, checked } = useStore(session);
   const t = useT();
   useEffect(() => {
-    if (me) live.connect();
-    else live.disconnect();
+    if (!me) live.disconnect(); // pages connect once they need it (the board after its snapshot)
   }, [me]);
   if (!checked) return <p class="muted">{t("loading")}</p>;
   if (!me) return <LoginPage />;
@@ -51,5 +51,6 @@ function Page({ me }: { me: Me }) {
   }
 }
 
+if (location.hash === "#/board") prefetch("/noc/board");
 void loadSession();
 render(<App />, document.getElementById("app")!);

@@ -36,14 +36,17 @@ describe(planIncidentMessages.name, () => {
     },
   );
 
-  it.each([
-    "repeated",
-    "note",
-    "routed",
-    "condition_cleared",
-    "outage_declared",
-    "runbook_task_started",
-  ])("tells nobody about %s", (kind) => expect(summary({ kind, page })).toEqual([]));
+  it("sends the opened e-mail once the incident is routed (its tier is known), keyed the same", () => {
+    expect(summary({ kind: "opened", routed: false })).toEqual([]);
+    const onRouted = planIncidentMessages({ ...base, kind: "routed" });
+    expect(onRouted.map((m) => m.key)).toEqual(planIncidentMessages(base).map((m) => m.key));
+    expect(onRouted[0]!.event).toBe("incident.opened");
+  });
+
+  it.each(["repeated", "note", "condition_cleared", "outage_declared", "runbook_task_started"])(
+    "tells nobody about %s",
+    (kind) => expect(summary({ kind, page })).toEqual([]),
+  );
 
   it("pages the engineer and the staff webhooks that take pages, never the customer", () => {
     expect(summary({ kind: "paged", page })).toEqual([

@@ -61,7 +61,9 @@ function stepOf(input: PlanInput): Step {
     // ends; whichever change first sees a routed incident sends the one `opened` e-mail.
     case "opened":
     case "routed":
-      return input.routed ? { event: "incident.opened", tag: "opened", audience: "customer" } : null;
+      return input.routed
+        ? { event: "incident.opened", tag: "opened", audience: "customer" }
+        : null;
     case "acknowledged":
       return { event: "incident.acknowledged", tag: `acknowledged#${n}`, audience: "customer" };
     case "resolved":

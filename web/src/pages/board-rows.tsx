@@ -24,7 +24,9 @@ export function ContractRow(p: { c: BoardContract; t: T; now: number }) {
       </span>
       <span class={`cell plan plan-${c.plan}`}>{tryKey(t, c.plan)}</span>
       <span class="cell health">
-        <span class="h-up" title={t("up")}>▲{h.up}</span>
+        <span class="h-up" title={t("up")}>
+          ▲{h.up}
+        </span>
         <span class={h.down ? "h-down" : "h-zero"} title={t("down")}>
           ▼{h.down}
         </span>
@@ -45,12 +47,16 @@ export function ContractRow(p: { c: BoardContract; t: T; now: number }) {
           </span>
         )}
       </span>
-      <span class={`cell quota ${c.quota.overage ? "over" : c.quota.remaining === 0 ? "full" : ""}`}>
+      <span
+        class={`cell quota ${c.quota.overage ? "over" : c.quota.remaining === 0 ? "full" : ""}`}
+      >
         {t("usedOf", { used: c.quota.used, quota: c.quota.quota })}
         {c.quota.overage > 0 && ` +${c.quota.overage} ${t("overage")}`}
       </span>
       <span class="cell warn">
-        {c.capWarnings > 0 && <span class="badge warn">{t("capWarning", { n: c.capWarnings })}</span>}
+        {c.capWarnings > 0 && (
+          <span class="badge warn">{t("capWarning", { n: c.capWarnings })}</span>
+        )}
         {c.runbookMissing && <span class="badge warn">{t("runbookMissing")}</span>}
         {c.failedNotifications > 0 && (
           <span class="badge bad">{t("failedNotifications", { n: c.failedNotifications })}</span>

@@ -2,7 +2,7 @@
 // list. The snapshot comes from GET /noc/board; socket.io deltas keep the incident list
 // live; contract summaries refresh at most every SUMMARY_REFRESH_MS while changes arrive.
 import { useEffect, useMemo, useRef, useState } from "preact/hooks";
-import { api } from "../api.js";
+import { getOnce } from "../api.js";
 import { tryKey, useT } from "../i18n.js";
 import { live, type Incident } from "../live-incidents.js";
 import { href, navigate } from "../router.js";
@@ -35,16 +35,24 @@ export function BoardPage(_p: { me: Me }) {
   const tick = useStore(live.tick);
   const [board, setBoard] = useState<BoardSnapshot | null>(null);
   const [error, setError] = useState<unknown>(null);
-  const [filters, setFilters] = useState<Filters>({ plan: "", contract: "", severity: "", state: "" });
+  const [filters, setFilters] = useState<Filters>({
+    plan: "",
+    contract: "",
+    severity: "",
+    state: "",
+  });
   const [now, setNow] = useState(Date.now());
   const [height, setHeight] = useState(innerHeight);
   const lastRefresh = useRef(0);
 
   const load = async (replaceIncidents: boolean) => {
     try {
-      const snap = await api<BoardSnapshot>("GET", "/noc/board");
+      const snap = await getOnce<BoardSnapshot>("/noc/board");
+      performance.mark("board-data");
       if (replaceIncidents) live.load(snap.incidents, snap.version);
       setBoard(snap);
+      // Live updates start after the snapshot: the resync resumes from its version.
+      live.connect();
       lastRefresh.current = Date.now();
     } catch (err) {
       setError(err);
@@ -95,7 +103,8 @@ export function BoardPage(_p: { me: Me }) {
     const keep = new Set(contracts.map((c) => c.id));
     const list = [...live.byId.values()].filter(
       (i) =>
-        (keep.has(i.contractId) || (!contractsById.has(i.contractId) && !needle && !filters.plan)) &&
+        (keep.has(i.contractId) ||
+          (!contractsById.has(i.contractId) && !needle && !filters.plan)) &&
         (!filters.severity || i.severity === filters.severity) &&
         (!filters.state || i.state === filters.state),
     );

@@ -28,6 +28,7 @@ type Range = keyof typeof RANGES;
 const MAX_CHARTS = 8;
 
 export function ComponentPage(p: { id: string }) {
+  useEffect(() => live.connect(), []);
   const t = useT();
   const lang = useStore(language);
   const [name, setName] = useState("");
@@ -52,8 +53,12 @@ export function ComponentPage(p: { id: string }) {
     const to = Date.now();
     const from = to - RANGES[range] * 60_000;
     void Promise.all(
-      series.map(async (s) => [s.key, await loadPoints(p.id, s.labels, from, to).catch(() => null)] as const),
-    ).then((pairs) => setData(Object.fromEntries(pairs.filter((x) => x[1] !== null)) as Record<string, Points>));
+      series.map(
+        async (s) => [s.key, await loadPoints(p.id, s.labels, from, to).catch(() => null)] as const,
+      ),
+    ).then((pairs) =>
+      setData(Object.fromEntries(pairs.filter((x) => x[1] !== null)) as Record<string, Points>),
+    );
   }, [series, range]);
   useLiveSeries(p.id, range === "15m" || range === "1h", setData);
 
@@ -85,14 +90,20 @@ export function ComponentPage(p: { id: string }) {
       </label>
       {series.map((s) => {
         const d = data[s.key];
-        return d ? <Chart key={s.key} title={seriesTitle(s)} xs={d.xs} ys={d.ys} height={180} /> : null;
+        return d ? (
+          <Chart key={s.key} title={seriesTitle(s)} xs={d.xs} ys={d.ys} height={180} />
+        ) : null;
       })}
     </div>
   );
 }
 
 /** Appends streamed points to the charts while a recent-window range is shown. */
-function useLiveSeries(componentId: string, on: boolean, setData: (f: (d: Record<string, Points>) => Record<string, Points>) => void) {
+function useLiveSeries(
+  componentId: string,
+  on: boolean,
+  setData: (f: (d: Record<string, Points>) => Record<string, Points>) => void,
+) {
   useEffect(() => {
     const socket = live.rawSocket;
     if (!on || !socket) return;

@@ -125,32 +125,58 @@ export function IncidentActions(p: {
       {(can.resolve || can.reopen || can.note || can.escalate) && (
         <label class="wide">
           {t("note")} / {t("reason")}
-          <input value={text} onInput={(e) => setText(e.currentTarget.value)} data-testid="action-text" />
+          <input
+            value={text}
+            onInput={(e) => setText(e.currentTarget.value)}
+            data-testid="action-text"
+          />
         </label>
       )}
       <div class="buttons">
         {button("acknowledge", can.acknowledge, act(`${base}/acknowledge`, note))}
         {button("escalate", can.escalate, act(`${base}/escalate`, note))}
-        {button("resolve", can.resolve, act(`${base}/resolve`, { reason: text.trim(), falseAlarm }), true)}
+        {button(
+          "resolve",
+          can.resolve,
+          act(`${base}/resolve`, { reason: text.trim(), falseAlarm }),
+          true,
+        )}
         {can.resolve && (
           <label>
-            <input type="checkbox" checked={falseAlarm} onChange={(e) => setFalseAlarm(e.currentTarget.checked)} />{" "}
+            <input
+              type="checkbox"
+              checked={falseAlarm}
+              onChange={(e) => setFalseAlarm(e.currentTarget.checked)}
+            />{" "}
             {t("falseAlarm")}
           </label>
         )}
         {button("reopen", can.reopen, act(`${base}/reopen`, { note: text.trim() }), true)}
-        {button("addNote", can.note, act(`${base}/notes`, { note: text.trim(), customerVisible: false }), true)}
+        {button(
+          "addNote",
+          can.note,
+          act(`${base}/notes`, { note: text.trim(), customerVisible: false }),
+          true,
+        )}
       </div>
       <div class="buttons">
         {can.outage && (
-          <select value={scope} onChange={(e) => setScope(e.currentTarget.value)} aria-label={t("scope")}>
+          <select
+            value={scope}
+            onChange={(e) => setScope(e.currentTarget.value)}
+            aria-label={t("scope")}
+          >
             <option value="managed">managed</option>
             <option value="service">service</option>
           </select>
         )}
         {button("declareOutage", can.outage, act(`${base}/outage`, { scope }))}
         {can.classify && (
-          <select value={cause} onChange={(e) => setCause(e.currentTarget.value)} aria-label={t("cause")}>
+          <select
+            value={cause}
+            onChange={(e) => setCause(e.currentTarget.value)}
+            aria-label={t("cause")}
+          >
             {CAUSES.map((c) => (
               <option value={c}>{c}</option>
             ))}
@@ -158,7 +184,11 @@ export function IncidentActions(p: {
         )}
         {button("classify", can.classify, act(`${base}/classify`, { cause }))}
         {can.startTask && p.opsRunbooks.length > 0 && (
-          <select value={runbookId} onChange={(e) => setRunbookId(e.currentTarget.value)} aria-label="runbook">
+          <select
+            value={runbookId}
+            onChange={(e) => setRunbookId(e.currentTarget.value)}
+            aria-label="runbook"
+          >
             {p.opsRunbooks.map((r) => (
               <option value={r.id}>{r.name}</option>
             ))}

@@ -32,6 +32,7 @@ interface Extras {
 const AROUND_MS = 30 * 60_000;
 
 export function IncidentPage(p: { me: Me; id: string }) {
+  useEffect(() => live.connect(), []);
   const t = useT();
   const lang = useStore(language);
   const last = useStore(live.lastMessage);
@@ -72,7 +73,9 @@ export function IncidentPage(p: { me: Me; id: string }) {
           {i.customerName} ({tryKey(t, i.plan)})
         </dd>
         <dt>{t("component")}</dt>
-        <dd>{i.componentId ? <a href={href.component(i.componentId)}>{i.componentName}</a> : "—"}</dd>
+        <dd>
+          {i.componentId ? <a href={href.component(i.componentId)}>{i.componentName}</a> : "—"}
+        </dd>
         <dt>{t("tier")}</dt>
         <dd>
           {i.tier ? tryKey(t, i.tier) : "—"}
@@ -138,15 +141,18 @@ async function loadExtras(me: Me, i: IncidentDetail): Promise<Extras> {
       .then((r) => r.items)
       .catch(() => null),
     staffPremium
-      ? api<Page<Extras["tasks"][number]>>("GET", `/contracts/${i.contractId}/runbook-tasks?limit=50`)
+      ? api<Page<Extras["tasks"][number]>>(
+          "GET",
+          `/contracts/${i.contractId}/runbook-tasks?limit=50`,
+        )
           .then((r) => r.items)
           .catch(() => [])
       : [],
     staffPremium
-      ? api<{ id: string; name: string; kind: string }[] | Page<{ id: string; name: string; kind: string }>>(
-          "GET",
-          `/contracts/${i.contractId}/runbooks`,
-        )
+      ? api<
+          | { id: string; name: string; kind: string }[]
+          | Page<{ id: string; name: string; kind: string }>
+        >("GET", `/contracts/${i.contractId}/runbooks`)
           .then((r) => (Array.isArray(r) ? r : r.items).filter((x) => x.kind === "ops"))
           .catch(() => [])
       : [],
@@ -162,7 +168,10 @@ function MetricAround(p: { incident: IncidentDetail }) {
   useEffect(() => {
     if (!i.componentId || !i.metric) return;
     const opened = Date.parse(i.openedAt);
-    const end = Math.min(Date.now(), (i.resolvedAt ? Date.parse(i.resolvedAt) : opened) + AROUND_MS);
+    const end = Math.min(
+      Date.now(),
+      (i.resolvedAt ? Date.parse(i.resolvedAt) : opened) + AROUND_MS,
+    );
     void (async () => {
       const series = matchSeries(await listSeries(i.componentId!), i.metric, i.labels);
       if (!series) return;
@@ -176,7 +185,13 @@ function MetricAround(p: { incident: IncidentDetail }) {
       <h2>
         {t("metric")}: {i.metric}
       </h2>
-      <Chart title={title} xs={points.xs} ys={points.ys} threshold={i.threshold} marker={Date.parse(i.openedAt) / 1000} />
+      <Chart
+        title={title}
+        xs={points.xs}
+        ys={points.ys}
+        threshold={i.threshold}
+        marker={Date.parse(i.openedAt) / 1000}
+      />
     </section>
   );
 }

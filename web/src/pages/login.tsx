@@ -57,7 +57,11 @@ export function LoginPage() {
           {t("login")}
         </button>
         <p>
-          <button type="button" class="link" onClick={() => setLanguage(lang === "ja" ? "en" : "ja", true)}>
+          <button
+            type="button"
+            class="link"
+            onClick={() => setLanguage(lang === "ja" ? "en" : "ja", true)}
+          >
             {lang === "ja" ? "English" : "日本語"}
           </button>
         </p>

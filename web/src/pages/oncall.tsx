@@ -21,6 +21,7 @@ interface Note {
 }
 
 export function OncallPage(p: { me: Me }) {
+  useEffect(() => live.connect(), []);
   const t = useT();
   const lang = useStore(language);
   const tick = useStore(live.tick);
@@ -48,10 +49,16 @@ export function OncallPage(p: { me: Me }) {
   // A live delta about one of my pages (or a new page to me) refreshes the list.
   const last = useStore(live.lastMessage);
   useEffect(() => {
-    if (last && (last.incident.assigneeId === p.me.id || mine?.some((i) => i.id === last.incident.id)))
+    if (
+      last &&
+      (last.incident.assigneeId === p.me.id || mine?.some((i) => i.id === last.incident.id))
+    )
       void loadMine();
   }, [last]);
-  const sorted = useMemo(() => [...(mine ?? [])].sort((a, b) => (a.openedAt < b.openedAt ? 1 : -1)), [mine, tick]);
+  const sorted = useMemo(
+    () => [...(mine ?? [])].sort((a, b) => (a.openedAt < b.openedAt ? 1 : -1)),
+    [mine, tick],
+  );
 
   const ack = async (id: string) => {
     await api("POST", `/incidents/${id}/acknowledge`, {}).catch(setError);
@@ -104,7 +111,12 @@ export function OncallPage(p: { me: Me }) {
       <section>
         <h2>{t("handover")}</h2>
         <form onSubmit={(e) => void post(e)}>
-          <textarea value={draft} onInput={(e) => setDraft(e.currentTarget.value)} rows={3} aria-label={t("handover")} />
+          <textarea
+            value={draft}
+            onInput={(e) => setDraft(e.currentTarget.value)}
+            rows={3}
+            aria-label={t("handover")}
+          />
           <button type="submit">{t("post")}</button>
         </form>
         <ul class="notes">

@@ -18,11 +18,20 @@ interface Window {
 /** `datetime-local` values are this browser's local time; the API wants an instant. */
 const toInstant = (local: string) => new Date(local).toISOString();
 
-export function MaintenancePanel(p: { contractId: string; components: { id: string; name: string }[] }) {
+export function MaintenancePanel(p: {
+  contractId: string;
+  components: { id: string; name: string }[];
+}) {
   const t = useT();
   const lang = useStore(language);
   const [windows, setWindows] = useState<Window[]>([]);
-  const [form, setForm] = useState({ componentId: "", startsAt: "", endsAt: "", recurrence: "none", reason: "" });
+  const [form, setForm] = useState({
+    componentId: "",
+    startsAt: "",
+    endsAt: "",
+    recurrence: "none",
+    reason: "",
+  });
   const [error, setError] = useState<string | null>(null);
   const path = `/contracts/${p.contractId}/maintenance-windows`;
   const load = () =>
@@ -58,7 +67,8 @@ export function MaintenancePanel(p: { contractId: string; components: { id: stri
       <ul>
         {windows.map((w) => (
           <li key={w.id} class={w.activeNow ? "active" : ""}>
-            {formatTime(w.startsAt, lang)} – {formatTime(w.endsAt, lang)} ({w.recurrence}) {w.reason}
+            {formatTime(w.startsAt, lang)} – {formatTime(w.endsAt, lang)} ({w.recurrence}){" "}
+            {w.reason}
             {w.componentId && ` · ${p.components.find((c) => c.id === w.componentId)?.name ?? ""}`}
           </li>
         ))}

@@ -12,9 +12,21 @@ import { MaintenancePanel } from "./portal-maintenance.js";
 interface Portal {
   contract: { id: string; customerName: string; plan: string };
   components: { id: string; name: string; os: string; lastSeenAt: string | null }[];
-  incidents: { id: string; ruleName: string; componentName: string | null; state: string; severity: string; openedAt: string }[];
+  incidents: {
+    id: string;
+    ruleName: string;
+    componentName: string | null;
+    state: string;
+    severity: string;
+    openedAt: string;
+  }[];
   quota: { month: string; quota: number; used: number; remaining: number; overage: number } | null;
-  allowance: { allowanceMinutes: number; usedMinutes: number; remainingMinutes: number; overageMinutes: number } | null;
+  allowance: {
+    allowanceMinutes: number;
+    usedMinutes: number;
+    remainingMinutes: number;
+    overageMinutes: number;
+  } | null;
   invoices: { id: string; month: string; totalYen: number; revision?: number }[];
   contacts: { id: string; name: string; email: string }[];
   mailbox: { id: string; subject: string; to: string; receivedAt: string }[] | null;
@@ -24,16 +36,19 @@ const optional = <T,>(p: Promise<T>): Promise<T | null> => p.catch(() => null);
 
 async function loadPortal(contractId: string): Promise<Portal> {
   const c = `/contracts/${contractId}`;
-  const [contract, components, incidents, quota, allowance, invoices, contacts, mailbox] = await Promise.all([
-    api<Portal["contract"]>("GET", c),
-    api<Page<Portal["components"][number]>>("GET", `${c}/components?limit=200`),
-    api<Page<Portal["incidents"][number]>>("GET", `/incidents?contractId=${contractId}&limit=50`),
-    optional(api<Portal["quota"]>("GET", `${c}/quota`)),
-    optional(api<Portal["allowance"]>("GET", `${c}/runbook-allowance`)),
-    optional(api<Page<Portal["invoices"][number]>>("GET", `/invoices?contractId=${contractId}&limit=24`)),
-    optional(api<Portal["contacts"]>("GET", `${c}/contacts`)),
-    optional(api<Page<NonNullable<Portal["mailbox"]>[number]>>("GET", `/mailbox?limit=10`)),
-  ]);
+  const [contract, components, incidents, quota, allowance, invoices, contacts, mailbox] =
+    await Promise.all([
+      api<Portal["contract"]>("GET", c),
+      api<Page<Portal["components"][number]>>("GET", `${c}/components?limit=200`),
+      api<Page<Portal["incidents"][number]>>("GET", `/incidents?contractId=${contractId}&limit=50`),
+      optional(api<Portal["quota"]>("GET", `${c}/quota`)),
+      optional(api<Portal["allowance"]>("GET", `${c}/runbook-allowance`)),
+      optional(
+        api<Page<Portal["invoices"][number]>>("GET", `/invoices?contractId=${contractId}&limit=24`),
+      ),
+      optional(api<Portal["contacts"]>("GET", `${c}/contacts`)),
+      optional(api<Page<NonNullable<Portal["mailbox"]>[number]>>("GET", `/mailbox?limit=10`)),
+    ]);
   return {
     contract,
     components: components.items,
@@ -47,6 +62,7 @@ async function loadPortal(contractId: string): Promise<Portal> {
 }
 
 export function PortalPage(p: { me: Me }) {
+  useEffect(() => live.connect(), []);
   const t = useT();
   const lang = useStore(language);
   const last = useStore(live.lastMessage);
@@ -62,17 +78,26 @@ export function PortalPage(p: { me: Me }) {
   return (
     <div class="portal" data-testid="portal">
       <h1>
-        {data.contract.customerName} <span class={`plan plan-${data.contract.plan}`}>{tryKey(t, data.contract.plan)}</span>
+        {data.contract.customerName}{" "}
+        <span class={`plan plan-${data.contract.plan}`}>{tryKey(t, data.contract.plan)}</span>
       </h1>
       <div class="grid">
         <section>
           <h2>{t("quota")}</h2>
-          {q ? <p>{t("usedOf", { used: q.used, quota: q.quota })} · {t("remaining", { n: q.remaining })}{q.overage > 0 && ` · ${t("overage")} ${q.overage}`}</p> : <p class="muted">—</p>}
+          {q ? (
+            <p>
+              {t("usedOf", { used: q.used, quota: q.quota })} · {t("remaining", { n: q.remaining })}
+              {q.overage > 0 && ` · ${t("overage")} ${q.overage}`}
+            </p>
+          ) : (
+            <p class="muted">—</p>
+          )}
           <h2>{t("runbookAllowance")}</h2>
           {a && a.allowanceMinutes > 0 ? (
             <p>
               {t("minutes", { n: a.usedMinutes })} / {t("minutes", { n: a.allowanceMinutes })}
-              {a.overageMinutes > 0 && ` · ${t("overage")} ${t("minutes", { n: a.overageMinutes })}`}
+              {a.overageMinutes > 0 &&
+                ` · ${t("overage")} ${t("minutes", { n: a.overageMinutes })}`}
             </p>
           ) : (
             <p class="muted">—</p>
@@ -83,7 +108,10 @@ export function PortalPage(p: { me: Me }) {
           <ul>
             {data.components.map((c) => (
               <li key={c.id}>
-                <a href={href.component(c.id)}>{c.name}</a> <span class="muted">{t("lastSeen")}: {c.lastSeenAt ? formatTime(c.lastSeenAt, lang) : t("never")}</span>
+                <a href={href.component(c.id)}>{c.name}</a>{" "}
+                <span class="muted">
+                  {t("lastSeen")}: {c.lastSeenAt ? formatTime(c.lastSeenAt, lang) : t("never")}
+                </span>
               </li>
             ))}
           </ul>
@@ -95,8 +123,8 @@ export function PortalPage(p: { me: Me }) {
             {data.incidents.map((i) => (
               <li key={i.id}>
                 <span class={`sevbadge sev-${i.severity}`}>{tryKey(t, i.severity)}</span>{" "}
-                <a href={href.incident(i.id)}>{i.ruleName}</a> — {i.componentName ?? "—"} · {tryKey(t, i.state)} ·{" "}
-                <span class="muted">{formatTime(i.openedAt, lang)}</span>
+                <a href={href.incident(i.id)}>{i.ruleName}</a> — {i.componentName ?? "—"} ·{" "}
+                {tryKey(t, i.state)} · <span class="muted">{formatTime(i.openedAt, lang)}</span>
               </li>
             ))}
           </ul>
@@ -108,8 +136,17 @@ export function PortalPage(p: { me: Me }) {
             {data.invoices.map((inv) => (
               <li key={inv.id}>
                 {inv.month} · ¥{inv.totalYen.toLocaleString()} ·{" "}
-                <a href={`/api/v1/invoices/${inv.id}.html?lang=${lang}`} target="_blank" rel="noopener">{t("view")}</a> ·{" "}
-                <a href={`/api/v1/invoices/${inv.id}.csv`} download>{t("download")}</a>
+                <a
+                  href={`/api/v1/invoices/${inv.id}.html?lang=${lang}`}
+                  target="_blank"
+                  rel="noopener"
+                >
+                  {t("view")}
+                </a>{" "}
+                ·{" "}
+                <a href={`/api/v1/invoices/${inv.id}.csv`} download>
+                  {t("download")}
+                </a>
               </li>
             ))}
           </ul>

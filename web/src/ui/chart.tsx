@@ -1,8 +1,7 @@
 // A uPlot line chart. uPlot draws on canvas and takes columnar data, so thousands of points
 // and frequent appends stay cheap; the component only rebuilds the plot when its shape changes.
 import { useEffect, useRef } from "preact/hooks";
-import uPlot from "uplot";
-import "uplot/dist/uPlot.min.css";
+import type uPlot from "uplot";
 
 interface Props {
   title: string;
@@ -18,46 +17,46 @@ interface Props {
 export function Chart(p: Props) {
   const el = useRef<HTMLDivElement>(null);
   const plot = useRef<uPlot | null>(null);
+  const latest = useRef(p); // uPlot loads asynchronously: mount with the newest data
+  latest.current = p;
   const withThreshold = p.threshold !== null && p.threshold !== undefined;
 
-  useEffect(() => {
-    if (!el.current) return;
-    const width = el.current.clientWidth || 600;
+  function mount(UPlot: typeof uPlot, target: HTMLDivElement): () => void {
+    const width = target.clientWidth || 600;
     const series: uPlot.Series[] = [{}, { label: p.title, stroke: "#4ea1ff", width: 2 }];
     if (withThreshold) series.push({ label: "threshold", stroke: "#ff5d5d", dash: [6, 4] });
     const marker = p.marker;
-    plot.current = new uPlot(
+    plot.current = new UPlot(
       {
         width,
         height: p.height ?? 220,
         series,
         axes: [{ stroke: "#aab" }, { stroke: "#aab" }],
-        hooks: marker
-          ? {
-              draw: [
-                (u) => {
-                  const x = u.valToPos(marker, "x", true);
-                  u.ctx.save();
-                  u.ctx.strokeStyle = "#ffb020";
-                  u.ctx.beginPath();
-                  u.ctx.moveTo(x, u.bbox.top);
-                  u.ctx.lineTo(x, u.bbox.top + u.bbox.height);
-                  u.ctx.stroke();
-                  u.ctx.restore();
-                },
-              ],
-            }
-          : {},
+        hooks: marker ? { draw: [(u) => drawMarker(u, marker)] } : {},
       },
-      dataOf(p),
-      el.current,
+      dataOf(latest.current),
+      target,
     );
-    const onResize = () => plot.current?.setSize({ width: el.current?.clientWidth ?? width, height: p.height ?? 220 });
+    const onResize = () =>
+      plot.current?.setSize({ width: target.clientWidth || width, height: p.height ?? 220 });
     addEventListener("resize", onResize);
     return () => {
       removeEventListener("resize", onResize);
       plot.current?.destroy();
       plot.current = null;
+    };
+  }
+
+  useEffect(() => {
+    let cancelled = false;
+    let cleanup = () => undefined as void;
+    void import("./uplot-loader.js").then(({ default: UPlot }) => {
+      if (cancelled || !el.current) return;
+      cleanup = mount(UPlot, el.current);
+    });
+    return () => {
+      cancelled = true;
+      cleanup();
     };
   }, [p.title, withThreshold, p.marker, p.height]);
 
@@ -66,6 +65,17 @@ export function Chart(p: Props) {
   }, [p.xs, p.ys, p.threshold]);
 
   return <div class="chart" ref={el} aria-label={p.title} role="img" />;
+}
+
+function drawMarker(u: uPlot, at: number): void {
+  const x = u.valToPos(at, "x", true);
+  u.ctx.save();
+  u.ctx.strokeStyle = "#ffb020";
+  u.ctx.beginPath();
+  u.ctx.moveTo(x, u.bbox.top);
+  u.ctx.lineTo(x, u.bbox.top + u.bbox.height);
+  u.ctx.stroke();
+  u.ctx.restore();
 }
 
 function dataOf(p: Props): uPlot.AlignedData {

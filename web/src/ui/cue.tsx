@@ -40,7 +40,11 @@ export function NewIncidentCue(p: { describe: (contractId: string) => string }) 
   return (
     <>
       <label>
-        <input type="checkbox" checked={sound} onChange={(e) => soundOn.set(e.currentTarget.checked)} />{" "}
+        <input
+          type="checkbox"
+          checked={sound}
+          onChange={(e) => soundOn.set(e.currentTarget.checked)}
+        />{" "}
         {t("sound")}
       </label>
       {shown && (

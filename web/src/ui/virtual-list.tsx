@@ -99,7 +99,7 @@ export function VirtualList<T>(p: Props<T>) {
       aria-rowcount={count}
       data-testid={p.testId}
       style={{ height: `${p.height}px` }}
-      onScroll={(e) => setScrollTop((e.currentTarget as HTMLDivElement).scrollTop)}
+      onScroll={(e) => setScrollTop(e.currentTarget.scrollTop)}
       onKeyDown={onKey}
     >
       <div style={{ height: `${count * p.rowHeight}px`, position: "relative" }}>{rows}</div>

@@ -1,0 +1,52 @@
+import { describe, expect, it } from "vitest";
+import { ConfigError, loadConfig } from "../platform/config.js";
+import { notifierSettings } from "./notifier.js";
+
+describe(notifierSettings.name, () => {
+  it("defaults to the local mailbox, a 60 s / 5 incident digest and 8 attempts", () => {
+    const s = notifierSettings(loadConfig({}));
+    expect(s.smtpUrl).toBeUndefined();
+    expect(s.digest).toEqual({ windowS: 60, threshold: 5 });
+    expect(s.worker.maxAttempts).toBe(8);
+    expect(s.worker.pollMs).toBe(200);
+  });
+
+  it("reads SMTP, sender, public URL and the digest settings", () => {
+    const s = notifierSettings(
+      loadConfig({
+        SMTP_URL: "smtps://user:pw@mail.example:465",
+        MAIL_FROM: "MSP <noc@msp.example>",
+        PUBLIC_URL: "https://msp.example",
+        NOTIFY_DIGEST_WINDOW_S: "120",
+        NOTIFY_DIGEST_THRESHOLD: "0",
+        NOTIFY_MAX_ATTEMPTS: "3",
+      }),
+    );
+    expect(s).toMatchObject({
+      smtpUrl: "smtps://user:pw@mail.example:465",
+      mailFrom: "MSP <noc@msp.example>",
+      publicUrl: "https://msp.example",
+      digest: { windowS: 120, threshold: 0 },
+      worker: { maxAttempts: 3 },
+    });
+  });
+
+  it("names every bad notification variable", () => {
+    try {
+      loadConfig({
+        NOTIFY_DIGEST_WINDOW_S: "0",
+        NOTIFY_DIGEST_THRESHOLD: "many",
+        NOTIFY_MAX_ATTEMPTS: "0",
+      });
+      expect.unreachable();
+    } catch (err) {
+      expect(err).toBeInstanceOf(ConfigError);
+      const names = (err as ConfigError).problems.map((p) => p.split(":")[0]).sort();
+      expect(names).toEqual([
+        "NOTIFY_DIGEST_THRESHOLD",
+        "NOTIFY_DIGEST_WINDOW_S",
+        "NOTIFY_MAX_ATTEMPTS",
+      ]);
+    }
+  });
+});

@@ -1,0 +1,111 @@
+// Which rules each series feeds: a component's effective rules compiled once per rules
+// generation, and a series' binding (its items, or the cached "no rule matches") built on
+// its first sample of a generation and kept in its ruleState slot.
+import { newAbsenceState } from "../domain/rules/absence-state.js";
+import { labelsKeyOf, matchesAll, withoutName } from "../domain/rules/labels-key.js";
+import { effectiveRules } from "../domain/rules/resolve.js";
+import type { RuleSpec } from "../domain/rules/rule.js";
+import { newThresholdState } from "../domain/rules/threshold-state.js";
+import type { Labels, Series } from "../ingest/series.js";
+import { compileRules, type CompiledRules, type MetricUse } from "./compiled-rules.js";
+import { ComponentRules, slotId, type Item, type SeriesBinding } from "./engine-state.js";
+
+/** A component as the rules see it: whose it is and whether it may alert at all. */
+export interface DirectoryEntry {
+  contractId: string;
+  /** False once the contract is not active or the component was removed. */
+  eligible: boolean;
+}
+
+export class RuleBinder {
+  /** Bumped by every load: bindings of an older generation are rebuilt on their next sample. */
+  protected gen = 0;
+  private rules: readonly RuleSpec[] = [];
+  private directory = new Map<string, DirectoryEntry>();
+  readonly components = new Map<string, ComponentRules>();
+
+  constructor(private readonly onUnknownComponent?: (componentId: string) => void) {}
+
+  get generation(): number {
+    return this.gen;
+  }
+
+  protected setRules(rules: readonly RuleSpec[], directory: Map<string, DirectoryEntry>): void {
+    this.rules = rules;
+    this.directory = directory;
+    this.gen++;
+  }
+
+  /** The component of a sample, created on first sight (only what was seen can go silent). */
+  component(componentId: string): ComponentRules {
+    let comp = this.components.get(componentId);
+    if (comp === undefined)
+      this.components.set(componentId, (comp = new ComponentRules(componentId)));
+    return comp;
+  }
+
+  protected bindingOf(series: Series): SeriesBinding {
+    const b = series.ruleState as SeriesBinding | undefined;
+    if (b !== undefined && b.gen === this.gen) return b;
+    return (series.ruleState = this.bind(
+      series.component.id,
+      series.component.contractId,
+      series.labels,
+    ));
+  }
+
+  protected bind(
+    componentId: string,
+    contractHint: string | undefined,
+    labels: Labels,
+  ): SeriesBinding {
+    const comp = this.component(componentId);
+    if (comp.contractId === undefined) comp.contractId = contractHint;
+    const compiled = this.compiledFor(comp);
+    const name = labels.__name__;
+    const uses = compiled !== null && name !== undefined ? compiled.byMetric.get(name) : undefined;
+    let items: Item[] | null = null;
+    if (uses !== undefined) {
+      for (const use of uses) {
+        if (matchesAll(labels, use.rule.spec.matchers))
+          (items ??= []).push(this.item(comp, use, labels));
+      }
+    }
+    return { gen: this.gen, comp, items };
+  }
+
+  private item(comp: ComponentRules, use: MetricUse, labels: Labels): Item {
+    const ruleId = use.rule.spec.id;
+    const labelsKey = labelsKeyOf(labels);
+    const id = slotId(ruleId, labelsKey);
+    const key = { componentId: comp.id, ruleId, labelsKey };
+    const alertLabels = withoutName(labels);
+    if (use.rule.params === null) {
+      let absence = comp.seriesAbsence.get(id);
+      if (absence === undefined) {
+        absence = { ruleId, key, labels: alertLabels, state: newAbsenceState(-Infinity) };
+        comp.seriesAbsence.set(id, absence);
+      }
+      return { rule: use.rule, role: use.role, key, labels: alertLabels, slot: null, absence };
+    }
+    let slot = comp.slots.get(id);
+    if (slot === undefined)
+      comp.slots.set(id, (slot = { state: newThresholdState(), num: NaN, den: NaN }));
+    return { rule: use.rule, role: use.role, key, labels: alertLabels, slot, absence: null };
+  }
+
+  protected compiledFor(comp: ComponentRules): CompiledRules | null {
+    if (comp.compiledGen === this.gen) return comp.compiled;
+    const entry = this.directory.get(comp.id);
+    if (entry === undefined) this.onUnknownComponent?.(comp.id);
+    else comp.contractId = entry.contractId;
+    const contractId = comp.contractId;
+    const eligible = entry?.eligible ?? contractId !== undefined;
+    comp.compiled =
+      eligible && contractId !== undefined
+        ? compileRules(effectiveRules(this.rules, contractId, comp.id))
+        : null;
+    comp.compiledGen = this.gen;
+    return comp.compiled;
+  }
+}
