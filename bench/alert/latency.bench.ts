@@ -85,6 +85,9 @@ async function loadComponents(bp: BenchPlatform, n: number): Promise<string[]> {
   return rows.map((r) => r.id);
 }
 
+const progress = (started: number, what: string) =>
+  process.stderr.write(`[alert bench ${((Date.now() - started) / 1000).toFixed(1)} s] ${what}\n`);
+
 export async function main(
   opts: { components?: number; trials?: number } = {},
 ): Promise<BenchLine[]> {
@@ -109,10 +112,12 @@ export async function main(
     ).token;
     const noc = await makeCredentials(bp, "noc", null);
     pool = await ClientPool.start(bp.url, [noc.session]);
+    progress(started, `platform up, ${components} load components, rules set`);
     const commits = watchCommits(bp);
     const fires = watchFires(bp);
     await load.fill();
     load.start();
+    progress(started, `capacity load running (${load.accepted} samples in the first round)`);
     const push = async (trial: number, value: number) => {
       const res = await fetch(`${bp.url}/api/v1/ingest/agent`, {
         method: "POST",
@@ -143,6 +148,8 @@ export async function main(
       await push(t, 1000);
       const commit = await waitFor(() => commits.get(String(t)), 10_000);
       const receipt = await pool.whenAll(commit.version);
+      if (process.env.BENCH_VERBOSE)
+        progress(started, `trial ${t}: ${(receipt.last - sent).toFixed(1)} ms`);
       if (t >= 0) {
         total.push(receipt.last - sent);
         toFire.push(fires.get(String(t))! - sent);

@@ -3,9 +3,7 @@ import v8 from "node:v8";
 import vm from "node:vm";
 import { DEFAULT_PACK } from "../../src/domain/rules/default-pack.js";
 import type { AlertSink } from "../../src/incidents/alerts.js";
-import type { SampleHook } from "../../src/ingest/ingest-pipeline.js";
 import { RuleEngine, type DirectoryEntry } from "../../src/rules/rule-engine.js";
-import type { Labels, Series } from "../../src/ingest/series-store.js";
 import { median } from "./fixtures.js";
 
 export interface BenchLine {
