@@ -11,14 +11,31 @@ export function labelsKey(labels: Labels): string {
 
 /**
  * Writes drained rollups in batches: series ids are resolved once per series (cached on
- * the Series object), rows go in one `unnest` upsert that merges a minute written twice.
+ * the Series object), rows go in `unnest` upserts that merge a minute written twice.
  */
 export class RollupStore {
   private ids = new WeakMap<Series, string>();
 
-  constructor(private readonly db: DataSource) {}
+  /**
+   * Rows per statement. The embedded PGlite runs inside this process, so one statement of a
+   * million rows (10,000 components × 100 series) would stall the event loop — and with it
+   * ingest, alerts and sockets — for minutes; chunks let other work run in between.
+   */
+  constructor(
+    private readonly db: DataSource,
+    private readonly chunkRows = 5_000,
+  ) {}
 
   async write(rows: readonly RollupRow[]): Promise<number> {
+    let written = 0;
+    for (let i = 0; i < rows.length; i += this.chunkRows) {
+      if (i > 0) await new Promise((resolve) => setImmediate(resolve));
+      written += await this.writeChunk(rows.slice(i, i + this.chunkRows));
+    }
+    return written;
+  }
+
+  private async writeChunk(rows: readonly RollupRow[]): Promise<number> {
     if (rows.length === 0) return 0;
     await this.resolveIds(rows);
     const ids: string[] = [],
