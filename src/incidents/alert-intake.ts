@@ -2,7 +2,7 @@
 // the unresolved one of its key as a repeat, or reopens one resolved within the reopen
 // window; a clear auto-resolves. New incidents inside a maintenance window are recorded
 // but not routed until the window ends (incident-timers.ts).
-import type { EntityManager } from "typeorm";
+import { IsNull, Not, type EntityManager } from "typeorm";
 import {
   ComponentEntity,
   ContractEntity,
@@ -21,43 +21,64 @@ import { appendTimeline } from "./timeline.js";
 const ENGINE = "rule engine";
 
 export async function processFire(deps: IncidentDeps, alert: Alert): Promise<void> {
+  // Two transactions: the incident commits (and reaches the sockets) first, routing follows
+  // at once. A crash in between leaves it unrouted; the timers route it (incident-timers.ts).
+  const opened = await incidentTx(deps, (m, changes) => openOrJoin(m, deps, alert, changes));
+  if (!opened) return;
   await incidentTx(deps, async (m, changes) => {
+    const incident = await m.findOne(IncidentEntity, {
+      where: { id: opened.id, routedAt: IsNull(), suppressed: false, state: Not("resolved") },
+      lock: { mode: "pessimistic_write" },
+    });
+    if (!incident) return;
     const at = new Date(alert.atMs);
-    const open = await lockUnresolved(m, alert);
-    if (open) return repeat(m, deps, open, alert, at, changes);
-    const since = new Date(alert.atMs - deps.settings.reopenWindowMs);
-    const resolved = await recentlyResolved(m, alert, since);
-    if (resolved) return reopenOnFire(m, deps, resolved, alert, at, changes);
-    if (!(await isMonitored(m, alert))) return;
-    const incident = await m.save(IncidentEntity, newIncident(alert, at));
-    changes.push(
-      await appendTimeline(m, deps.hub, incident, {
-        kind: "opened",
-        at,
-        actor: ENGINE,
-        data: { value: alert.value, threshold: alert.threshold, labels: alert.labels },
-      }),
-    );
-    const window = await maintenanceAt(m, incident.contractId, incident.componentId, at);
-    if (window) {
-      incident.suppressed = true;
-      await m.save(IncidentEntity, incident);
-      changes.push(
-        await appendTimeline(m, deps.hub, incident, {
-          kind: "note",
-          at,
-          actor: ENGINE,
-          note: `opened during maintenance (until ${window.endsAt.toISOString()}): not paged or e-mailed`,
-          data: { maintenanceWindowId: window.windowId },
-        }),
-      );
-    } else {
-      await routeIncidentNow(m, deps, incident, at, changes);
-    }
+    await routeIncidentNow(m, deps, incident, at, changes);
     if (alert.ruleKind === "absence_component") {
       await proposeOutageIfAllSilent(m, deps, incident, at, changes);
     }
   });
+}
+
+/** Opens, joins or reopens; returns a new incident that still needs routing. */
+async function openOrJoin(
+  m: EntityManager,
+  deps: IncidentDeps,
+  alert: Alert,
+  changes: Changes,
+): Promise<IncidentEntity | null> {
+  const at = new Date(alert.atMs);
+  const open = await lockUnresolved(m, alert);
+  if (open) return repeat(m, deps, open, alert, at, changes).then(() => null);
+  const since = new Date(alert.atMs - deps.settings.reopenWindowMs);
+  const resolved = await recentlyResolved(m, alert, since);
+  if (resolved) return reopenOnFire(m, deps, resolved, alert, at, changes).then(() => null);
+  if (!(await isMonitored(m, alert))) return null;
+  const incident = await m.save(IncidentEntity, newIncident(alert, at));
+  changes.push(
+    await appendTimeline(m, deps.hub, incident, {
+      kind: "opened",
+      at,
+      actor: ENGINE,
+      data: { value: alert.value, threshold: alert.threshold, labels: alert.labels },
+    }),
+  );
+  const window = await maintenanceAt(m, incident.contractId, incident.componentId, at);
+  if (!window) return incident;
+  incident.suppressed = true;
+  await m.save(IncidentEntity, incident);
+  changes.push(
+    await appendTimeline(m, deps.hub, incident, {
+      kind: "note",
+      at,
+      actor: ENGINE,
+      note: `opened during maintenance (until ${window.endsAt.toISOString()}): not paged or e-mailed`,
+      data: { maintenanceWindowId: window.windowId },
+    }),
+  );
+  if (alert.ruleKind === "absence_component") {
+    await proposeOutageIfAllSilent(m, deps, incident, at, changes);
+  }
+  return null;
 }
 
 export async function processClear(deps: IncidentDeps, key: AlertKey, atMs: number): Promise<void> {

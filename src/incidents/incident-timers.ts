@@ -10,6 +10,8 @@ import { pageLevel } from "./page-oncall.js";
 import { routeIncidentNow } from "./route-incident.js";
 
 const BATCH = 100;
+/** An unrouted incident younger than this is still being routed by its own alert. */
+const IN_FLIGHT_MS = 10_000;
 
 export async function runIncidentTimers(deps: IncidentDeps, now: Date): Promise<number> {
   return (await escalateDue(deps, now)) + (await routeAfterMaintenance(deps, now));
@@ -46,17 +48,28 @@ async function escalateDue(deps: IncidentDeps, now: Date): Promise<number> {
   return due.length;
 }
 
+/**
+ * Routes incidents not routed yet: held by a maintenance window that has ended, or left
+ * unrouted by a crash between their two transactions (alert-intake.ts).
+ */
 async function routeAfterMaintenance(deps: IncidentDeps, now: Date): Promise<number> {
   const held = await deps.db.getRepository(IncidentEntity).find({
-    where: { suppressed: true, state: Not("resolved"), routedAt: IsNull() },
+    where: { state: Not("resolved"), routedAt: IsNull() },
+    order: { openedAt: "ASC" },
     take: BATCH,
   });
   let routed = 0;
   for (const row of held) {
-    if (await maintenanceAt(deps.db.manager, row.contractId, row.componentId, now)) continue;
+    if (!row.suppressed && now.getTime() - row.openedAt.getTime() < IN_FLIGHT_MS) continue;
+    if (
+      row.suppressed &&
+      (await maintenanceAt(deps.db.manager, row.contractId, row.componentId, now))
+    ) {
+      continue;
+    }
     await incidentTx(deps, async (m, changes) => {
       const incident = await m.findOne(IncidentEntity, {
-        where: { id: row.id, suppressed: true, state: Not("resolved") },
+        where: { id: row.id, routedAt: IsNull(), state: Not("resolved") },
         lock: { mode: "pessimistic_write" },
       });
       if (!incident) return;

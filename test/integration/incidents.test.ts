@@ -370,6 +370,32 @@ describe("incident engine", () => {
     });
   });
 
+  describe("crash between opening and routing", () => {
+    it("routes an incident left unrouted once it is no longer in flight", async () => {
+      const target = await contractOf("standard");
+      const t0 = app.clock.now().getTime();
+      await fire(app, alertFor(app, target, { atMs: t0 }));
+      const [{ id }] = await incidentsOf(app, target.contractId);
+      // As if the process died after the incident committed, before its routing did.
+      const db = app.platform.db.dataSource;
+      await db.query("DELETE FROM response_quota_units WHERE incident_id = $1", [id]);
+      await db.query(
+        `UPDATE incidents SET routed_at = NULL, tier = NULL, counts_quota = false,
+           assignee_id = NULL, escalate_at = NULL WHERE id = $1`,
+        [id],
+      );
+      await app.platform.incidents.runTimers(new Date(t0 + 5_000));
+      expect((await detail(id)).tier).toBeNull();
+      await app.platform.incidents.runTimers(new Date(t0 + 11_000));
+      expect(await detail(id)).toMatchObject({
+        tier: "first_line",
+        countsQuota: true,
+        assigneeId: oncall.first.user.id,
+      });
+      expect((await quota(target.contractId)).used).toBe(1);
+    });
+  });
+
   describe("outage proposal", () => {
     it("proposes an outage when every component of a contract is silent", async () => {
       const { contract, components } = await makeContract(app.api, {
