@@ -3,16 +3,11 @@
 // window; a clear auto-resolves. New incidents inside a maintenance window are recorded
 // but not routed until the window ends (incident-timers.ts).
 import { IsNull, Not, type EntityManager } from "typeorm";
-import {
-  ComponentEntity,
-  ContractEntity,
-  IncidentEntity,
-  OutageEntity,
-} from "../db/entities/index.js";
+import { IncidentEntity, OutageEntity } from "../db/entities/index.js";
 import { maintenanceAt } from "../maintenance/maintenance-store.js";
 import type { Alert, AlertKey } from "./alerts.js";
 import { incidentTx, type Changes, type IncidentDeps } from "./incident-tx.js";
-import { lockUnresolved, recentlyResolved } from "./incident-store.js";
+import { lockLatestOfKey, lockUnresolved } from "./incident-store.js";
 import { pageLevel } from "./page-oncall.js";
 import { needsHuman, routeIncidentNow } from "./route-incident.js";
 import { proposeOutageIfAllSilent } from "./outage-proposal.js";
@@ -47,11 +42,12 @@ async function openOrJoin(
   changes: Changes,
 ): Promise<IncidentEntity | null> {
   const at = new Date(alert.atMs);
-  const open = await lockUnresolved(m, alert);
-  if (open) return repeat(m, deps, open, alert, at, changes).then(() => null);
   const since = new Date(alert.atMs - deps.settings.reopenWindowMs);
-  const resolved = await recentlyResolved(m, alert, since);
-  if (resolved) return reopenOnFire(m, deps, resolved, alert, at, changes).then(() => null);
+  const known = await lockLatestOfKey(m, alert, since);
+  if (known?.state === "resolved") {
+    return reopenOnFire(m, deps, known, alert, at, changes).then(() => null);
+  }
+  if (known) return repeat(m, deps, known, alert, at, changes).then(() => null);
   if (!(await isMonitored(m, alert))) return null;
   const incident = await m.save(IncidentEntity, newIncident(alert, at));
   changes.push(
@@ -187,12 +183,14 @@ export function reopenedFields(incident: IncidentEntity, at: Date): Partial<Inci
   };
 }
 
-/** Terminated contracts and retired components raise nothing. */
+/** Terminated contracts and components of another contract raise nothing. */
 async function isMonitored(m: EntityManager, alert: Alert): Promise<boolean> {
-  const contract = await m.findOneBy(ContractEntity, { id: alert.contractId });
-  if (!contract || contract.status !== "active") return false;
-  const component = await m.findOneBy(ComponentEntity, { id: alert.componentId });
-  return component !== null && component.contractId === contract.id;
+  const rows = await m.query<unknown[]>(
+    `SELECT 1 FROM components k JOIN contracts c ON c.id = k.contract_id
+     WHERE k.id = $1 AND c.id = $2 AND c.status = 'active'`,
+    [alert.componentId, alert.contractId],
+  );
+  return rows.length > 0;
 }
 
 function newIncident(alert: Alert, at: Date): Partial<IncidentEntity> {

@@ -71,8 +71,12 @@ export async function lockUnresolved(
     .getOne();
 }
 
-/** The most recent incident of the key resolved at or after `since` (reopen candidate). */
-export async function recentlyResolved(
+/**
+ * The incident an alert of this key belongs to, locked: the unresolved one, else the latest
+ * resolved at or after `since` (a reopen candidate; false alarms never reopen). One query:
+ * this is on the alert path.
+ */
+export async function lockLatestOfKey(
   m: EntityManager,
   key: AlertKey,
   since: Date,
@@ -85,8 +89,12 @@ export async function recentlyResolved(
       r: key.ruleId,
       l: key.labelsKey,
     })
-    .andWhere("i.state = 'resolved' AND i.resolved_at >= :since", { since })
-    .andWhere("i.resolution <> 'false_alarm'")
-    .orderBy("i.resolved_at", "DESC")
+    .andWhere(
+      "(i.state <> 'resolved' OR (i.resolved_at >= :since AND i.resolution <> 'false_alarm'))",
+      { since },
+    )
+    .orderBy("i.state = 'resolved'", "ASC")
+    .addOrderBy("i.resolved_at", "DESC", "NULLS FIRST")
+    .limit(1)
     .getOne();
 }

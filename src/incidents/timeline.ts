@@ -49,18 +49,46 @@ export async function appendTimeline(
       customerVisible: entry.customerVisible ?? true,
     }),
   );
-  const contract = await m.findOneByOrFail(ContractEntity, { id: incident.contractId });
-  const component = incident.componentId
-    ? await m.findOneBy(ComponentEntity, { id: incident.componentId })
-    : null;
+  const { contract, component } = await contextOf(m, incident);
   const change: IncidentChange = {
     kind: entry.kind,
     incident: { ...incident },
     event,
-    contract: { id: contract.id, customerName: contract.customerName, plan: contract.plan },
-    component: component ? { id: component.id, name: component.name } : null,
+    contract,
+    component,
     ...(entry.page ? { page: entry.page } : {}),
   };
   await hub.inTransaction(m, change);
   return change;
+}
+
+type Context = {
+  contract: { id: string; customerName: string; plan: string };
+  component: { id: string; name: string } | null;
+};
+// Names do not change within one transaction: a change's several timeline entries (opened,
+// routed, paged…) look them up once. Keyed by the transaction's manager, so never stale.
+const contexts = new WeakMap<EntityManager, Map<string, Context>>();
+
+async function contextOf(m: EntityManager, incident: IncidentEntity): Promise<Context> {
+  if (!m.queryRunner?.isTransactionActive) return loadContext(m, incident);
+  let perTx = contexts.get(m);
+  if (!perTx) contexts.set(m, (perTx = new Map<string, Context>()));
+  const key = `${incident.contractId}/${incident.componentId ?? ""}`;
+  const known = perTx.get(key);
+  if (known) return known;
+  const ctx = await loadContext(m, incident);
+  perTx.set(key, ctx);
+  return ctx;
+}
+
+async function loadContext(m: EntityManager, incident: IncidentEntity): Promise<Context> {
+  const contract = await m.findOneByOrFail(ContractEntity, { id: incident.contractId });
+  const component = incident.componentId
+    ? await m.findOneBy(ComponentEntity, { id: incident.componentId })
+    : null;
+  return {
+    contract: { id: contract.id, customerName: contract.customerName, plan: contract.plan },
+    component: component ? { id: component.id, name: component.name } : null,
+  };
 }

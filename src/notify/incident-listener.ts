@@ -35,6 +35,14 @@ export class OutboxListener implements IncidentListener {
 
   async inTransaction(m: EntityManager, change: IncidentChange): Promise<void> {
     if (!NOTIFYING.has(change.kind) || change.incident.suppressed) return;
+    // An incident not routed yet says nothing: its `routed` change sends the opened e-mail
+    // (skipping here spares two queries on the alert path).
+    if (
+      change.kind === "opened" &&
+      (change.incident.routedAt === null || change.incident.tier === null)
+    ) {
+      return;
+    }
     const contractId = change.contract.id;
     const contacts = await m.find(ContactEntity, {
       where: { contractId },
