@@ -1,28 +1,9 @@
 // The board's live list: active incidents in the shape of the realtime `incident` payload,
 // so a socket delta and a board row are the same object on the client.
 import type { DataSource } from "typeorm";
+import type { IncidentDelta } from "../realtime/messages.js";
 
-export interface BoardIncident {
-  id: string;
-  contractId: string;
-  componentId: string | null;
-  componentName: string | null;
-  state: string;
-  severity: string;
-  tier: string | null;
-  overage: boolean;
-  suppressed: boolean;
-  runbookMissing: boolean;
-  openedAt: string;
-  acknowledgedAt: string | null;
-  resolvedAt: string | null;
-  escalationLevel: number;
-  assigneeId: string | null;
-  repeatCount: number;
-  ruleName: string;
-  value: number | null;
-  threshold: number | null;
-}
+export type BoardIncident = IncidentDelta;
 
 interface Row {
   id: string;
