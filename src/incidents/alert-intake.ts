@@ -149,14 +149,22 @@ async function reopenOnFire(
   at: Date,
   changes: Changes,
 ): Promise<void> {
-  Object.assign(incident, reopenedFields(incident, at), { value: alert.value });
+  // Inside a maintenance window the reopened incident is held like a new one: not paged or
+  // e-mailed, routed again at the window's end only if still failing (incident-timers.ts).
+  const window = await maintenanceAt(m, incident.contractId, incident.componentId, at);
+  Object.assign(incident, reopenedFields(incident, at), {
+    value: alert.value,
+    ...(window ? { suppressed: true, routedAt: null } : {}),
+  });
   await m.save(IncidentEntity, incident);
   changes.push(
     await appendTimeline(m, deps.hub, incident, {
       kind: "reopened",
       at,
       actor: ENGINE,
-      note: "the condition returned within the reopen window",
+      note: window
+        ? `the condition returned during maintenance (until ${window.endsAt.toISOString()}): held`
+        : "the condition returned within the reopen window",
       data: { value: alert.value, reopenCount: incident.reopenCount },
     }),
   );

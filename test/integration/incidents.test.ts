@@ -370,6 +370,34 @@ describe("incident engine", () => {
     });
   });
 
+  describe("reopen during maintenance", () => {
+    it("holds a reopened incident inside a window and pages at its end if still failing", async () => {
+      const target = await contractOf("standard");
+      const t0 = app.clock.now().getTime();
+      const alert = alertFor(app, target, { atMs: t0 });
+      await fire(app, alert);
+      await clear(app, alert, t0 + MIN);
+      const window = await app.api("post", `/contracts/${target.contractId}/maintenance-windows`, {
+        body: {
+          startsAt: new Date(t0 + MIN).toISOString(),
+          endsAt: new Date(t0 + 30 * MIN).toISOString(),
+          reason: "patching",
+        },
+      });
+      expect(window.status).toBe(201);
+      await fire(app, { ...alert, atMs: t0 + 2 * MIN });
+      const [held] = await incidentsOf(app, target.contractId);
+      expect(held).toMatchObject({ state: "open", reopenCount: 1, suppressed: true });
+      const pagedBefore = kinds(await detail(held.id)).filter((k: string) => k === "paged");
+      expect(pagedBefore).toHaveLength(1);
+      await app.platform.incidents.runTimers(new Date(t0 + 31 * MIN));
+      const after = await detail(held.id);
+      expect(after).toMatchObject({ suppressed: false, tier: "first_line", state: "open" });
+      expect(kinds(after).filter((k: string) => k === "paged")).toHaveLength(2);
+      expect((await quota(target.contractId)).used).toBe(1);
+    });
+  });
+
   describe("crash between opening and routing", () => {
     it("routes an incident left unrouted once it is no longer in flight", async () => {
       const target = await contractOf("standard");
