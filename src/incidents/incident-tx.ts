@@ -13,11 +13,6 @@ export interface IncidentSettings {
   reopenWindowMs: number;
 }
 
-export const DEFAULT_INCIDENT_SETTINGS: IncidentSettings = {
-  escalationAfterMs: 15 * 60_000,
-  reopenWindowMs: 30 * 60_000,
-};
-
 export interface IncidentDeps {
   db: DataSource;
   clock: Clock;

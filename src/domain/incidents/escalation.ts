@@ -25,5 +25,3 @@ export function escalationStep(tier: Tier, level: number): EscalationStep | null
   if (step.line === "second" && !allowsSecondLine(tier)) return null;
   return step;
 }
-
-export const MAX_ESCALATION_LEVEL = LADDER.length - 1;
