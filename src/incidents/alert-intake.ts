@@ -20,7 +20,13 @@ export async function processFire(deps: IncidentDeps, alert: Alert): Promise<voi
   // at once. A crash in between leaves it unrouted; the timers route it (incident-timers.ts).
   const opened = await incidentTx(deps, (m, changes) => openOrJoin(m, deps, alert, changes));
   if (!opened) return;
-  await incidentTx(deps, async (m, changes) => {
+  // Not rethrown: the caller retries failed alerts, and re-running the open would count a
+  // repeat. A failed routing is the crash case, which the timers already recover.
+  await routeOpened(deps, opened, alert).catch(() => undefined);
+}
+
+function routeOpened(deps: IncidentDeps, opened: IncidentEntity, alert: Alert): Promise<void> {
+  return incidentTx(deps, async (m, changes) => {
     const incident = await m.findOne(IncidentEntity, {
       where: { id: opened.id, routedAt: IsNull(), suppressed: false, state: Not("resolved") },
       lock: { mode: "pessimistic_write" },
