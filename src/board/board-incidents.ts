@@ -22,6 +22,9 @@ interface Row {
   escalation_level: number;
   assignee_id: string | null;
   repeat_count: number;
+  member_count: number;
+  members_total: number;
+  scope: string;
   rule_name: string;
   value: number | null;
   threshold: number | null;
@@ -38,7 +41,8 @@ export async function activeIncidents(
   const rows = await db.query<Row[]>(
     `SELECT i.id, i.contract_id, i.component_id, c.name AS component_name, i.state, i.severity,
             i.tier, i.overage, i.suppressed, i.runbook_missing, i.opened_at, i.acknowledged_at,
-            i.resolved_at, i.escalation_level, i.assignee_id, i.repeat_count, i.rule_name,
+            i.resolved_at, i.escalation_level, i.assignee_id, i.repeat_count, i.member_count,
+            i.members_total, i.scope, i.rule_name,
             i.value, i.threshold, count(*) OVER ()::int AS total
        FROM incidents i LEFT JOIN components c ON c.id = i.component_id
       WHERE i.state <> 'resolved'
@@ -67,6 +71,9 @@ function toBoardIncident(r: Row): BoardIncident {
     escalationLevel: r.escalation_level,
     assigneeId: r.assignee_id,
     repeatCount: r.repeat_count,
+    memberCount: r.member_count,
+    membersTotal: r.members_total,
+    scope: r.scope,
     ruleName: r.rule_name,
     value: r.value,
     threshold: r.threshold,

@@ -1,73 +1,305 @@
-// What the rule engine's alerts do to incidents (SPEC 4): a fire opens an incident, joins
-// the unresolved one of its key as a repeat, or reopens one resolved within the reopen
-// window; a clear auto-resolves. New incidents inside a maintenance window are recorded
-// but not routed until the window ends (incident-timers.ts).
+// Applies a batch of queued alerts to incidents in one transaction (decision 0014): reads
+// the keys' memberships and the contracts' open incidents in a few set-based queries, lets
+// the pure decision (domain/incidents/alert-decision) say what happens, and writes it back.
+// New incidents are routed afterwards, each in its own short transaction: the incident
+// reaches the sockets first, and a crash in between is recovered by the timers.
+import { randomUUID } from "node:crypto";
 import { IsNull, Not, type EntityManager } from "typeorm";
-import { IncidentEntity, OutageEntity } from "../db/entities/index.js";
-import { maintenanceAt } from "../maintenance/maintenance-store.js";
-import type { Alert, AlertKey } from "./alerts.js";
+import { IncidentEntity, MaintenanceWindowEntity, OutageEntity } from "../db/entities/index.js";
+import {
+  decideAlerts,
+  keyString,
+  type Effect,
+  type GroupPolicy,
+  type IncidentSnapshot,
+} from "../domain/incidents/alert-decision.js";
+import { activeWindow } from "../domain/maintenance/windows.js";
+import { jstDateOf } from "../domain/time/jst.js";
+import { toWindow } from "../maintenance/maintenance-store.js";
+import type { AlertKey } from "./alerts.js";
+import type { QueuedAlert } from "./alert-queue.js";
 import { incidentTx, type Changes, type IncidentDeps } from "./incident-tx.js";
-import { lockLatestOfKey, lockUnresolved } from "./incident-store.js";
+import {
+  activeComponentsOf,
+  clearMembers,
+  groupCandidates,
+  insertMembers,
+  latestMemberships,
+  lockIncidents,
+  monitoredComponents,
+  touchMembers,
+  type MemberWrite,
+} from "./incident-store.js";
 import { pageLevel } from "./page-oncall.js";
 import { needsHuman, routeIncidentNow } from "./route-incident.js";
-import { proposeOutageIfAllSilent } from "./outage-proposal.js";
 import { appendTimeline } from "./timeline.js";
 
 const ENGINE = "rule engine";
 
-export async function processFire(deps: IncidentDeps, alert: Alert): Promise<void> {
-  // Two transactions: the incident commits (and reaches the sockets) first, routing follows
-  // at once. A crash in between leaves it unrouted; the timers route it (incident-timers.ts).
-  const opened = await incidentTx(deps, (m, changes) => openOrJoin(m, deps, alert, changes));
-  if (!opened) return;
-  // Not rethrown: the caller retries failed alerts, and re-running the open would count a
-  // repeat. A failed routing is the crash case, which the timers already recover.
-  await routeOpened(deps, opened, alert).catch(() => undefined);
-}
-
-function routeOpened(deps: IncidentDeps, opened: IncidentEntity, alert: Alert): Promise<void> {
+/** Applies the batch; returns the incidents it opened that now need routing. */
+export function applyAlertBatch(
+  deps: IncidentDeps,
+  batch: readonly QueuedAlert[],
+): Promise<IncidentEntity[]> {
   return incidentTx(deps, async (m, changes) => {
-    const incident = await m.findOne(IncidentEntity, {
-      where: { id: opened.id, routedAt: IsNull(), suppressed: false, state: Not("resolved") },
-      lock: { mode: "pessimistic_write" },
+    const keys = batch.map((b) => b.key);
+    const membership = await latestMemberships(m, keys);
+    const firing = batch.filter(
+      (b) => b.contractId !== null && b.ops.some((o) => o.kind === "fire"),
+    );
+    const groups = await groupCandidates(
+      m,
+      unique(firing.map((b) => ({ contractId: b.contractId!, ruleId: b.key.ruleId }))),
+    );
+    const ids = [
+      ...new Set([...[...membership.values()].map((x) => x.incidentId), ...groups.values()]),
+    ];
+    const locked = await lockIncidents(m, ids);
+    const candidates = firing.filter((b) => membership.get(keyString(b.key))?.active !== true);
+    const monitored = await monitoredComponents(
+      m,
+      candidates.map((b) => b.key.componentId),
+    );
+    const effects = decideAlerts({
+      pending: batch.map((b) => ({ key: b.key, contractId: b.contractId ?? "", ops: b.ops })),
+      incidents: new Map([...locked].map(([id, i]) => [id, snapshotOf(i)])),
+      membership,
+      groups,
+      monitored: (contractId, componentId) => monitored.has(`${contractId}|${componentId}`),
+      policy: groupPolicy(deps),
+      newId: randomUUID,
     });
-    if (!incident) return;
-    const at = new Date(alert.atMs);
-    await routeIncidentNow(m, deps, incident, at, changes);
-    if (alert.ruleKind === "absence_component") {
-      await proposeOutageIfAllSilent(m, deps, incident, at, changes);
-    }
+    return applyEffects(m, deps, batch, locked, effects, changes);
   });
 }
 
-/** Opens, joins or reopens; returns a new incident that still needs routing. */
-async function openOrJoin(
+export function groupPolicy(deps: IncidentDeps): GroupPolicy {
+  return {
+    reopenWindowMs: deps.settings.reopenWindowMs,
+    groupWindowMs: deps.settings.groupWindowMs,
+    groupMinMembers: deps.settings.groupMinMembers,
+  };
+}
+
+function snapshotOf(i: IncidentEntity): IncidentSnapshot {
+  return {
+    id: i.id,
+    contractId: i.contractId,
+    ruleId: i.ruleId ?? "",
+    state: i.state as IncidentSnapshot["state"],
+    resolution: i.resolution,
+    resolvedAtMs: i.resolvedAt?.getTime() ?? null,
+    openedAtMs: i.openedAt.getTime(),
+    activeMembers: i.memberCount,
+    membersTotal: i.membersTotal,
+  };
+}
+
+interface Tally {
+  joined: number;
+  rejoined: number;
+  left: number;
+  repeats: number;
+  lastValue: number | null;
+}
+
+async function applyEffects(
   m: EntityManager,
   deps: IncidentDeps,
-  alert: Alert,
+  batch: readonly QueuedAlert[],
+  locked: Map<string, IncidentEntity>,
+  effects: readonly Effect[],
   changes: Changes,
-): Promise<IncidentEntity | null> {
-  const at = new Date(alert.atMs);
-  const since = new Date(alert.atMs - deps.settings.reopenWindowMs);
-  const known = await lockLatestOfKey(m, alert, since);
-  if (known?.state === "resolved") {
-    return reopenOnFire(m, deps, known, alert, at, changes).then(() => null);
+): Promise<IncidentEntity[]> {
+  const byKey = new Map(batch.map((b) => [keyString(b.key), b]));
+  const incidents = new Map(locked);
+  const opened: IncidentEntity[] = [];
+  const inserts: MemberWrite[] = [];
+  const touches: { incidentId: string; key: AlertKey; value: number | null; atMs: number }[] = [];
+  const clears: { incidentId: string; key: AlertKey; atMs: number }[] = [];
+  for (const e of effects) {
+    if (e.kind !== "open") continue;
+    const q = byKey.get(keyString(e.key))!;
+    const row = m.create(IncidentEntity, newIncident(e, q));
+    opened.push(row);
+    incidents.set(row.id, row);
   }
-  if (known) return repeat(m, deps, known, alert, at, changes).then(() => null);
-  if (!(await isMonitored(m, alert))) return null;
-  const incident = await m.save(IncidentEntity, newIncident(alert, at));
+  if (opened.length > 0) await m.insert(IncidentEntity, opened);
+  const windows = await maintenanceOf(m, opened.concat([...locked.values()]), deps.clock.now());
+  const tallies = new Map<string, Tally>();
+  const tally = (id: string) => {
+    let t = tallies.get(id);
+    if (!t) tallies.set(id, (t = { joined: 0, rejoined: 0, left: 0, repeats: 0, lastValue: null }));
+    return t;
+  };
+  for (const e of effects) {
+    const incident = incidents.get(e.incidentId)!;
+    const labels = byKey.get(keyString(e.key))?.alert?.labels ?? {};
+    switch (e.kind) {
+      case "open":
+        inserts.push({
+          incidentId: e.incidentId,
+          contractId: e.contractId,
+          key: e.key,
+          labels,
+          value: e.value,
+          atMs: e.atMs,
+        });
+        await recordOpened(m, deps, incident, windows, changes);
+        break;
+      case "join":
+        inserts.push({
+          incidentId: e.incidentId,
+          contractId: incident.contractId,
+          key: e.key,
+          labels,
+          value: e.value,
+          atMs: e.atMs,
+        });
+        incident.memberCount++;
+        incident.membersTotal++;
+        tally(e.incidentId).joined++;
+        break;
+      case "rejoin":
+        touches.push(e);
+        incident.memberCount++;
+        tally(e.incidentId).rejoined++;
+        break;
+      case "repeat": {
+        touches.push(e);
+        const t = tally(e.incidentId);
+        t.repeats += e.repeats;
+        t.lastValue = e.value;
+        if (e.atMs > incident.lastFiredAt.getTime()) incident.lastFiredAt = new Date(e.atMs);
+        break;
+      }
+      case "reopen":
+        touches.push(e);
+        await reopenOnFire(m, deps, incident, e.value, new Date(e.atMs), windows, changes);
+        break;
+      case "leave":
+        clears.push(e);
+        incident.memberCount = Math.max(0, incident.memberCount - 1);
+        tally(e.incidentId).left++;
+        break;
+      case "resolve":
+        clears.push(e);
+        await autoResolve(m, deps, incident, new Date(e.atMs), changes);
+        break;
+    }
+  }
+  await insertMembers(m, inserts);
+  await touchMembers(m, touches);
+  await clearMembers(m, clears);
+  const at = deps.clock.now();
+  for (const [id, t] of tallies) await recordTally(m, deps, incidents.get(id)!, t, at, changes);
+  for (const incident of new Set(
+    [...opened, ...tallies.keys()].map((x) => (typeof x === "string" ? incidents.get(x)! : x)),
+  )) {
+    if (incident.ruleKind === "absence_component" && incident.state !== "resolved") {
+      await markContractUnreachable(m, deps, incident, at, changes);
+    }
+  }
+  return opened.filter((i) => !i.suppressed && i.state !== "resolved");
+}
+
+function newIncident(
+  e: Extract<Effect, { kind: "open" }>,
+  q: QueuedAlert,
+): Partial<IncidentEntity> {
+  const a = q.alert!;
+  const at = new Date(e.atMs);
+  return {
+    id: e.incidentId,
+    contractId: e.contractId,
+    componentId: e.key.componentId,
+    ruleId: e.key.ruleId,
+    ruleName: a.ruleName,
+    ruleKind: a.ruleKind,
+    labelsKey: e.key.labelsKey,
+    labels: a.labels,
+    metric: a.metric,
+    severity: a.severity,
+    state: "open",
+    value: e.value,
+    threshold: a.threshold,
+    openedAt: at,
+    lastFiredAt: at,
+    memberCount: 1,
+    membersTotal: 1,
+    scope: "component",
+    // Every column set: the row's in-memory state is what listeners see (no reload).
+    tier: null,
+    runbookMissing: false,
+    suppressed: false,
+    countsQuota: false,
+    overage: false,
+    repeatCount: 1,
+    routedAt: null,
+    acknowledgedAt: null,
+    acknowledgedBy: null,
+    conditionClearedAt: null,
+    resolvedAt: null,
+    resolvedBy: null,
+    resolution: null,
+    resolveNote: null,
+    reopenCount: 0,
+    escalationLevel: 0,
+    escalateAt: null,
+    assigneeId: null,
+    outageId: null,
+    version: 1,
+  };
+}
+
+type Windows = (incident: IncidentEntity, at: Date) => { windowId: string; endsAt: Date } | null;
+
+/** The maintenance windows of the batch's contracts, read once, asked in memory. */
+async function maintenanceOf(
+  m: EntityManager,
+  incidents: readonly IncidentEntity[],
+  now: Date,
+): Promise<Windows> {
+  const contracts = [...new Set(incidents.map((i) => i.contractId))];
+  if (contracts.length === 0) return () => null;
+  const rows = await m
+    .createQueryBuilder(MaintenanceWindowEntity, "w")
+    .where("w.contractId IN (:...contracts)", { contracts })
+    .andWhere("(w.recurrence <> 'none' OR w.endsAt > :since)", {
+      since: new Date(now.getTime() - 86_400_000),
+    })
+    .getMany();
+  const windows = rows.map(toWindow);
+  return (incident, at) => {
+    const found = activeWindow(
+      windows.filter((w) => w.contractId === incident.contractId),
+      incident.componentId,
+      at.getTime(),
+    );
+    return found && { windowId: found.window.id, endsAt: new Date(found.endMs) };
+  };
+}
+
+async function recordOpened(
+  m: EntityManager,
+  deps: IncidentDeps,
+  incident: IncidentEntity,
+  windows: Windows,
+  changes: Changes,
+): Promise<void> {
+  const at = incident.openedAt;
   changes.push(
     await appendTimeline(m, deps.hub, incident, {
       kind: "opened",
       at,
       actor: ENGINE,
-      data: { value: alert.value, threshold: alert.threshold, labels: alert.labels },
+      data: { value: incident.value, threshold: incident.threshold, labels: incident.labels },
     }),
   );
-  const window = await maintenanceAt(m, incident.contractId, incident.componentId, at);
-  if (!window) return incident;
+  const window = windows(incident, at);
+  if (!window) return;
   incident.suppressed = true;
-  await m.save(IncidentEntity, incident);
+  await m.update(IncidentEntity, incident.id, { suppressed: true });
   changes.push(
     await appendTimeline(m, deps.hub, incident, {
       kind: "note",
@@ -77,37 +309,88 @@ async function openOrJoin(
       data: { maintenanceWindowId: window.windowId },
     }),
   );
-  if (alert.ruleKind === "absence_component") {
-    await proposeOutageIfAllSilent(m, deps, incident, at, changes);
-  }
-  return null;
 }
 
-export async function processClear(deps: IncidentDeps, key: AlertKey, atMs: number): Promise<void> {
-  await incidentTx(deps, async (m, changes) => {
-    const incident = await lockUnresolved(m, key);
-    if (!incident) return;
-    const at = new Date(atMs);
-    Object.assign(incident, {
-      state: "resolved",
-      conditionClearedAt: at,
-      resolvedAt: at,
-      resolution: "auto",
-      escalateAt: null,
-      version: incident.version + 1,
-    });
-    await m.save(IncidentEntity, incident);
-    await restoreOutage(m, incident, at);
+/** Members joined, came back or left, and repeats: one timeline entry each per batch. */
+async function recordTally(
+  m: EntityManager,
+  deps: IncidentDeps,
+  incident: IncidentEntity,
+  t: Tally,
+  at: Date,
+  changes: Changes,
+): Promise<void> {
+  if (incident.state === "resolved" && t.joined + t.rejoined === 0 && t.repeats === 0) {
+    await m.update(IncidentEntity, incident.id, { memberCount: incident.memberCount });
+    return;
+  }
+  incident.repeatCount += t.repeats;
+  if (t.lastValue !== null) incident.value = t.lastValue;
+  incident.version += 1;
+  await m.update(IncidentEntity, incident.id, {
+    memberCount: incident.memberCount,
+    membersTotal: incident.membersTotal,
+    repeatCount: incident.repeatCount,
+    lastFiredAt: incident.lastFiredAt,
+    value: incident.value,
+    version: incident.version,
+  });
+  if (t.joined + t.rejoined + t.left > 0) {
     changes.push(
       await appendTimeline(m, deps.hub, incident, {
-        kind: "resolved",
+        kind: "members_changed",
         at,
         actor: ENGINE,
-        note: "condition cleared",
-        data: { auto: true },
+        data: {
+          joined: t.joined,
+          rejoined: t.rejoined,
+          left: t.left,
+          active: incident.memberCount,
+          total: incident.membersTotal,
+        },
       }),
     );
+  }
+  if (t.repeats > 0) {
+    changes.push(
+      await appendTimeline(m, deps.hub, incident, {
+        kind: "repeated",
+        at,
+        actor: ENGINE,
+        data: { value: incident.value, repeatCount: incident.repeatCount, repeats: t.repeats },
+        customerVisible: false,
+      }),
+    );
+  }
+}
+
+async function autoResolve(
+  m: EntityManager,
+  deps: IncidentDeps,
+  incident: IncidentEntity,
+  at: Date,
+  changes: Changes,
+): Promise<void> {
+  Object.assign(incident, {
+    state: "resolved",
+    conditionClearedAt: at,
+    resolvedAt: at,
+    resolution: "auto",
+    escalateAt: null,
+    memberCount: 0,
+    version: incident.version + 1,
   });
+  await m.save(IncidentEntity, incident);
+  await restoreOutage(m, incident, at);
+  changes.push(
+    await appendTimeline(m, deps.hub, incident, {
+      kind: "resolved",
+      at,
+      actor: ENGINE,
+      note: "condition cleared",
+      data: { auto: true },
+    }),
+  );
 }
 
 /** An outage revealed by the incident is restored when the incident resolves. */
@@ -121,45 +404,21 @@ export async function restoreOutage(m: EntityManager, incident: IncidentEntity, 
     .execute();
 }
 
-async function repeat(
-  m: EntityManager,
-  deps: IncidentDeps,
-  incident: IncidentEntity,
-  alert: Alert,
-  at: Date,
-  changes: Changes,
-): Promise<void> {
-  Object.assign(incident, {
-    repeatCount: incident.repeatCount + 1,
-    lastFiredAt: at,
-    value: alert.value,
-    version: incident.version + 1,
-  });
-  await m.save(IncidentEntity, incident);
-  changes.push(
-    await appendTimeline(m, deps.hub, incident, {
-      kind: "repeated",
-      at,
-      actor: ENGINE,
-      data: { value: alert.value, repeatCount: incident.repeatCount },
-      customerVisible: false,
-    }),
-  );
-}
-
 async function reopenOnFire(
   m: EntityManager,
   deps: IncidentDeps,
   incident: IncidentEntity,
-  alert: Alert,
+  value: number | null,
   at: Date,
+  windows: Windows,
   changes: Changes,
 ): Promise<void> {
   // Inside a maintenance window the reopened incident is held like a new one: not paged or
   // e-mailed, routed again at the window's end only if still failing (incident-timers.ts).
-  const window = await maintenanceAt(m, incident.contractId, incident.componentId, at);
+  const window = windows(incident, at);
   Object.assign(incident, reopenedFields(incident, at), {
-    value: alert.value,
+    value,
+    memberCount: 1,
     ...(window ? { suppressed: true, routedAt: null } : {}),
   });
   await m.save(IncidentEntity, incident);
@@ -171,7 +430,7 @@ async function reopenOnFire(
       note: window
         ? `the condition returned during maintenance (until ${window.endsAt.toISOString()}): held`
         : "the condition returned within the reopen window",
-      data: { value: alert.value, reopenCount: incident.reopenCount },
+      data: { value, reopenCount: incident.reopenCount },
     }),
   );
   // Already counted against the quota: a reopen pages again but takes no new unit.
@@ -197,31 +456,55 @@ export function reopenedFields(incident: IncidentEntity, at: Date): Partial<Inci
   };
 }
 
-/** Terminated contracts and components of another contract raise nothing. */
-async function isMonitored(m: EntityManager, alert: Alert): Promise<boolean> {
-  const rows = await m.query<unknown[]>(
-    `SELECT 1 FROM components k JOIN contracts c ON c.id = k.contract_id
-     WHERE k.id = $1 AND c.id = $2 AND c.status = 'active'`,
-    [alert.componentId, alert.contractId],
+/**
+ * Most of a contract's components silent in one incident: the contract is unreachable, and
+ * the NOC is asked once whether to declare an outage (not once per silent component).
+ */
+async function markContractUnreachable(
+  m: EntityManager,
+  deps: IncidentDeps,
+  incident: IncidentEntity,
+  at: Date,
+  changes: Changes,
+): Promise<void> {
+  if (incident.scope === "contract") return;
+  const [row] = await m.query<{ n: number }[]>(
+    `SELECT count(*)::int AS n FROM components
+      WHERE contract_id = $1 AND active_from <= $2::date AND (active_until IS NULL OR active_until >= $2::date)`,
+    [incident.contractId, jstDateOf(at.getTime())],
   );
-  return rows.length > 0;
+  const total = row?.n ?? 0;
+  const silent = await activeComponentsOf(m, incident.id);
+  if (total === 0 || silent / total <= deps.settings.unreachableRatio) return;
+  incident.scope = "contract";
+  incident.version += 1;
+  await m.update(IncidentEntity, incident.id, { scope: "contract", version: incident.version });
+  changes.push(
+    await appendTimeline(m, deps.hub, incident, {
+      kind: "outage_proposed",
+      at,
+      actor: ENGINE,
+      note: `contract unreachable: ${silent} of ${total} components are silent: declare an outage?`,
+      data: { components: total, silent },
+      customerVisible: false,
+    }),
+  );
 }
 
-function newIncident(alert: Alert, at: Date): Partial<IncidentEntity> {
-  return {
-    contractId: alert.contractId,
-    componentId: alert.componentId,
-    ruleId: alert.ruleId,
-    ruleName: alert.ruleName,
-    ruleKind: alert.ruleKind,
-    labelsKey: alert.labelsKey,
-    labels: alert.labels,
-    metric: alert.metric,
-    severity: alert.severity,
-    state: "open",
-    value: alert.value,
-    threshold: alert.threshold,
-    openedAt: at,
-    lastFiredAt: at,
-  };
+/** Routes an incident the batch opened (its own transaction, after the batch committed). */
+export function routeOpened(deps: IncidentDeps, opened: IncidentEntity): Promise<void> {
+  return incidentTx(deps, async (m, changes) => {
+    const incident = await m.findOne(IncidentEntity, {
+      where: { id: opened.id, routedAt: IsNull(), suppressed: false, state: Not("resolved") },
+      lock: { mode: "pessimistic_write" },
+    });
+    if (!incident) return;
+    await routeIncidentNow(m, deps, incident, incident.openedAt, changes);
+  });
+}
+
+function unique<T extends { contractId: string; ruleId: string }>(xs: readonly T[]): T[] {
+  const seen = new Map<string, T>();
+  for (const x of xs) seen.set(`${x.contractId}|${x.ruleId}`, x);
+  return [...seen.values()];
 }

@@ -8,6 +8,7 @@ import type { IncidentEntity, IncidentEventEntity } from "../db/entities/index.j
 export const INCIDENT_EVENT_KINDS = [
   "opened",
   "repeated",
+  "members_changed",
   "routed",
   "paged",
   "acknowledged",

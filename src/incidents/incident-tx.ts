@@ -11,6 +11,14 @@ export interface IncidentSettings {
   escalationAfterMs: number;
   /** A fire within this long after auto-resolution reopens the incident. */
   reopenWindowMs: number;
+  /** Alert storms: a new key joins its contract's incident of the rule opened this recently. */
+  groupWindowMs: number;
+  /** From this many members an incident stays a group for later members. */
+  groupMinMembers: number;
+  /** A grouped incident's customer follow-up e-mail at most this often. */
+  followupEveryMs: number;
+  /** More than this share of a contract's components silent together: contract unreachable. */
+  unreachableRatio: number;
 }
 
 export interface IncidentDeps {

@@ -1,4 +1,4 @@
-import { In, type DataSource, type FindOptionsWhere } from "typeorm";
+import { In, Raw, type DataSource, type FindOptionsWhere } from "typeorm";
 import { z } from "zod";
 import { scopeOf, USER_ROLES, type ContractScope, type UserRole } from "../access/actor.js";
 import { OutageCause, OutageScope, OutageView } from "../billing/views.js";
@@ -11,6 +11,7 @@ import type { Clock } from "../platform/clock.js";
 import { notFound } from "../shared/errors.js";
 import { classifyIncidentOutage } from "./declare-outage.js";
 import type { IncidentService } from "./incident-service.js";
+import { membersOf } from "./incident-store.js";
 import { quotaOf } from "./quota.js";
 import {
   IncidentDetailView,
@@ -18,6 +19,7 @@ import {
   loadNames,
   toIncidentView,
   toTimelineView,
+  toMemberView,
 } from "./views.js";
 
 const STAFF: readonly UserRole[] = ["admin", "noc", "oncall"];
@@ -39,7 +41,16 @@ function incidentWhere(scope: ContractScope, q: z.infer<typeof IncidentFilter>) 
   const where: FindOptionsWhere<IncidentEntity> = {
     ...(q.contractId ? { contractId: q.contractId } : {}),
     ...(scope.kind === "contract" ? { contractId: scope.contractId } : {}),
-    ...(q.componentId ? { componentId: q.componentId } : {}),
+    // A component's incidents include the grouped ones it is a member of.
+    ...(q.componentId
+      ? {
+          id: Raw(
+            (id) =>
+              `${id} IN (SELECT incident_id FROM incident_members WHERE component_id = :componentId)`,
+            { componentId: q.componentId },
+          ),
+        }
+      : {}),
     ...(q.severity ? { severity: q.severity } : {}),
     ...(q.assigneeId ? { assigneeId: q.assigneeId } : {}),
   };
@@ -127,7 +138,12 @@ export function incidentsRoutes(deps: {
           },
           order: { id: "ASC" },
         });
-        return { ...(await view(row)), timeline: events.map(toTimelineView) };
+        const members = await membersOf(db.manager, row.id);
+        return {
+          ...(await view(row)),
+          timeline: events.map(toTimelineView),
+          members: members.map(toMemberView),
+        };
       },
     }),
     verb(

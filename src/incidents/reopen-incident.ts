@@ -1,7 +1,7 @@
 import type { Actor } from "../access/actor.js";
 import { reopenedFields } from "./alert-intake.js";
 import type { IncidentDeps } from "./incident-tx.js";
-import { transition } from "./incident-store.js";
+import { activeMembership, touchMembers, transition } from "./incident-store.js";
 import { pageLevel } from "./page-oncall.js";
 import { needsHuman, takeQuotaUnit } from "./route-incident.js";
 import { appendTimeline } from "./timeline.js";
@@ -17,21 +17,22 @@ export function reopenIncident(
   input: { note: string },
 ) {
   return withIncident(deps, actor, id, "reopen", async (m, incident, at, changes) => {
-    const clash = await m
-      .createQueryBuilder(IncidentEntity, "i")
-      .where(
-        "i.component_id = :c AND i.rule_id = :r AND i.labels_key = :l AND i.state <> 'resolved'",
-        {
-          c: incident.componentId,
-          r: incident.ruleId,
-          l: incident.labelsKey,
-        },
-      )
-      .getExists();
-    if (clash && incident.componentId && incident.ruleId) {
-      throw conflict("a newer incident of the same rule and component is open");
+    if (incident.componentId && incident.ruleId) {
+      const lead = {
+        componentId: incident.componentId,
+        ruleId: incident.ruleId,
+        labelsKey: incident.labelsKey,
+      };
+      const elsewhere = await activeMembership(m, lead);
+      if (elsewhere !== null && elsewhere !== incident.id) {
+        throw conflict("a newer incident of the same rule and component is open");
+      }
+      // Reopened by hand: its first member is taken to fail again.
+      await touchMembers(m, [
+        { incidentId: incident.id, key: lead, value: incident.value, atMs: at.getTime() },
+      ]);
     }
-    const fields = reopenedFields(incident, at);
+    const fields = { ...reopenedFields(incident, at), memberCount: 1 };
     delete fields.version;
     let after = await transition(m, incident, "reopen", fields);
     changes.push(

@@ -2,7 +2,7 @@ import type { Actor } from "../access/actor.js";
 import { releasesQuota } from "../domain/incidents/lifecycle.js";
 import { restoreOutage } from "./alert-intake.js";
 import type { IncidentDeps } from "./incident-tx.js";
-import { transition } from "./incident-store.js";
+import { clearAllMembers, transition } from "./incident-store.js";
 import { releaseQuotaUnit } from "./route-incident.js";
 import { appendTimeline } from "./timeline.js";
 import { withIncident } from "./verb-support.js";
@@ -29,9 +29,12 @@ export function resolveIncident(
       resolution: falseAlarm ? "false_alarm" : "manual",
       resolveNote: input.reason,
       escalateAt: null,
+      memberCount: 0,
       ...(release ? { countsQuota: false, overage: false } : {}),
     });
     if (release) await releaseQuotaUnit(m, after, at);
+    // Its members leave with it: a key firing again reopens it or opens a new incident.
+    await clearAllMembers(m, after.id, at);
     await restoreOutage(m, after, at);
     changes.push(
       await appendTimeline(m, deps.hub, after, {

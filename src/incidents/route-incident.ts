@@ -25,14 +25,9 @@ export async function routeIncidentNow(
   at: Date,
   changes: Changes,
 ): Promise<IncidentEntity> {
-  // The contract row lock serialises every routing of this contract: the quota count below
-  // is exact under concurrency (DESIGN "Exact counting").
-  // FOR NO KEY UPDATE: exclusive among routings, yet compatible with the FOR KEY SHARE
-  // locks that inserting rows referencing the contract takes (FOR UPDATE would deadlock).
-  const contract = await m.findOne(ContractEntity, {
-    where: { id: incident.contractId },
-    lock: { mode: "for_no_key_update" },
-  });
+  // No lock here: watch-only routing takes none; takeQuotaUnit locks the contract row only
+  // when a unit is taken (decision 0014).
+  const contract = await m.findOneBy(ContractEntity, { id: incident.contractId });
   if (!contract) return incident;
   const hasIncidentRunbook = await m.exists(RunbookEntity, {
     where: { contractId: contract.id, kind: "incident" },
@@ -79,6 +74,11 @@ export async function takeQuotaUnit(
   at: Date,
 ): Promise<{ month: string; ordinal: number; overage: boolean } | null> {
   if (incident.countsQuota) return null;
+  // The contract row lock serialises the quota count of this contract, so it is exact under
+  // concurrency (DESIGN "Exact counting"). FOR NO KEY UPDATE: exclusive among routings, yet
+  // compatible with the FOR KEY SHARE locks that inserting rows referencing the contract
+  // takes (FOR UPDATE would deadlock). Held to commit: the routing transaction is short.
+  await m.query(`SELECT 1 FROM contracts WHERE id = $1 FOR NO KEY UPDATE`, [incident.contractId]);
   const month = jstMonthOf(at.getTime());
   const existing = await m.findOneBy(ResponseQuotaUnitEntity, { incidentId: incident.id });
   const consumed = await m

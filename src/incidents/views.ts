@@ -8,6 +8,7 @@ import {
   type IncidentEntity,
   type IncidentEventEntity,
 } from "../db/entities/index.js";
+import type { MemberView } from "./incident-store.js";
 
 const iso = z.string();
 const isoOrNull = z.string().nullable();
@@ -36,6 +37,11 @@ export const IncidentView = z.object({
   openedAt: iso,
   lastFiredAt: iso,
   repeatCount: z.number().int(),
+  memberCount: z.number().int().describe("members (component, label set) failing now"),
+  membersTotal: z.number().int().describe("members ever joined: above 1, a grouped incident"),
+  scope: z
+    .enum(["component", "contract"])
+    .describe("contract: most components silent (unreachable)"),
   routedAt: isoOrNull,
   acknowledgedAt: isoOrNull,
   acknowledgedBy: z.uuid().nullable(),
@@ -63,7 +69,30 @@ export const TimelineEntryView = z.object({
   customerVisible: z.boolean(),
 });
 
-export const IncidentDetailView = IncidentView.extend({ timeline: z.array(TimelineEntryView) });
+export const IncidentMemberView = z.object({
+  componentId: z.uuid(),
+  componentName: z.string().nullable(),
+  labels: z.record(z.string(), z.string()),
+  value: z.number().nullable(),
+  firstFiredAt: iso,
+  lastFiredAt: iso,
+  clearedAt: isoOrNull,
+  active: z.boolean(),
+});
+
+export const IncidentDetailView = IncidentView.extend({
+  timeline: z.array(TimelineEntryView),
+  members: z.array(IncidentMemberView).describe("failing first; at most 1,000"),
+});
+
+export function toMemberView(m: MemberView): z.infer<typeof IncidentMemberView> {
+  return {
+    ...m,
+    firstFiredAt: m.firstFiredAt.toISOString(),
+    lastFiredAt: m.lastFiredAt.toISOString(),
+    clearedAt: isoOf(m.clearedAt),
+  };
+}
 
 const isoOf = (d: Date | null) => (d ? d.toISOString() : null);
 
@@ -105,6 +134,7 @@ export function toIncidentView(r: IncidentEntity, names: Names): IncidentView {
     plan: contract?.plan ?? "",
     componentName: r.componentId ? (names.components.get(r.componentId) ?? null) : null,
     state: r.state as IncidentView["state"],
+    scope: r.scope as IncidentView["scope"],
     openedAt: r.openedAt.toISOString(),
     lastFiredAt: r.lastFiredAt.toISOString(),
     routedAt: isoOf(r.routedAt),

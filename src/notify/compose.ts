@@ -39,6 +39,7 @@ export function incidentFacts(change: IncidentChange, publicUrl: string): Incide
     tier: i.tier,
     runbookMissing: i.runbookMissing,
     link: incidentLink(publicUrl, i.id),
+    membersTotal: i.membersTotal,
   };
 }
 

@@ -8,11 +8,15 @@ import { planIncidentMessages, type Endpoint } from "../domain/notify/plan.js";
 import type { IncidentChange, IncidentListener } from "../incidents/events.js";
 import type { Clock } from "../platform/clock.js";
 import { composeIncidentMessage, incidentFacts, type ComposeSettings } from "./compose.js";
+import { jstDateOf } from "../domain/time/jst.js";
+import { queueFollowups } from "./group-followup.js";
 import { enqueue } from "./outbox.store.js";
 import { mergeStorm } from "./storm-digest.js";
 
 export interface ListenerSettings extends ComposeSettings {
   digest: DigestPolicy;
+  /** A grouped incident's follow-up e-mail to the customer at most this often. */
+  followupEveryMs: number;
 }
 
 // Kinds that may cause a message; every other kind costs no query at all.
@@ -23,6 +27,7 @@ const NOTIFYING = new Set([
   "resolved",
   "reopened",
   "quota_overage",
+  "members_changed",
   "paged",
   "escalated",
 ]);
@@ -48,6 +53,10 @@ export class OutboxListener implements IncidentListener {
       where: { contractId },
       order: { email: "ASC" },
     });
+    if (change.kind === "members_changed") {
+      await queueFollowups(m, change, contacts, this.settings, this.deps.clock.now());
+      return;
+    }
     const hooks = await m.query<(Endpoint & { contractId: string | null })[]>(
       `SELECT id, events, contract_id AS "contractId" FROM webhook_endpoints
        WHERE enabled AND (contract_id = $1 OR contract_id IS NULL) ORDER BY created_at, id`,
@@ -68,6 +77,13 @@ export class OutboxListener implements IncidentListener {
     const now = this.deps.clock.now();
     const facts = incidentFacts(change, this.settings.publicUrl);
     let rows = planned.map((p) => composeIncidentMessage(p, change, facts, this.settings, now));
+    // One quota-overage notice per contract and JST day, whatever the number of incidents.
+    const day = jstDateOf(now.getTime());
+    rows = rows.map((r) =>
+      r.event === "incident.quota_overage"
+        ? { ...r, key: `quota_overage:${contractId}:${day}:${r.recipient}:${r.channel}` }
+        : r,
+    );
     if (planned.some((p) => p.event === "incident.opened")) {
       rows = await mergeStorm(
         m,

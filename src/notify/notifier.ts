@@ -23,6 +23,7 @@ export interface NotifierSettings {
   mailFrom: string;
   smtpUrl: string | undefined;
   digest: DigestPolicy;
+  followupEveryMs: number;
   worker: WorkerOptions;
 }
 
@@ -32,6 +33,7 @@ export function notifierSettings(config: Config): NotifierSettings {
     mailFrom: config.mail.from,
     smtpUrl: config.mail.smtpUrl,
     digest: { windowS: config.notify.digestWindowS, threshold: config.notify.digestThreshold },
+    followupEveryMs: config.incidents.followupEveryMs,
     worker: { ...DEFAULT_WORKER_OPTIONS, maxAttempts: config.notify.maxAttempts },
   };
 }

@@ -52,6 +52,15 @@ export const Env = z.object({
   FORWARD_REMOTE_WRITE_BEARER: z.string().min(1).optional(),
   INCIDENT_ESCALATION_MINUTES: intFrom(1, 1440).default(15),
   INCIDENT_REOPEN_MINUTES: intFrom(0, 10_080).default(30),
+  // Alert storms (decision 0014): a rule firing on several components of one contract within
+  // GROUP_WINDOW_S of its incident's opening joins that incident (0 turns grouping off); from
+  // GROUP_MIN members it stays a group that later members join while it is unresolved.
+  INCIDENT_GROUP_WINDOW_S: intFrom(0, 86_400).default(60),
+  INCIDENT_GROUP_MIN: intFrom(2, 100_000).default(5),
+  // A grouped incident's customer follow-up ("more components affected") at most this often.
+  INCIDENT_GROUP_FOLLOWUP_MINUTES: intFrom(1, 1440).default(5),
+  // More than this share of a contract's components silent together: "contract unreachable".
+  INCIDENT_UNREACHABLE_RATIO: z.coerce.number().min(0).max(1).default(0.5),
   // Printed on every invoice (qualified invoice system: seller name and registration number).
   SELLER_NAME: z.string().trim().min(1).max(200).default("MSP Platform K.K."),
   SELLER_REGISTRATION_NUMBER: z
@@ -78,7 +87,7 @@ export interface Config {
   shutdownGraceMs: number;
   collector: import("../collector/collector.js").CollectorOptions;
   billing: { sellerName: string; sellerRegistrationNumber: string };
-  incidents: { escalationAfterMs: number; reopenWindowMs: number };
+  incidents: import("../incidents/incident-tx.js").IncidentSettings;
 }
 
 export class ConfigError extends Error {
@@ -137,6 +146,10 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     incidents: {
       escalationAfterMs: e.INCIDENT_ESCALATION_MINUTES * 60_000,
       reopenWindowMs: e.INCIDENT_REOPEN_MINUTES * 60_000,
+      groupWindowMs: e.INCIDENT_GROUP_WINDOW_S * 1000,
+      groupMinMembers: e.INCIDENT_GROUP_MIN,
+      followupEveryMs: e.INCIDENT_GROUP_FOLLOWUP_MINUTES * 60_000,
+      unreachableRatio: e.INCIDENT_UNREACHABLE_RATIO,
     },
   };
 }

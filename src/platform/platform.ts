@@ -65,8 +65,9 @@ export async function startPlatform(
     const incidents = new IncidentService(
       { db: db.dataSource, clock, hub, settings: config.incidents },
       log,
-      incidentStats.observeApply,
+      incidentStats.observer,
     );
+    incidentStats.watchQueue(incidents);
     const notifier = createNotifier(
       { db: db.dataSource, clock, log, registry: metrics.registry },
       notifierSettings(config),
@@ -176,7 +177,14 @@ export async function startPlatform(
       stops.unshift(scheduler.stop);
     }
     const address = server?.address() as AddressInfo | undefined;
-    stops.push(() => incidents.whenIdle());
+    stops.push(async () => {
+      // Bounded: with the database gone, queued alerts are re-raised by the rules after restart.
+      let timer: NodeJS.Timeout | undefined;
+      const grace = new Promise<void>((r) => (timer = setTimeout(r, config.shutdownGraceMs / 2)));
+      await Promise.race([incidents.whenIdle(), grace]);
+      clearTimeout(timer);
+      incidents.stop();
+    });
     stops.push(notifier.stop); // after the incident engine: its last changes may wake the worker
     if (config.roles.includes("notify")) notifier.start();
     return {

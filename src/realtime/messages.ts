@@ -77,6 +77,11 @@ export interface IncidentDelta {
   escalationLevel: number;
   assigneeId: string | null;
   repeatCount: number;
+  /** Members failing now and ever joined: above 1, one incident for a storm (decision 0014). */
+  memberCount: number;
+  membersTotal: number;
+  /** component | contract ("contract unreachable") */
+  scope: string;
   ruleName: string;
   value: number | null;
   threshold: number | null;

@@ -81,9 +81,9 @@ export async function loadFiringKeys(db: DataSource): Promise<FiringKey[]> {
       last_fired_at: Date;
     }[]
   >(
-    `SELECT component_id, rule_id, labels_key, rule_kind, labels, last_fired_at
-       FROM incidents
-      WHERE state <> 'resolved' AND component_id IS NOT NULL AND rule_id IS NOT NULL`,
+    `SELECT mb.component_id, mb.rule_id, mb.labels_key, i.rule_kind, mb.labels, mb.last_fired_at
+       FROM incident_members mb JOIN incidents i ON i.id = mb.incident_id
+      WHERE mb.active AND i.state <> 'resolved'`,
   );
   return rows.map((r) => ({
     componentId: r.component_id,

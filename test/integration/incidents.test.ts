@@ -114,14 +114,18 @@ describe("incident engine", () => {
       expect((await quota(target.contractId)).used).toBe(2);
     });
 
-    it("keeps one incident per label set (e.g. per filesystem)", async () => {
+    it("keeps each label set (e.g. filesystem) a member, grouped only within the window", async () => {
       const target = await contractOf("entry");
       const ruleId = randomUUID();
       for (const mount of ["/", "/var", "/"]) {
         await fire(app, alertFor(app, target, { ruleId, labelsKey: `mountpoint=${mount}` }));
       }
+      const [grouped] = await incidentsOf(app, target.contractId);
+      expect(grouped).toMatchObject({ repeatCount: 2, memberCount: 2, membersTotal: 2 });
+      app.clock.advance(2 * MIN);
+      await fire(app, alertFor(app, target, { ruleId, labelsKey: "mountpoint=/data" }));
       const incidents = await incidentsOf(app, target.contractId);
-      expect(incidents.map((i) => i.repeatCount).sort()).toEqual([1, 2]);
+      expect(incidents.map((i) => i.membersTotal).sort()).toEqual([1, 2]);
     });
   });
 
@@ -446,10 +450,15 @@ describe("incident engine", () => {
         );
       const t0 = app.clock.now().getTime();
       await fire(app, { ...silent(components[0]), atMs: t0 });
+      const [alone] = await incidentsOf(app, contract.id);
+      expect(kinds(await detail(alone.id))).not.toContain("outage_proposed");
       await fire(app, { ...silent(components[1]), atMs: t0 + 1 });
-      const [last, first] = await incidentsOf(app, contract.id);
-      expect(kinds(await detail(first.id))).not.toContain("outage_proposed");
-      expect(kinds(await detail(last.id))).toContain("outage_proposed");
+      const all = await incidentsOf(app, contract.id);
+      expect(all).toHaveLength(1);
+      expect(all[0]).toMatchObject({ id: alone.id, scope: "contract", memberCount: 2 });
+      expect(
+        kinds(await detail(alone.id)).filter((k: string) => k === "outage_proposed"),
+      ).toHaveLength(1);
     });
   });
 

@@ -25,6 +25,8 @@ describe("rule engine restart", () => {
       DATA_DIR: db.dataDir,
       LOG_LEVEL: "silent",
       ROLES: "api,collector",
+      // One incident per component: continuity across restarts is under test, not grouping.
+      INCIDENT_GROUP_WINDOW_S: "0",
       ...(db.url ? { DATABASE_URL: db.url } : {}),
     });
     const p = await startPlatform(config, { log: createLogger("silent"), clock });

@@ -60,7 +60,7 @@ export async function startTestApp(
     PORT: "0",
     HOST: "127.0.0.1",
     DATA_DIR: db.dataDir,
-    LOG_LEVEL: "silent",
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? "silent",
     ROLES: "api,collector",
     DB_POOL_SIZE: "5",
     ...(db.url ? { DATABASE_URL: db.url } : {}),

@@ -10,13 +10,13 @@ import {
 import type { ContractEntity } from "./contract.entity.js";
 
 /**
- * One problem of one component under one rule and label set (SPEC 4). At most one is not
- * resolved per (component, rule, labelsKey); repeats join it. Transitions are conditional
+ * One problem under one rule (SPEC 4): of one component and label set, or of many
+ * components of one contract at once (an alert storm, decision 0014). Its alert keys are
+ * `incident_members`; the component and labels here are the first member's. Repeats join it. Transitions are conditional
  * updates that bump `version`; each also appends an `incident_events` row.
  */
 @Entity("incidents")
-@Index("uq_incident_unresolved", ["componentId", "ruleId", "labelsKey"], {
-  unique: true,
+@Index("idx_incident_group", ["contractId", "ruleId", "openedAt"], {
   where: `"state" <> 'resolved'`,
 })
 @Index("idx_incident_contract_opened", ["contractId", "openedAt"])
@@ -54,6 +54,12 @@ export class IncidentEntity {
   @Column({ type: "timestamptz" }) openedAt: Date;
   @Column({ type: "timestamptz" }) lastFiredAt: Date;
   @Column({ type: "integer", default: 1 }) repeatCount: number;
+  /** Members whose condition holds now (incident_members.active). */
+  @Column({ type: "integer", default: 1 }) memberCount: number;
+  /** Distinct members ever joined; more than one makes it a grouped incident. */
+  @Column({ type: "integer", default: 1 }) membersTotal: number;
+  /** component | contract (most of the contract's components silent: "contract unreachable"). */
+  @Column({ type: "text", default: "component" }) scope: string;
   @Column({ type: "timestamptz", nullable: true }) routedAt: Date | null;
   @Column({ type: "timestamptz", nullable: true }) acknowledgedAt: Date | null;
   @Column({ type: "uuid", nullable: true }) acknowledgedBy: string | null;

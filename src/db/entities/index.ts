@@ -1,5 +1,6 @@
 import { IncidentEntity } from "./incident.entity.js";
 import { IncidentEventEntity } from "./incident-event.entity.js";
+import { IncidentMemberEntity } from "./incident-member.entity.js";
 import { MaintenanceWindowEntity } from "./maintenance-window.entity.js";
 import {
   OncallHandoverNoteEntity,
@@ -33,6 +34,7 @@ import { ServiceFeeEntity } from "./service-fee.entity.js";
 export {
   IncidentEntity,
   IncidentEventEntity,
+  IncidentMemberEntity,
   MaintenanceWindowEntity,
   OncallHandoverNoteEntity,
   OncallOverrideEntity,
@@ -63,6 +65,7 @@ export {
 export const ENTITIES = [
   IncidentEntity,
   IncidentEventEntity,
+  IncidentMemberEntity,
   MaintenanceWindowEntity,
   OncallHandoverNoteEntity,
   OncallOverrideEntity,

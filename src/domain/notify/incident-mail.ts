@@ -3,6 +3,7 @@
 // client shows an incident's opened → acknowledged → resolved as one conversation.
 import { assertNever } from "../../shared/assert-never.js";
 import { formatJst, formatMetricValue, oneLine, shortId, type Language } from "./format.js";
+import { componentLabel } from "./group-mail.js";
 import { renderDoc, type RenderedMail } from "./mail-doc.js";
 import { responseOf } from "./responses.js";
 
@@ -20,6 +21,8 @@ export interface IncidentFacts {
   tier: string | null;
   runbookMissing: boolean;
   link: string;
+  /** Members ever joined (a grouped incident has more than one, decision 0014). */
+  membersTotal?: number;
 }
 
 export const INCIDENT_MAIL_KINDS = ["opened", "acknowledged", "resolved", "reopened"] as const;
@@ -119,7 +122,7 @@ export function renderIncidentMail(
   }
   return renderDoc({
     subject: incidentSubject(f, lang, kind !== "opened"),
-    heading: `${t[kind]}: ${t.on(f.ruleName, f.componentName ?? "—")}`,
+    heading: `${t[kind]}: ${t.on(f.ruleName, componentLabel(f))}`,
     paragraphs,
     fields: incidentFields(f, change, lang),
     link: { label: t.link, url: f.link },
@@ -135,7 +138,7 @@ export function incidentFields(
   const t = T[lang];
   return [
     [t.contract, f.contractName],
-    [t.component, f.componentName ?? "—"],
+    [t.component, componentLabel(f)],
     [t.rule, f.ruleName],
     [t.metric, f.metric ?? "—"],
     [t.value, `${formatMetricValue(f.value)} / ${formatMetricValue(f.threshold)}`],

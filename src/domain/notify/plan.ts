@@ -11,6 +11,7 @@ export const NOTIFY_EVENTS = [
   "incident.resolved",
   "incident.reopened",
   "incident.quota_overage",
+  "incident.grew",
   "page",
   "cap.reached",
   "invoice.issued",
