@@ -33,6 +33,8 @@ export const DEFAULT_COLLECTOR_OPTIONS: CollectorOptions = {
 export async function startCollector(
   deps: {
     db: DataSource;
+    /** The rollup flush's own small pool (db when not given). */
+    flushDb?: DataSource;
     clock: Clock;
     log: Logger;
     registry: Registry;
@@ -45,7 +47,7 @@ export async function startCollector(
   opts: CollectorOptions = DEFAULT_COLLECTOR_OPTIONS,
 ) {
   const { db, clock, log } = deps;
-  const store = new RollupStore(db);
+  const store = new RollupStore(deps.flushDb ?? db);
   const pendingCapEvents: CapReachedEvent[] = [];
   const forwarder = opts.forward
     ? new RemoteWriteForwarder({

@@ -93,6 +93,7 @@ export class IngestAuth {
         kind: "contract",
         contractId: token.contract_id,
         instanceLabel: token.instance_label,
+        componentCount: byName.size,
         resolveComponent: (instance) =>
           byName.get(instance) ?? byName.get(instance.replace(/:\d+$/, "")),
       },

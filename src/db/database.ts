@@ -4,6 +4,11 @@ import { startEmbeddedPostgres, type EmbeddedPostgres } from "./embedded-postgre
 
 export interface Database {
   dataSource: DataSource;
+  /**
+   * A small pool of its own for the collector's rollup flush: ingest never queues behind the
+   * incident engine, the API or the notifier for a connection (decision 0014).
+   */
+  flushDataSource: DataSource;
   /** "postgres" when DATABASE_URL was given, "pglite" for the embedded default. */
   kind: "postgres" | "pglite";
   close(): Promise<void>;
@@ -16,27 +21,34 @@ export interface OpenDatabaseOptions {
   migrate: boolean;
 }
 
+const FLUSH_POOL = 2;
+
 export async function openDatabase(options: OpenDatabaseOptions): Promise<Database> {
   let embedded: EmbeddedPostgres | undefined;
   let url = options.url;
   if (!url) {
-    // One extra connection beyond the pool for ad-hoc tools (migrate, psql while running).
-    embedded = await startEmbeddedPostgres(options.dataDir, options.poolSize + 1);
+    // Beyond the pool: the flush pool, and one for ad-hoc tools (migrate, psql while running).
+    embedded = await startEmbeddedPostgres(options.dataDir, options.poolSize + FLUSH_POOL + 1);
     url = embedded.url;
   }
   const dataSource = createDataSource({ url, poolSize: options.poolSize });
+  const flushDataSource = createDataSource({ url, poolSize: FLUSH_POOL });
   try {
     await dataSource.initialize();
     if (options.migrate) await dataSource.runMigrations({ transaction: "each" });
+    await flushDataSource.initialize();
   } catch (err) {
+    if (flushDataSource.isInitialized) await flushDataSource.destroy();
     if (dataSource.isInitialized) await dataSource.destroy();
     await embedded?.stop();
     throw err;
   }
   return {
     dataSource,
+    flushDataSource,
     kind: embedded ? "pglite" : "postgres",
     close: async () => {
+      if (flushDataSource.isInitialized) await flushDataSource.destroy();
       if (dataSource.isInitialized) await dataSource.destroy();
       await embedded?.stop();
     },

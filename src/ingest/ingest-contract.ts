@@ -8,6 +8,8 @@ import type { Labels, Series } from "./series-store.js";
 /** Called once per accepted sample, in the ingest pass (the rule engine implements it). */
 export interface SampleHook {
   onSample(componentId: string, series: Series, labels: Labels, tsMs: number, value: number): void;
+  /** A push begins, received at `nowMs` (the platform's clock): its samples arrived then. */
+  beginPush?(nowMs: number): void;
 }
 
 export interface ComponentTarget {
@@ -23,6 +25,8 @@ export type IngestContext =
       contractId: string;
       /** The label naming the component (per contract); the pipeline's default when unset. */
       instanceLabel?: string;
+      /** Its active components: the token's rate budget is this many components' (issue 11). */
+      componentCount?: number;
       /** Registered, non-terminated component for an `instance` value (JSON: the batch's host). */
       resolveComponent: (instance: string) => ComponentTarget | undefined;
     };
@@ -47,6 +51,9 @@ export function combineHooks(...hooks: SampleHook[]): SampleHook {
   return {
     onSample(componentId, series, labels, tsMs, value) {
       for (const h of hooks) h.onSample(componentId, series, labels, tsMs, value);
+    },
+    beginPush(nowMs) {
+      for (const h of hooks) h.beginPush?.(nowMs);
     },
   };
 }

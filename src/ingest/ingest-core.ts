@@ -56,6 +56,7 @@ export class IngestCore {
   }
 
   beginRequest(nowMs: number): void {
+    this.opts.hook.beginPush?.(nowMs);
     this.minTs = nowMs - this.opts.maxPastMs;
     this.maxTs = nowMs + this.opts.maxFutureMs;
   }

@@ -109,7 +109,9 @@ export class IngestPipeline implements RollupSeedTarget {
   private checkRate(ctx: IngestContext, samples: number, nowMs: number): void {
     if (this.rateLimiter === undefined) return;
     const key = ctx.kind === "component" ? ctx.componentId : `contract:${ctx.contractId}`;
-    const d = this.rateLimiter.take(key, samples, nowMs);
+    // One Prometheus sending for a whole contract gets the budget of all its components.
+    const scale = ctx.kind === "contract" ? Math.max(1, ctx.componentCount ?? 1) : 1;
+    const d = this.rateLimiter.take(key, samples, nowMs, scale);
     if (!d.ok) throw new IngestError("rate_limited", `too many samples for ${key}`, d.retryAfterS);
   }
 

@@ -11,6 +11,14 @@ describe(RateLimiter.name, () => {
     expect(rl.take("b", 1000, 3000)).toEqual({ ok: true }); // components are independent
   });
 
+  it("gives a scaled key (a contract token for 10,000 VMs) that many components' budget", () => {
+    const rl = new RateLimiter({ samplesPerS: 2000, burst: 60_000 });
+    // 300 pushes of 10,000 samples a second apart: 10,000 components' worth of 2,000/s.
+    for (let i = 0; i < 300; i++) expect(rl.take("k", 10_000, i * 1000, 10_000).ok).toBe(true);
+    expect(rl.take("unscaled", 60_000, 0).ok).toBe(true);
+    expect(rl.take("unscaled", 10_000, 1000).ok).toBe(false);
+  });
+
   it("lets a request larger than the burst through a full bucket, leaving it in debt", () => {
     const rl = new RateLimiter({ samplesPerS: 10, burst: 100 });
     expect(rl.take("a", 250, 0)).toEqual({ ok: true });

@@ -28,9 +28,13 @@ export class RateLimiter {
       throw new RangeError("rate and burst must be > 0");
   }
 
-  /** Takes `n` samples' worth of tokens for `key`, or says how long to wait. */
-  take(key: string, n: number, nowMs: number): RateDecision {
-    const { samplesPerS, burst } = this.opts;
+  /**
+   * Takes `n` samples' worth of tokens for `key`, or says how long to wait. `scale` multiplies
+   * rate and burst (a per-contract token sends for that many components).
+   */
+  take(key: string, n: number, nowMs: number, scale = 1): RateDecision {
+    const samplesPerS = this.opts.samplesPerS * scale;
+    const burst = this.opts.burst * scale;
     let b = this.buckets.get(key);
     if (b === undefined) {
       if (this.buckets.size >= this.opts.maxKeys) this.prune(nowMs);
@@ -51,6 +55,7 @@ export class RateLimiter {
 
   private prune(nowMs: number): void {
     const { samplesPerS, burst } = this.opts;
+    // A scaled bucket is pruned once it holds at least an unscaled burst: a fresh one is fuller.
     for (const [k, b] of this.buckets) {
       if (b.tokens + ((nowMs - b.atMs) / 1000) * samplesPerS >= burst) this.buckets.delete(k);
     }

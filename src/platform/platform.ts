@@ -89,6 +89,7 @@ export async function startPlatform(
       ? await startCollector(
           {
             db: db.dataSource,
+            flushDb: db.flushDataSource,
             clock,
             log,
             registry: metrics.registry,

@@ -143,6 +143,41 @@ describe(RuleEngine.name, () => {
     expect(sink.events.at(-1)).toBe("clear agent_silent  @200");
   });
 
+  it("counts no silence while the platform could not take pushes", () => {
+    const { sink, engine, push } = setup();
+    push(0, [["node_load1", {}, 1]]);
+    engine.platformStalled(T0 + 100 * S); // e.g. restarted, or the event loop was blocked
+    engine.sweep(T0 + 121 * S);
+    engine.sweep(T0 + 219 * S);
+    expect(sink.events).toEqual([]);
+    engine.sweep(T0 + 221 * S);
+    expect(sink.events).toEqual(["fire Agent silent  @220"]);
+    engine.platformStalled(T0 + 300 * S); // a stall never clears what already fired
+    push(310, [["node_load1", {}, 1]]);
+    expect(sink.events.at(-1)).toBe("clear agent_silent  @310");
+  });
+
+  it("measures silence from arrival, so an agent whose clock lags is not silent", () => {
+    const { sink, engine, pipeline } = setup();
+    const lagging = (nowSec: number) =>
+      pipeline.ingestJsonBatch(
+        { kind: "component", componentId: "vm-1", cap: 1000, contractId: "K1" },
+        {
+          version: 1,
+          agent: { name: "msp-agent", version: "0.1.0" },
+          os: "linux",
+          host: "vm-1",
+          series: [{ name: "node_load1", labels: {}, samples: [[T0 + (nowSec - 100) * S, 1]] }],
+        },
+        T0 + nowSec * S,
+      );
+    lagging(100);
+    engine.sweep(T0 + 150 * S); // the sample is 150 s old, but it arrived 50 s ago
+    expect(sink.events).toEqual([]);
+    engine.sweep(T0 + 221 * S);
+    expect(sink.events).toEqual(["fire Agent silent  @220"]);
+  });
+
   it("fires absence_series for one silent series of a metric", () => {
     const { sink, engine, push } = setup([
       rule({

@@ -28,8 +28,25 @@ export interface RuleEngineOptions {
 }
 
 export class RuleEngine extends RuleBinder implements SampleHook {
+  /** When the current push arrived (the platform's clock). */
+  private arrivalMs = -Infinity;
+  /** Silence is counted from here at the earliest: the platform could not take pushes before. */
+  private holdUntilMs = -Infinity;
+
   constructor(private readonly opts: RuleEngineOptions) {
     super(opts.onUnknownComponent);
+  }
+
+  beginPush(nowMs: number): void {
+    this.arrivalMs = nowMs;
+  }
+
+  /**
+   * The platform itself was not taking or processing pushes until `atMs` (just started, event
+   * loop stalled, pushes refused for its own faults): no component is silent for that time.
+   */
+  platformStalled(atMs: number): void {
+    if (atMs > this.holdUntilMs) this.holdUntilMs = atMs;
   }
 
   /** New rules and directory. Keys whose rule no longer applies are cleared and dropped. */
@@ -43,7 +60,9 @@ export class RuleEngine extends RuleBinder implements SampleHook {
     if (b === undefined || b.gen !== this.gen)
       series.ruleState = b = this.bind(componentId, series.component.contractId, labels);
     const comp = b.comp;
-    if (tsMs > comp.lastSeenMs) comp.lastSeenMs = tsMs;
+    // Seen at the later of sample time and arrival: an agent whose clock lags is not silent.
+    const seen = tsMs > this.arrivalMs ? tsMs : this.arrivalMs;
+    if (seen > comp.lastSeenMs) comp.lastSeenMs = seen;
     if (comp.silent > 0) this.componentBack(comp, tsMs);
     const items = b.items;
     if (items === null || value !== value) return; // NaN (a stale marker) is no data
@@ -92,6 +111,9 @@ export class RuleEngine extends RuleBinder implements SampleHook {
     nowMs: number,
   ): void {
     const wasFiring = s.firing;
+    // Silence while the platform could not take pushes does not count (decision 0014).
+    if (!wasFiring && s.lastSeenMs > -Infinity && s.lastSeenMs < this.holdUntilMs)
+      s.lastSeenMs = this.holdUntilMs;
     const a = sweepAbsence(s, rule.absenceMs, nowMs, REPEAT_EVERY_MS);
     if (a === "none") return;
     if (!wasFiring && key.labelsKey === "" && rule.spec.kind === "absence_component") comp.silent++;

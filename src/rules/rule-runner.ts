@@ -22,6 +22,9 @@ export const DEFAULT_RULE_RUNNER_OPTIONS: RuleRunnerOptions = {
   unknownReloadMs: 5_000,
 };
 
+/** A sweep tick this much later than due counts as a stall of the whole process. */
+const STALL_SLACK_MS = 2_000;
+
 export interface RuleRunner {
   engine: RuleEngine;
   /** Re-reads rules and components; resolves once the engine has them. */
@@ -72,9 +75,19 @@ export async function startRuleRunner(
   // Timers survive a restart: last-seen times and the keys with an unresolved incident.
   engine.restore(await loadLastSeen(db), await loadFiringKeys(db));
   await reload();
+  // Nobody could push while this process was down: silence counts from its start.
+  engine.platformStalled(clock.now().getTime());
 
+  let lastTick = performance.now();
   const sweepTimer = setInterval(() => {
     try {
+      // A late tick means the event loop was blocked: pushes waited too, silence is not theirs.
+      const tick = performance.now();
+      if (tick - lastTick > opts.sweepIntervalMs + STALL_SLACK_MS) {
+        log.warn({ lateMs: Math.round(tick - lastTick) }, "event loop stalled: absence held");
+        engine.platformStalled(clock.now().getTime());
+      }
+      lastTick = tick;
       engine.sweep(clock.now().getTime());
     } catch (err) {
       log.error({ err }, "rule sweep failed");

@@ -86,8 +86,11 @@ describe("rule engine restart", () => {
     clock.advance(61_000);
     await push(p, tok[0]!, 0.2);
     await push(p, tok[2]!, 0.99);
-    p.rules!.engine.sweep(clock.now().getTime()); // "quiet" silent for 151 s now
+    // "quiet" was last seen 151 s ago, but nobody could push while the platform was down:
+    // its silence counts from the restart (61 s), under the rule's 120 s.
+    p.rules!.engine.sweep(clock.now().getTime());
     await p.incidents.whenIdle();
+    expect(await incidentsOf(api, quiet.id)).toEqual([]);
 
     expect(await incidentsOf(api, hot.id)).toMatchObject([
       { state: "resolved", resolution: "auto" },
@@ -98,6 +101,11 @@ describe("rule engine restart", () => {
     expect(s.repeatCount).toBeGreaterThan(1);
     const pack = await api("get", "/rules?scope=global");
     expect(pack.body.total).toBe(4); // seeding at start is idempotent
+    clock.advance(60_000); // 121 s since the restart
+    await push(p, tok[0]!, 0.2);
+    await push(p, tok[2]!, 0.99);
+    p.rules!.engine.sweep(clock.now().getTime());
+    await p.incidents.whenIdle();
     expect(await incidentsOf(api, quiet.id)).toMatchObject([
       { ruleKind: "absence_component", state: "open" },
     ]);
