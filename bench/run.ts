@@ -25,6 +25,10 @@ const GROUPS: Record<string, Group> = {
     const { main } = await import("./alert/latency.bench.js");
     return main();
   },
+  storm: async () => {
+    const { main } = await import("./alert/storm.bench.js");
+    return main();
+  },
   billing: async () => {
     const mod = (await import("./billing/close.bench.js")) as {
       main: () => Promise<Line[] | void>;

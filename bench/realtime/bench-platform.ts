@@ -53,7 +53,7 @@ export async function startBenchPlatform(env: Record<string, string> = {}): Prom
   return {
     platform,
     url: platform.url,
-    db: url ? "postgres" : "pglite",
+    db: (env.DATABASE_URL ?? url) ? "postgres" : "pglite",
     adminToken: login.token,
     api: (method, path, body, token = login.token) => api(method, path, body, token),
     stop: async () => {

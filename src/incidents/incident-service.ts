@@ -29,7 +29,7 @@ export interface AlertQueueOptions {
   retryMaxMs: number;
 }
 export const DEFAULT_ALERT_QUEUE: AlertQueueOptions = {
-  batchSize: 500,
+  batchSize: 2_000,
   maxKeys: 1_000_000,
   retryMinMs: 200,
   retryMaxMs: 5_000,
