@@ -1,16 +1,17 @@
 import type { Logger } from "pino";
-import type { Registry } from "prom-client";
+import { Counter, type Registry } from "prom-client";
 import type { DataSource, EntityManager } from "typeorm";
 import { recordAudit } from "../audit/audit.js";
 import type { CapReachedEvent } from "../ingest/caps.js";
 import { RemoteWriteForwarder } from "../ingest/forwarder.js";
-import { NOOP_HOOK } from "../ingest/ingest-contract.js";
+import { guardHook, NOOP_HOOK } from "../ingest/ingest-contract.js";
 import { combineHooks, IngestPipeline, type SampleHook } from "../ingest/ingest-pipeline.js";
 import { IngestMetrics } from "../ingest/metrics.js";
 import { RateLimiter } from "../ingest/rate-limit.js";
 import type { Clock } from "../platform/clock.js";
 import { collectorRouter } from "./collector.routes.js";
 import { IngestAuth } from "./ingest-auth.js";
+import { DEFAULT_JSON_BODY_LIMITS } from "./json-body.js";
 import { RollupStore } from "./rollup-store.js";
 
 export interface CollectorOptions {
@@ -56,9 +57,27 @@ export async function startCollector(
       })
     : undefined;
   forwarder?.start(1_000);
-  const hooks = [deps.hook, forwarder].filter((h): h is SampleHook => h !== undefined);
+  const hookErrors = new Counter({
+    name: "msp_ingest_hook_errors_total",
+    help: "Samples whose rule/forwarder hook threw (the samples were stored; the push was answered)",
+    registers: [deps.registry],
+  });
+  let hookErrorLoggedAt = -Infinity;
+  const onHookError = (err: unknown) => {
+    hookErrors.inc();
+    // At most one line a minute: a hook that throws for every sample must not flood the log.
+    const at = performance.now();
+    if (at - hookErrorLoggedAt < 60_000) return;
+    hookErrorLoggedAt = at;
+    log.error({ err }, "ingest hook threw (further errors counted in msp_ingest_hook_errors_total)");
+  };
+  // Each hook guarded on its own: a rule hook that throws must not starve the forwarder.
+  const hooks = [deps.hook, forwarder]
+    .filter((h): h is SampleHook => h !== undefined)
+    .map((h) => guardHook(h, onHookError));
   const pipeline = new IngestPipeline({
     hook: hooks.length > 0 ? combineHooks(...hooks) : NOOP_HOOK,
+    onHookError,
     rateLimiter: new RateLimiter({
       samplesPerS: opts.samplesPerSecondPerComponent,
       burst: opts.samplesPerSecondPerComponent * 30,
@@ -123,7 +142,7 @@ export async function startCollector(
       clock,
       log,
       maxBodyBytes: opts.maxBodyBytes,
-      maxJsonBytes: opts.maxBodyBytes * 8,
+      json: DEFAULT_JSON_BODY_LIMITS,
       onSeen: (ids, at) => ids.forEach((id) => seen.set(id, at)),
     }),
     flush: () => (flushing = flushing.then(() => flush())),

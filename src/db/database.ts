@@ -14,6 +14,8 @@ export interface OpenDatabaseOptions {
   dataDir: string;
   poolSize: number;
   migrate: boolean;
+  /** Connection errors (PostgreSQL gone): logged by the caller, never fatal. */
+  onPoolError?: (err: Error) => void;
 }
 
 export async function openDatabase(options: OpenDatabaseOptions): Promise<Database> {
@@ -24,7 +26,11 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
     embedded = await startEmbeddedPostgres(options.dataDir, options.poolSize + 1);
     url = embedded.url;
   }
-  const dataSource = createDataSource({ url, poolSize: options.poolSize });
+  const dataSource = createDataSource({
+    url,
+    poolSize: options.poolSize,
+    ...(options.onPoolError ? { onPoolError: options.onPoolError } : {}),
+  });
   try {
     await dataSource.initialize();
     if (options.migrate) await dataSource.runMigrations({ transaction: "each" });
