@@ -9,6 +9,24 @@ export function labelsKey(labels: Labels): string {
   return `${labels.__name__ ?? ""}{${names.map((n) => `${n}=${JSON.stringify(labels[n])}`).join(",")}}`;
 }
 
+/** The database failed for a reason other than the rows (unreachable): `unwritten` is kept. */
+export class RollupWriteError extends Error {
+  constructor(
+    readonly reason: unknown,
+    readonly unwritten: readonly RollupRow[],
+  ) {
+    super(`rollup write failed with ${unwritten.length} rows unwritten: ${String(reason)}`);
+    this.name = "RollupWriteError";
+  }
+}
+
+/** PostgreSQL refused the data itself (class 22 data exception, 23 integrity, 54 limits). */
+export function isDataError(err: unknown): boolean {
+  const code = (err as { code?: unknown; driverError?: { code?: unknown } } | null)?.code;
+  const c = typeof code === "string" ? code : undefined;
+  return c !== undefined && /^(22|23|54)[0-9A-Z]{3}$/.test(c);
+}
+
 /**
  * Writes drained rollups in batches: series ids are resolved once per series (cached on
  * the Series object), rows go in `unnest` upserts that merge a minute written twice.
@@ -26,13 +44,48 @@ export class RollupStore {
     private readonly chunkRows = 5_000,
   ) {}
 
-  async write(rows: readonly RollupRow[]): Promise<number> {
+  /**
+   * Writes every row it can. A row PostgreSQL refuses as data (SQLSTATE class 22/23/54: a
+   * value it cannot store) is found by halving the failed chunk and is dropped alone, logged
+   * through `onDropped`; the other rows of its chunk are saved. Any other failure (the
+   * database unreachable) throws a RollupWriteError holding the rows not yet written, for the
+   * caller to keep and write at the next flush.
+   */
+  async write(
+    rows: readonly RollupRow[],
+    onDropped: (row: RollupRow, err: unknown) => void = () => undefined,
+  ): Promise<number> {
     let written = 0;
     for (let i = 0; i < rows.length; i += this.chunkRows) {
       if (i > 0) await new Promise((resolve) => setImmediate(resolve));
-      written += await this.writeChunk(rows.slice(i, i + this.chunkRows));
+      const chunk = rows.slice(i, i + this.chunkRows);
+      try {
+        written += await this.writeIsolating(chunk, onDropped);
+      } catch (err) {
+        throw new RollupWriteError(err, rows.slice(i));
+      }
     }
     return written;
+  }
+
+  private async writeIsolating(
+    rows: readonly RollupRow[],
+    onDropped: (row: RollupRow, err: unknown) => void,
+  ): Promise<number> {
+    try {
+      return await this.writeChunk(rows);
+    } catch (err) {
+      if (!isDataError(err)) throw err;
+      if (rows.length === 1) {
+        onDropped(rows[0]!, err);
+        return 0;
+      }
+      const mid = rows.length >> 1;
+      return (
+        (await this.writeIsolating(rows.slice(0, mid), onDropped)) +
+        (await this.writeIsolating(rows.slice(mid), onDropped))
+      );
+    }
   }
 
   private async writeChunk(rows: readonly RollupRow[]): Promise<number> {
