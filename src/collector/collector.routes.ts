@@ -124,7 +124,8 @@ async function handle(
 
 /**
  * 2xx whenever anything was accepted, so senders (Prometheus retries 5xx and 429 forever)
- * never re-send data we already hold; 400 only when the whole push was refused.
+ * never re-send data we already hold; 400 only when nothing in the push was accepted or
+ * held already (out of order, too old, bad labels: resending would not change that).
  */
 function respond(req: Request, res: Response, result: IngestResult): void {
   const rejected = Object.values(result.rejectedSamples).reduce((a, b) => a + (b ?? 0), 0);
@@ -134,7 +135,9 @@ function respond(req: Request, res: Response, result: IngestResult): void {
     rejectedSeries: result.rejectedSeries,
     ...(result.cap !== undefined ? { cap: result.cap } : {}),
   };
-  if (result.acceptedSamples === 0 && rejected > 0) {
+  // Samples we hold already (a resend) are as good as accepted: a push of only those is 2xx.
+  const refused = rejected - (result.rejectedSamples.duplicate ?? 0);
+  if (result.acceptedSamples === 0 && refused > 0) {
     const capOnly =
       result.rejectedSeries > 0 &&
       Object.keys(result.rejectedSamples).every((r) => r === "cap_exceeded");

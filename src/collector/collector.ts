@@ -73,7 +73,10 @@ export async function startCollector(
     const at = performance.now();
     if (at - hookErrorLoggedAt < 60_000) return;
     hookErrorLoggedAt = at;
-    log.error({ err }, "ingest hook threw (further errors counted in msp_ingest_hook_errors_total)");
+    log.error(
+      { err },
+      "ingest hook threw (further errors counted in msp_ingest_hook_errors_total)",
+    );
   };
   // Each hook guarded on its own: a rule hook that throws must not starve the forwarder.
   const hooks = [deps.hook, forwarder]

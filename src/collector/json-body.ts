@@ -78,7 +78,8 @@ export function checkJsonShape(text: Uint8Array, maxDepth: number, maxContainers
   for (let i = 0; i < text.length; i++) {
     const c = text[i]!;
     if (inString) {
-      if (c === 0x5c) i++; // backslash: skip the escaped byte
+      if (c === 0x5c)
+        i++; // backslash: skip the escaped byte
       else if (c === 0x22) inString = false;
       continue;
     }

@@ -97,7 +97,8 @@ export class RollupStore {
       maxs: number[] = [],
       sums: number[] = [],
       counts: number[] = [],
-      lasts: number[] = [];
+      lasts: number[] = [],
+      lastAts: string[] = [];
     for (const r of rows) {
       const id = this.ids.get(r.series);
       // A minute of stale markers only, or a series whose component is gone.
@@ -109,15 +110,20 @@ export class RollupStore {
       sums.push(r.sum);
       counts.push(r.count);
       lasts.push(r.last);
+      lastAts.push(new Date(r.lastTs).toISOString());
     }
     if (ids.length === 0) return 0;
+    // A minute written twice (a late sample, or the minute resumed after a restart) merges;
+    // its last value is the later sample's.
     await this.db.query(
-      `INSERT INTO metric_rollups (series_id, minute, min, max, sum, count, last)
-       SELECT * FROM unnest($1::bigint[], $2::timestamptz[], $3::float8[], $4::float8[], $5::float8[], $6::int[], $7::float8[])
+      `INSERT INTO metric_rollups (series_id, minute, min, max, sum, count, last, last_at)
+       SELECT * FROM unnest($1::bigint[], $2::timestamptz[], $3::float8[], $4::float8[], $5::float8[], $6::int[], $7::float8[], $8::timestamptz[])
        ON CONFLICT (series_id, minute) DO UPDATE SET
          min = LEAST(metric_rollups.min, EXCLUDED.min), max = GREATEST(metric_rollups.max, EXCLUDED.max),
-         sum = metric_rollups.sum + EXCLUDED.sum, count = metric_rollups.count + EXCLUDED.count, last = EXCLUDED.last`,
-      [ids, minutes, mins, maxs, sums, counts, lasts],
+         sum = metric_rollups.sum + EXCLUDED.sum, count = metric_rollups.count + EXCLUDED.count,
+         last = CASE WHEN metric_rollups.last_at > EXCLUDED.last_at THEN metric_rollups.last ELSE EXCLUDED.last END,
+         last_at = GREATEST(metric_rollups.last_at, EXCLUDED.last_at)`,
+      [ids, minutes, mins, maxs, sums, counts, lasts, lastAts],
     );
     return ids.length;
   }
@@ -156,9 +162,15 @@ export class RollupStore {
   /** The rollups of the recent window, to rebuild the in-memory store after a restart. */
   async recent(sinceMs: number): Promise<RollupSeed[]> {
     const rows = await this.db.query<
-      { component_id: string; labels: Record<string, string>; minute: Date; last: number }[]
+      {
+        component_id: string;
+        labels: Record<string, string>;
+        minute: Date;
+        last: number;
+        last_at: Date | null;
+      }[]
     >(
-      `SELECT s.component_id, s.labels, r.minute, r.last FROM metric_rollups r JOIN metric_series s ON s.id = r.series_id WHERE r.minute >= $1 ORDER BY r.minute`,
+      `SELECT s.component_id, s.labels, r.minute, r.last, r.last_at FROM metric_rollups r JOIN metric_series s ON s.id = r.series_id WHERE r.minute >= $1 ORDER BY r.minute`,
       [new Date(sinceMs).toISOString()],
     );
     return rows.map((r) => ({
@@ -166,6 +178,7 @@ export class RollupStore {
       labels: r.labels,
       minuteStartMs: new Date(r.minute).getTime(),
       last: r.last,
+      lastTs: r.last_at === null ? null : new Date(r.last_at).getTime(),
     }));
   }
 

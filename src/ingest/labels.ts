@@ -45,7 +45,10 @@ export function isPrototypeName(name: string): boolean {
 }
 
 /** The label's value when `labels` has it as an own property (never Object.prototype's). */
-export function ownLabel(labels: Readonly<Record<string, string>>, name: string): string | undefined {
+export function ownLabel(
+  labels: Readonly<Record<string, string>>,
+  name: string,
+): string | undefined {
   return Object.hasOwn(labels, name) ? labels[name] : undefined;
 }
 
