@@ -119,7 +119,7 @@ export async function startCollector(
       );
       rows = rows.slice(rows.length - MAX_UNWRITTEN_ROWS);
     }
-    let failure: unknown;
+    let failure: Error | undefined;
     try {
       await store.write(rows, (row, err) =>
         log.error(
@@ -129,7 +129,7 @@ export async function startCollector(
       );
     } catch (err) {
       if (err instanceof RollupWriteError) unwritten = [...err.unwritten];
-      failure = err;
+      failure = err instanceof Error ? err : new Error(String(err));
     }
     // Last-seen times do not wait for the rollups: each is saved on its own.
     const touched = new Map(seen);
@@ -141,7 +141,7 @@ export async function startCollector(
         const later = seen.get(id);
         if (later === undefined || later < at) seen.set(id, at);
       }
-      failure ??= err;
+      failure ??= err instanceof Error ? err : new Error(String(err));
     }
     if (failure !== undefined) throw failure;
     // One at a time, removed once written: a failed write leaves the rest for the next flush.

@@ -33,6 +33,7 @@ export class StringInterner {
  * be stored in PostgreSQL text at all (one such value used to fail the whole rollup flush);
  * the others have no business in a label or an API string either. Shared with the HTTP layer.
  */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 export const CONTROL_CHARACTERS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
 
 /**
