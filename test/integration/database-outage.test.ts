@@ -2,6 +2,8 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, inject, it } from "vitest";
+import type pgTypes from "pg";
+import { createDataSource } from "../../src/db/data-source.js";
 import { encodeWriteRequest, snappy } from "../../src/ingest/test-helpers.js";
 import { fixedClock } from "../../src/platform/clock.js";
 import { loadConfig } from "../../src/platform/config.js";
@@ -28,10 +30,37 @@ describe.runIf(inject("dbKind") === "postgres")("PostgreSQL going away", () => {
     await pg?.stop();
   });
 
-  it("serves again after a 15 s stop, keeps what was pushed, and opens an incident after", async () => {
+  it("a pooled client that reports errors twice (idle, then gone) never goes unheard", async () => {
     const binDir = findPostgresBinDir();
     if (!binDir) throw new Error("no PostgreSQL binaries (PG_BIN_DIR or Debian's postgresql)");
     pg = await startThrowawayPostgres(binDir);
+    const heard: string[] = [];
+    const ds = createDataSource({
+      url: pg.url,
+      poolSize: 2,
+      onPoolError: (err) => heard.push(err.message),
+    });
+    await ds.initialize();
+    try {
+      const pool = (ds.driver as unknown as { master: pgTypes.Pool }).master;
+      const client = await pool.connect();
+      client.release(); // idle: pg-pool's own listener removes itself at the first error
+      // Without a listener of our own the second emit throws ("Unhandled 'error' event").
+      expect(() => {
+        client.emit("error", new Error("terminating connection due to administrator command"));
+        client.emit("error", new Error("Connection terminated unexpectedly"));
+      }).not.toThrow();
+      expect(heard).toContain("Connection terminated unexpectedly");
+      expect((await ds.query<{ ok: number }[]>("SELECT 1 AS ok"))[0]!.ok).toBe(1);
+    } finally {
+      await ds.destroy();
+    }
+  });
+
+  it("serves again after a 15 s stop, keeps what was pushed, and opens an incident after", async () => {
+    const binDir = findPostgresBinDir();
+    if (!binDir) throw new Error("no PostgreSQL binaries (PG_BIN_DIR or Debian's postgresql)");
+    pg ??= await startThrowawayPostgres(binDir);
     const clock = fixedClock(new Date("2026-11-20T03:00:00Z"));
     const config = loadConfig({
       PORT: "0",
