@@ -32,7 +32,11 @@ export function notifierSettings(config: Config): NotifierSettings {
     mailFrom: config.mail.from,
     smtpUrl: config.mail.smtpUrl,
     digest: { windowS: config.notify.digestWindowS, threshold: config.notify.digestThreshold },
-    worker: { ...DEFAULT_WORKER_OPTIONS, maxAttempts: config.notify.maxAttempts },
+    worker: {
+      ...DEFAULT_WORKER_OPTIONS,
+      retryForMs: config.notify.retryForMs,
+      backoff: { ...DEFAULT_WORKER_OPTIONS.backoff, capMs: config.notify.retryMaxDelayMs },
+    },
   };
 }
 

@@ -3,7 +3,7 @@ import { Foundation1795621049629 } from "./1795621049629-Foundation.js";
 import { Billing1795623063885 } from "./1795623063885-Billing.js";
 import { Metrics1795624482821 } from "./1795624482821-Metrics.js";
 import { Incidents1795630780946 } from "./1795630780946-Incidents.js";
-import { RollupLastAt1796430615407 } from "./1796430615407-RollupLastAt.js";
+import { DurabilityColumns1796432025583 } from "./1796432025583-DurabilityColumns.js";
 
 // Listed explicitly (not globbed) so ESM, tsx and vitest load the same set in order.
 export const MIGRATIONS: (new () => MigrationInterface)[] = [
@@ -11,5 +11,5 @@ export const MIGRATIONS: (new () => MigrationInterface)[] = [
   Billing1795623063885,
   Metrics1795624482821,
   Incidents1795630780946,
-  RollupLastAt1796430615407,
+  DurabilityColumns1796432025583,
 ];
