@@ -35,6 +35,7 @@ export function notifierSettings(config: Config): NotifierSettings {
     worker: {
       ...DEFAULT_WORKER_OPTIONS,
       retryForMs: config.notify.retryForMs,
+      pageFallbackMs: config.notify.pageFallbackMs,
       backoff: { ...DEFAULT_WORKER_OPTIONS.backoff, capMs: config.notify.retryMaxDelayMs },
     },
   };

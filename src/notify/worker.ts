@@ -12,6 +12,7 @@ import { nextAttemptAtMs, type BackoffPolicy } from "../domain/notify/backoff.js
 import type { Clock } from "../platform/clock.js";
 import { DeliveryError, type DeliveryChannel } from "./channels/channel.js";
 import type { NotifyMetrics } from "./metrics.js";
+import { fallBackToStaffWebhooks } from "./page-fallback.js";
 import {
   claimDue,
   renewClaims,
@@ -28,6 +29,8 @@ export interface WorkerOptions {
   leaseMs: number;
   /** A message failing this long after it was queued is `failed` (NOTIFY_RETRY_FOR_HOURS). */
   retryForMs: number;
+  /** A page e-mail failing this long also goes by the staff webhooks (page-fallback.ts). */
+  pageFallbackMs: number;
   backoff: BackoffPolicy;
 }
 
@@ -36,6 +39,7 @@ export const DEFAULT_WORKER_OPTIONS: WorkerOptions = {
   pollMs: 200,
   leaseMs: 30_000,
   retryForMs: 24 * 3_600_000,
+  pageFallbackMs: 5 * 60_000,
   backoff: { baseMs: 2_000, capMs: 5 * 60_000 },
 };
 
@@ -114,8 +118,9 @@ export class NotifyWorker {
 
   /** Records one outcome right after its send, so a crash can double at most that one. */
   private async record(msg: ClaimedMessage, outcome: Outcome): Promise<void> {
+    const now = this.deps.clock.now();
     try {
-      const kept = await settle(this.deps.db, [{ msg, outcome }], this.deps.clock.now());
+      const kept = await settle(this.deps.db, [{ msg, outcome }], now);
       if (!kept.has(msg.id))
         this.deps.log.warn(
           { id: msg.id },
@@ -124,6 +129,25 @@ export class NotifyWorker {
     } catch (err) {
       // The row stays `sending`; its lease runs out and another attempt is made.
       this.deps.log.error({ err, id: msg.id }, "could not record a notification outcome");
+    }
+    if (
+      (outcome.state === "queued" || outcome.state === "failed") &&
+      msg.event === "page" &&
+      msg.channel === "email" &&
+      now.getTime() - new Date(msg.queuedAt).getTime() >= this.opts.pageFallbackMs
+    ) {
+      try {
+        const queued = await fallBackToStaffWebhooks(
+          this.deps.db,
+          msg,
+          outcome.error,
+          now,
+          this.deps.log,
+        );
+        if (queued > 0) this.wake();
+      } catch (err) {
+        this.deps.log.error({ err, id: msg.id }, "could not queue a failing page's fallback");
+      }
     }
   }
 

@@ -30,6 +30,8 @@ export const Env = z.object({
   // NOTIFY_RETRY_MAX_DELAY_S apart) for NOTIFY_RETRY_FOR_HOURS after it was queued.
   NOTIFY_RETRY_FOR_HOURS: intFrom(1, 24 * 7).default(24),
   NOTIFY_RETRY_MAX_DELAY_S: intFrom(5, 3_600).default(300),
+  // A page e-mail failing this long also goes to every staff webhook.
+  NOTIFY_PAGE_FALLBACK_MINUTES: intFrom(1, 24 * 60).default(5),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   SESSION_TTL_HOURS: intFrom(1, 24 * 30).default(12),
   ROLES: z
@@ -79,6 +81,7 @@ export interface Config {
     digestThreshold: number;
     retryForMs: number;
     retryMaxDelayMs: number;
+    pageFallbackMs: number;
   };
   logLevel: Env["LOG_LEVEL"];
   sessionTtlMs: number;
@@ -121,6 +124,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       digestThreshold: e.NOTIFY_DIGEST_THRESHOLD,
       retryForMs: e.NOTIFY_RETRY_FOR_HOURS * 3_600_000,
       retryMaxDelayMs: e.NOTIFY_RETRY_MAX_DELAY_S * 1000,
+      pageFallbackMs: e.NOTIFY_PAGE_FALLBACK_MINUTES * 60_000,
     },
     logLevel: e.LOG_LEVEL,
     sessionTtlMs: e.SESSION_TTL_HOURS * 3_600_000,

@@ -267,4 +267,86 @@ describe("notification delivery guarantees", () => {
     expect(await fresh.drain()).toBe(3);
     for (const r of rows) expect(delivered(r.recipient)).toBe(1);
   });
+
+  it("a page e-mail failing for 5 minutes also goes by the staff webhook, once", async () => {
+    const [hook] = await app.platform.db.dataSource.query<{ id: string }[]>(
+      `INSERT INTO webhook_endpoints (contract_id, name, url, secret, events)
+       VALUES (NULL, 'noc chat', 'https://chat.invalid/hook', 's3cret', '["incident.opened"]'::jsonb)
+       RETURNING id`,
+    );
+    try {
+      const now = app.clock.now();
+      const incidentKey = randomUUID();
+      const [page] = await enqueue(
+        app.platform.db.dataSource,
+        [
+          {
+            key: `${incidentKey}:page#0.0:oncall@msp.test:email`,
+            channel: "email",
+            recipient: "oncall@msp.test",
+            contractId: null,
+            incidentId: null,
+            event: "page",
+            language: "en",
+            payload: {
+              subject: "PAGE cpu",
+              text: "cpu high",
+              html: "<p>cpu</p>",
+              audience: "staff",
+            },
+            nextAttemptAt: now,
+          },
+        ],
+        now,
+      );
+      const hooked: { recipient: string; body: any }[] = [];
+      await smtp.close();
+      const w = new NotifyWorker(
+        {
+          db: app.platform.db.dataSource,
+          clock: app.clock,
+          log,
+          channels: {
+            ...smtpChannels(),
+            webhook: {
+              send: (msg) => {
+                hooked.push({ recipient: msg.recipient, body: msg.payload.body });
+                return Promise.resolve({ providerId: null });
+              },
+            },
+          },
+        },
+        DEFAULT_WORKER_OPTIONS,
+      );
+      for (let s = 0; s < 5 * 60 - 10; s += 10) {
+        await w.drain();
+        app.clock.advance(10_000);
+      }
+      expect(hooked).toEqual([]); // not yet: 4 min 50 s of failures
+      for (let s = 0; s < 120; s += 10) {
+        await w.drain();
+        app.clock.advance(10_000);
+      }
+      expect(hooked).toEqual([
+        {
+          recipient: hook!.id,
+          body: expect.objectContaining({
+            event: "page",
+            subject: "PAGE cpu",
+            fallbackFor: expect.objectContaining({
+              channel: "email",
+              recipient: "oncall@msp.test",
+            }),
+          }),
+        },
+      ]);
+      const [row] = await outboxRows(app, "id = $1", [page!.id]);
+      expect(row.state).toBe("queued"); // the e-mail itself keeps being retried
+    } finally {
+      await smtp.reopen();
+      await app.platform.db.dataSource.query(`DELETE FROM webhook_endpoints WHERE id = $1`, [
+        hook!.id,
+      ]);
+    }
+  });
 });
