@@ -1,6 +1,9 @@
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import { createGzip, gzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { RollupStore } from "../../src/collector/rollup-store.js";
+import type { RollupRow } from "../../src/ingest/rollups.js";
+import { ComponentState, Series } from "../../src/ingest/series-store.js";
 import { encodeWriteRequest, snappy } from "../../src/ingest/test-helpers.js";
 import { startTestApp, type TestApp } from "../support/app.js";
 import { makeContract } from "../support/factories.js";
@@ -240,5 +243,36 @@ describe("hostile pushes", () => {
     }
     await alive();
     expect(await bystanderSaved()).toBe(bystanderPushes);
+  });
+
+  it("a flush with one row the database refuses saves every other row, and says which", async () => {
+    const store = new RollupStore(app.platform.db.dataSource, 4);
+    const minute = Math.floor(nowMs() / 60_000) * 60_000 - 600_000;
+    const row = (componentId: string, labels: Record<string, string>, i: number): RollupRow => ({
+      componentId,
+      labels,
+      series: new Series(10_000 + i, new ComponentState(componentId, 1, 200, undefined), labels),
+      minuteStartMs: minute,
+      min: i,
+      max: i,
+      sum: i,
+      count: 1,
+      avg: i,
+      last: i,
+      lastTs: minute + 1_000,
+    });
+    const rows = Array.from({ length: 9 }, (_, i) =>
+      row(bystander.id, { __name__: "flush_isolation", i: String(i) }, i),
+    );
+    // Written straight to the store (ingest refuses it earlier): PostgreSQL cannot hold U+0000.
+    rows.splice(5, 0, row(attacker.id, { __name__: "flush_isolation", bad: "x\u0000" }, 99));
+    const dropped: RollupRow[] = [];
+    expect(await store.write(rows, (r) => dropped.push(r))).toBe(9);
+    expect(dropped.map((r) => r.labels.bad)).toEqual(["x\u0000"]);
+    const saved = await app.platform.db.dataSource.query<{ n: number }[]>(
+      `SELECT count(*)::int AS n FROM metric_rollups r JOIN metric_series s ON s.id = r.series_id
+       WHERE s.labels->>'__name__' = 'flush_isolation'`,
+    );
+    expect(saved[0]!.n).toBe(9);
   });
 });
