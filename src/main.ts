@@ -16,6 +16,16 @@ try {
   throw err;
 }
 const log = createLogger(config.logLevel);
+// A promise nobody awaited that failed is a bug to log, not a reason to stop serving every
+// tenant. An uncaught exception leaves the process in an unknown state: log it and exit
+// non-zero so the supervisor (compose `restart:`, systemd `Restart=`) starts a clean one.
+process.on("unhandledRejection", (reason) => {
+  log.error({ err: reason }, "unhandled promise rejection (process continues)");
+});
+process.on("uncaughtException", (err, origin) => {
+  log.fatal({ err, origin }, "uncaught exception: exiting for the supervisor to restart");
+  process.exit(70); // EX_SOFTWARE
+});
 try {
   const platform = await startPlatform(config, { log, clock: systemClock });
   log.info(

@@ -1,5 +1,4 @@
 import express, { type Request, type Response } from "express";
-import { gunzipSync } from "node:zlib";
 import type { Logger } from "pino";
 import { secretFromHeaders } from "../accounts/authenticate.js";
 import { IngestError } from "../ingest/errors.js";
@@ -7,6 +6,7 @@ import type { IngestPipeline, IngestResult } from "../ingest/ingest-pipeline.js"
 import type { IngestFormat, IngestMetrics } from "../ingest/metrics.js";
 import type { Clock } from "../platform/clock.js";
 import type { IngestAuth } from "./ingest-auth.js";
+import { decodeJsonBody, type JsonBodyLimits } from "./json-body.js";
 
 export interface CollectorDeps {
   pipeline: IngestPipeline;
@@ -16,11 +16,14 @@ export interface CollectorDeps {
   log: Logger;
   /** Largest request body on the wire (compressed). */
   maxBodyBytes: number;
-  /** Largest decompressed JSON batch. */
-  maxJsonBytes: number;
+  /** Largest decompressed JSON batch, deepest nesting, most arrays/objects. */
+  json: JsonBodyLimits;
   /** Called with the components that pushed, for "agent last seen". */
   onSeen: (componentIds: readonly string[], at: Date) => void;
 }
+
+/** Seconds a sender is asked to wait when the database is unreachable. */
+const RETRY_AFTER_S = 10;
 
 const errorBody = (req: Request, code: string, message: string, extra: object = {}) => ({
   code,
@@ -36,8 +39,14 @@ const errorBody = (req: Request, code: string, message: string, extra: object = 
  */
 export function collectorRouter(deps: CollectorDeps): express.Router {
   const router = express.Router();
-  router.post("/api/v1/write", (req, res) => void handle(deps, "remote_write", req, res));
-  router.post("/api/v1/ingest/agent", (req, res) => void handle(deps, "json", req, res));
+  // Anything unexpected goes to the error handler (500 for this request, the process serves
+  // on): a rejected promise with nobody listening would stop the process.
+  router.post("/api/v1/write", (req, res, next) =>
+    handle(deps, "remote_write", req, res).catch(next),
+  );
+  router.post("/api/v1/ingest/agent", (req, res, next) =>
+    handle(deps, "json", req, res).catch(next),
+  );
   return router;
 }
 
@@ -60,7 +69,9 @@ async function handle(
     return null;
   });
   if (!principal) {
+    // The database is needed to check the token and is unreachable: senders resend later.
     res
+      .setHeader("retry-after", String(RETRY_AFTER_S))
       .status(503)
       .json(errorBody(req, "INTERNAL", "ingest temporarily unavailable"))
       .end();
@@ -90,7 +101,7 @@ async function handle(
         ? deps.pipeline.ingestRemoteWrite(principal.ctx, body, now.getTime())
         : deps.pipeline.ingestJsonBatch(
             principal.ctx,
-            decodeJson(req, body, deps.maxJsonBytes),
+            await decodeJsonBody(body, req.header("content-encoding"), deps.json),
             now.getTime(),
           );
     deps.metrics.recordRequest(format, result, elapsed());
@@ -113,7 +124,8 @@ async function handle(
 
 /**
  * 2xx whenever anything was accepted, so senders (Prometheus retries 5xx and 429 forever)
- * never re-send data we already hold; 400 only when the whole push was refused.
+ * never re-send data we already hold; 400 only when nothing in the push was accepted or
+ * held already (out of order, too old, bad labels: resending would not change that).
  */
 function respond(req: Request, res: Response, result: IngestResult): void {
   const rejected = Object.values(result.rejectedSamples).reduce((a, b) => a + (b ?? 0), 0);
@@ -123,7 +135,9 @@ function respond(req: Request, res: Response, result: IngestResult): void {
     rejectedSeries: result.rejectedSeries,
     ...(result.cap !== undefined ? { cap: result.cap } : {}),
   };
-  if (result.acceptedSamples === 0 && rejected > 0) {
+  // Samples we hold already (a resend) are as good as accepted: a push of only those is 2xx.
+  const refused = rejected - (result.rejectedSamples.duplicate ?? 0);
+  if (result.acceptedSamples === 0 && refused > 0) {
     const capOnly =
       result.rejectedSeries > 0 &&
       Object.keys(result.rejectedSamples).every((r) => r === "cap_exceeded");
@@ -142,27 +156,6 @@ function respond(req: Request, res: Response, result: IngestResult): void {
     return;
   }
   res.status(200).json(summary);
-}
-
-function decodeJson(req: Request, body: Buffer, maxBytes: number): unknown {
-  const encoding = (req.header("content-encoding") ?? "identity").toLowerCase();
-  let text: Buffer;
-  try {
-    text = encoding === "gzip" ? gunzipSync(body, { maxOutputLength: maxBytes }) : body;
-  } catch (err) {
-    const tooBig = (err as { code?: string }).code === "ERR_BUFFER_TOO_LARGE";
-    throw new IngestError(
-      tooBig ? "payload_too_large" : "bad_json",
-      tooBig ? "batch too large once decompressed" : "body is not valid gzip",
-    );
-  }
-  if (encoding !== "gzip" && encoding !== "identity")
-    throw new IngestError("bad_json", `unsupported Content-Encoding ${encoding}`);
-  try {
-    return JSON.parse(text.toString("utf8"));
-  } catch {
-    throw new IngestError("bad_json", "body is not valid JSON");
-  }
 }
 
 function readBody(req: Request, limit: number): Promise<Buffer> {

@@ -1,17 +1,19 @@
 import type { Logger } from "pino";
-import type { Registry } from "prom-client";
+import { Counter, type Registry } from "prom-client";
 import type { DataSource, EntityManager } from "typeorm";
 import { recordAudit } from "../audit/audit.js";
 import type { CapReachedEvent } from "../ingest/caps.js";
 import { RemoteWriteForwarder } from "../ingest/forwarder.js";
-import { NOOP_HOOK } from "../ingest/ingest-contract.js";
+import { guardHook, NOOP_HOOK } from "../ingest/ingest-contract.js";
 import { combineHooks, IngestPipeline, type SampleHook } from "../ingest/ingest-pipeline.js";
 import { IngestMetrics } from "../ingest/metrics.js";
 import { RateLimiter } from "../ingest/rate-limit.js";
+import type { RollupRow } from "../ingest/rollups.js";
 import type { Clock } from "../platform/clock.js";
 import { collectorRouter } from "./collector.routes.js";
 import { IngestAuth } from "./ingest-auth.js";
-import { RollupStore } from "./rollup-store.js";
+import { DEFAULT_JSON_BODY_LIMITS } from "./json-body.js";
+import { RollupStore, RollupWriteError } from "./rollup-store.js";
 
 export interface CollectorOptions {
   maxBodyBytes: number;
@@ -21,6 +23,9 @@ export interface CollectorOptions {
   /** Prometheus-compatible long-term store that receives everything accepted (optional). */
   forward?: { url: string; bearerToken?: string };
 }
+
+/** ~10 minutes of 10,000 components × 100 series would be 10M rows: keep at most 2M. */
+const MAX_UNWRITTEN_ROWS = 2_000_000;
 
 export const DEFAULT_COLLECTOR_OPTIONS: CollectorOptions = {
   maxBodyBytes: 16 << 20,
@@ -58,9 +63,30 @@ export async function startCollector(
       })
     : undefined;
   forwarder?.start(1_000);
-  const hooks = [deps.hook, forwarder].filter((h): h is SampleHook => h !== undefined);
+  const hookErrors = new Counter({
+    name: "msp_ingest_hook_errors_total",
+    help: "Samples whose rule/forwarder hook threw (the samples were stored; the push was answered)",
+    registers: [deps.registry],
+  });
+  let hookErrorLoggedAt = -Infinity;
+  const onHookError = (err: unknown) => {
+    hookErrors.inc();
+    // At most one line a minute: a hook that throws for every sample must not flood the log.
+    const at = performance.now();
+    if (at - hookErrorLoggedAt < 60_000) return;
+    hookErrorLoggedAt = at;
+    log.error(
+      { err },
+      "ingest hook threw (further errors counted in msp_ingest_hook_errors_total)",
+    );
+  };
+  // Each hook guarded on its own: a rule hook that throws must not starve the forwarder.
+  const hooks = [deps.hook, forwarder]
+    .filter((h): h is SampleHook => h !== undefined)
+    .map((h) => guardHook(h, onHookError));
   const pipeline = new IngestPipeline({
     hook: hooks.length > 0 ? combineHooks(...hooks) : NOOP_HOOK,
+    onHookError,
     rateLimiter: new RateLimiter({
       samplesPerS: opts.samplesPerSecondPerComponent,
       burst: opts.samplesPerSecondPerComponent * 30,
@@ -79,17 +105,49 @@ export async function startCollector(
   const seeded = pipeline.seedFromRollups(await store.recent(windowStart), clock.now().getTime());
   if (seeded > 0) log.info({ seeded }, "recent window rebuilt from rollups");
 
+  // Rows a flush could not write because the database was unreachable: written first at the
+  // next flush. Bounded (oldest dropped, logged) so a long outage cannot exhaust memory.
+  let unwritten: RollupRow[] = [];
   const flush = async (all = false) => {
     const now = clock.now();
     pipeline.sweep(now.getTime());
-    const rows = pipeline.drainRollups(all ? Number.POSITIVE_INFINITY : now.getTime());
-    await store.write(rows);
+    const drained = pipeline.drainRollups(all ? Number.POSITIVE_INFINITY : now.getTime());
+    let rows = unwritten.length > 0 ? unwritten.concat(drained) : drained;
+    unwritten = [];
+    if (rows.length > MAX_UNWRITTEN_ROWS) {
+      log.error(
+        { dropped: rows.length - MAX_UNWRITTEN_ROWS },
+        "rollups dropped: the database has been unreachable for too long",
+      );
+      rows = rows.slice(rows.length - MAX_UNWRITTEN_ROWS);
+    }
+    let failure: Error | undefined;
+    try {
+      await store.write(rows, (row, err) =>
+        log.error(
+          { err, componentId: row.componentId, labels: row.labels, minute: row.minuteStartMs },
+          "rollup row refused by the database: dropped, the rest of the flush saved",
+        ),
+      );
+    } catch (err) {
+      if (err instanceof RollupWriteError) unwritten = [...err.unwritten];
+      failure = err instanceof Error ? err : new Error(String(err));
+    }
+    // Last-seen times do not wait for the rollups: each is saved on its own.
     const touched = new Map(seen);
     seen.clear();
-    await store.touchComponents(touched);
-    for (const e of pendingCapEvents.splice(0)) {
-      metrics.recordCapReached();
-      log.warn({ componentId: e.componentId, cap: e.cap }, "component reached its series cap");
+    try {
+      await store.touchComponents(touched);
+    } catch (err) {
+      for (const [id, at] of touched) {
+        const later = seen.get(id);
+        if (later === undefined || later < at) seen.set(id, at);
+      }
+      failure ??= err instanceof Error ? err : new Error(String(err));
+    }
+    if (failure !== undefined) throw failure;
+    // One at a time, removed once written: a failed write leaves the rest for the next flush.
+    for (let e = pendingCapEvents[0]; e !== undefined; e = pendingCapEvents[0]) {
       await db.transaction(async (tx) => {
         await recordAudit(tx, {
           actor: "system",
@@ -103,6 +161,9 @@ export async function startCollector(
         });
         await deps.onCapReachedInTx?.(tx, e);
       });
+      pendingCapEvents.shift();
+      metrics.recordCapReached();
+      log.warn({ componentId: e.componentId, cap: e.cap }, "component reached its series cap");
       deps.onCapReached?.(e);
     }
   };
@@ -125,7 +186,7 @@ export async function startCollector(
       clock,
       log,
       maxBodyBytes: opts.maxBodyBytes,
-      maxJsonBytes: opts.maxBodyBytes * 8,
+      json: DEFAULT_JSON_BODY_LIMITS,
       onSeen: (ids, at) => ids.forEach((id) => seen.set(id, at)),
     }),
     flush: () => (flushing = flushing.then(() => flush())),

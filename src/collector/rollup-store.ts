@@ -9,6 +9,24 @@ export function labelsKey(labels: Labels): string {
   return `${labels.__name__ ?? ""}{${names.map((n) => `${n}=${JSON.stringify(labels[n])}`).join(",")}}`;
 }
 
+/** The database failed for a reason other than the rows (unreachable): `unwritten` is kept. */
+export class RollupWriteError extends Error {
+  constructor(
+    readonly reason: unknown,
+    readonly unwritten: readonly RollupRow[],
+  ) {
+    super(`rollup write failed with ${unwritten.length} rows unwritten: ${String(reason)}`);
+    this.name = "RollupWriteError";
+  }
+}
+
+/** PostgreSQL refused the data itself (class 22 data exception, 23 integrity, 54 limits). */
+export function isDataError(err: unknown): boolean {
+  const code = (err as { code?: unknown; driverError?: { code?: unknown } } | null)?.code;
+  const c = typeof code === "string" ? code : undefined;
+  return c !== undefined && /^(22|23|54)[0-9A-Z]{3}$/.test(c);
+}
+
 /**
  * Writes drained rollups in batches: series ids are resolved once per series (cached on
  * the Series object), rows go in `unnest` upserts that merge a minute written twice.
@@ -26,13 +44,48 @@ export class RollupStore {
     private readonly chunkRows = 5_000,
   ) {}
 
-  async write(rows: readonly RollupRow[]): Promise<number> {
+  /**
+   * Writes every row it can. A row PostgreSQL refuses as data (SQLSTATE class 22/23/54: a
+   * value it cannot store) is found by halving the failed chunk and is dropped alone, logged
+   * through `onDropped`; the other rows of its chunk are saved. Any other failure (the
+   * database unreachable) throws a RollupWriteError holding the rows not yet written, for the
+   * caller to keep and write at the next flush.
+   */
+  async write(
+    rows: readonly RollupRow[],
+    onDropped: (row: RollupRow, err: unknown) => void = () => undefined,
+  ): Promise<number> {
     let written = 0;
     for (let i = 0; i < rows.length; i += this.chunkRows) {
       if (i > 0) await new Promise((resolve) => setImmediate(resolve));
-      written += await this.writeChunk(rows.slice(i, i + this.chunkRows));
+      const chunk = rows.slice(i, i + this.chunkRows);
+      try {
+        written += await this.writeIsolating(chunk, onDropped);
+      } catch (err) {
+        throw new RollupWriteError(err, rows.slice(i));
+      }
     }
     return written;
+  }
+
+  private async writeIsolating(
+    rows: readonly RollupRow[],
+    onDropped: (row: RollupRow, err: unknown) => void,
+  ): Promise<number> {
+    try {
+      return await this.writeChunk(rows);
+    } catch (err) {
+      if (!isDataError(err)) throw err;
+      if (rows.length === 1) {
+        onDropped(rows[0]!, err);
+        return 0;
+      }
+      const mid = rows.length >> 1;
+      return (
+        (await this.writeIsolating(rows.slice(0, mid), onDropped)) +
+        (await this.writeIsolating(rows.slice(mid), onDropped))
+      );
+    }
   }
 
   private async writeChunk(rows: readonly RollupRow[]): Promise<number> {
@@ -44,7 +97,8 @@ export class RollupStore {
       maxs: number[] = [],
       sums: number[] = [],
       counts: number[] = [],
-      lasts: number[] = [];
+      lasts: number[] = [],
+      lastAts: string[] = [];
     for (const r of rows) {
       const id = this.ids.get(r.series);
       // A minute of stale markers only, or a series whose component is gone.
@@ -56,15 +110,20 @@ export class RollupStore {
       sums.push(r.sum);
       counts.push(r.count);
       lasts.push(r.last);
+      lastAts.push(new Date(r.lastTs).toISOString());
     }
     if (ids.length === 0) return 0;
+    // A minute written twice (a late sample, or the minute resumed after a restart) merges;
+    // its last value is the later sample's.
     await this.db.query(
-      `INSERT INTO metric_rollups (series_id, minute, min, max, sum, count, last)
-       SELECT * FROM unnest($1::bigint[], $2::timestamptz[], $3::float8[], $4::float8[], $5::float8[], $6::int[], $7::float8[])
+      `INSERT INTO metric_rollups (series_id, minute, min, max, sum, count, last, last_at)
+       SELECT * FROM unnest($1::bigint[], $2::timestamptz[], $3::float8[], $4::float8[], $5::float8[], $6::int[], $7::float8[], $8::timestamptz[])
        ON CONFLICT (series_id, minute) DO UPDATE SET
          min = LEAST(metric_rollups.min, EXCLUDED.min), max = GREATEST(metric_rollups.max, EXCLUDED.max),
-         sum = metric_rollups.sum + EXCLUDED.sum, count = metric_rollups.count + EXCLUDED.count, last = EXCLUDED.last`,
-      [ids, minutes, mins, maxs, sums, counts, lasts],
+         sum = metric_rollups.sum + EXCLUDED.sum, count = metric_rollups.count + EXCLUDED.count,
+         last = CASE WHEN metric_rollups.last_at > EXCLUDED.last_at THEN metric_rollups.last ELSE EXCLUDED.last END,
+         last_at = GREATEST(metric_rollups.last_at, EXCLUDED.last_at)`,
+      [ids, minutes, mins, maxs, sums, counts, lasts, lastAts],
     );
     return ids.length;
   }
@@ -103,9 +162,15 @@ export class RollupStore {
   /** The rollups of the recent window, to rebuild the in-memory store after a restart. */
   async recent(sinceMs: number): Promise<RollupSeed[]> {
     const rows = await this.db.query<
-      { component_id: string; labels: Record<string, string>; minute: Date; last: number }[]
+      {
+        component_id: string;
+        labels: Record<string, string>;
+        minute: Date;
+        last: number;
+        last_at: Date | null;
+      }[]
     >(
-      `SELECT s.component_id, s.labels, r.minute, r.last FROM metric_rollups r JOIN metric_series s ON s.id = r.series_id WHERE r.minute >= $1 ORDER BY r.minute`,
+      `SELECT s.component_id, s.labels, r.minute, r.last, r.last_at FROM metric_rollups r JOIN metric_series s ON s.id = r.series_id WHERE r.minute >= $1 ORDER BY r.minute`,
       [new Date(sinceMs).toISOString()],
     );
     return rows.map((r) => ({
@@ -113,6 +178,7 @@ export class RollupStore {
       labels: r.labels,
       minuteStartMs: new Date(r.minute).getTime(),
       last: r.last,
+      lastTs: r.last_at === null ? null : new Date(r.last_at).getTime(),
     }));
   }
 

@@ -18,6 +18,7 @@ import {
 } from "../domain/contracts/terms.js";
 import { jstDateOf } from "../domain/time/jst.js";
 import { AppError, conflict } from "../shared/errors.js";
+import { isPrototypeName } from "../ingest/labels.js";
 import { getContract } from "./scoped.js";
 import { ContactInput, IsoDate, Plan, toContractView, type ContractView } from "./views.js";
 
@@ -29,6 +30,9 @@ export const NewApplication = z.strictObject({
   instanceLabel: z
     .string()
     .regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/)
+    .refine((n) => !isPrototypeName(n), {
+      message: "is a name every object inherits (constructor, toString, …): choose another",
+    })
     .default("instance"),
   receivedAt: z.iso.datetime({ offset: true }).optional(),
 });

@@ -19,6 +19,8 @@ export interface OpenDatabaseOptions {
   dataDir: string;
   poolSize: number;
   migrate: boolean;
+  /** Connection errors (PostgreSQL gone): logged by the caller, never fatal. */
+  onPoolError?: (err: Error) => void;
 }
 
 const FLUSH_POOL = 2;
@@ -31,8 +33,9 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
     embedded = await startEmbeddedPostgres(options.dataDir, options.poolSize + FLUSH_POOL + 1);
     url = embedded.url;
   }
-  const dataSource = createDataSource({ url, poolSize: options.poolSize });
-  const flushDataSource = createDataSource({ url, poolSize: FLUSH_POOL });
+  const poolError = options.onPoolError ? { onPoolError: options.onPoolError } : {};
+  const dataSource = createDataSource({ url, poolSize: options.poolSize, ...poolError });
+  const flushDataSource = createDataSource({ url, poolSize: FLUSH_POOL, ...poolError });
   try {
     await dataSource.initialize();
     if (options.migrate) await dataSource.runMigrations({ transaction: "each" });

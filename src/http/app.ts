@@ -10,6 +10,7 @@ import type { Clock } from "../platform/clock.js";
 import type { PlatformMetrics } from "../platform/metrics.js";
 import { AppError } from "../shared/errors.js";
 import { zodIssues } from "../shared/zod-issues.js";
+import { controlCharacterIssue } from "./control-characters.js";
 import { errorHandler, notFoundHandler } from "./error-handler.js";
 import { buildOpenApi } from "./openapi.js";
 import type { RouteDef } from "./route.js";
@@ -148,6 +149,8 @@ function parse(
   where: "params" | "query" | "body",
 ): unknown {
   if (!schema) return undefined;
+  const bad = controlCharacterIssue(value, where === "body" ? "" : where);
+  if (bad) throw new AppError("VALIDATION", `invalid request ${where}`, [bad]);
   const result = schema.safeParse(value ?? (where === "body" ? undefined : {}));
   if (result.success) return result.data;
   throw new AppError(

@@ -50,6 +50,7 @@ export const REJECT_REASONS = [
   "bad_value",
   "bad_series",
   "invalid_label_name",
+  "invalid_label_value",
   "invalid_metric_name",
   "duplicate_label",
   "missing_metric_name",

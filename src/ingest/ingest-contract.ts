@@ -57,3 +57,20 @@ export function combineHooks(...hooks: SampleHook[]): SampleHook {
     },
   };
 }
+
+/**
+ * A hook that throws must not fail the push (nor, from a request handler, the process): the
+ * sample is stored already; the error is handed to `onError` (logged and counted there).
+ */
+export function guardHook(hook: SampleHook, onError: (err: unknown) => void): SampleHook {
+  if (hook === NOOP_HOOK) return hook;
+  return {
+    onSample(componentId, series, labels, tsMs, value) {
+      try {
+        hook.onSample(componentId, series, labels, tsMs, value);
+      } catch (err) {
+        onError(err);
+      }
+    },
+  };
+}

@@ -344,8 +344,11 @@ describe(IngestPipeline.name, () => {
     expect(fresh.seedFromRollups(rows, NOW)).toBe(2);
     const series = fresh.findSeries("vm-1", { __name__: "m", i: "1" })!;
     const pts = fresh.read(series, 0, Infinity);
-    expect([...pts.ts.subarray(0, 2)]).toEqual([t0 + 59_999, t0 + 119_999]);
+    // At the time of each minute's last sample: the next sample after it is accepted.
+    expect([...pts.ts.subarray(0, 2)]).toEqual([t0 + 50_000, t0 + 110_000]);
     expect([...pts.values.subarray(0, 2)]).toEqual([5, 11]);
     expect(fresh.activeSeries("vm-1")).toEqual({ active: 1, cap: 200 });
+    const next = fresh.ingestRemoteWrite(comp(), body([up(1, t0 + 113_000, 12)]), NOW);
+    expect(next).toMatchObject({ acceptedSamples: 1 });
   });
 });

@@ -5,6 +5,7 @@ import type { CapReachedEvent } from "./caps.js";
 import { type PointBuffer } from "./chunk-codec.js";
 import { IngestError } from "./errors.js";
 import {
+  guardHook,
   NOOP_HOOK,
   type IngestContext,
   type IngestResult,
@@ -49,6 +50,8 @@ export interface IngestPipelineOptions {
   maxDecodedBytes?: number;
   labelLimits?: LabelLimits;
   hook?: SampleHook;
+  /** A hook that threw (the push goes on; default: ignored). */
+  onHookError?: (err: unknown) => void;
   onCapReached?: (event: CapReachedEvent) => void;
   rateLimiter?: RateLimiter;
   /** Label that names the component in contract-token remote_write pushes. Default "instance". */
@@ -72,7 +75,7 @@ export class IngestPipeline implements RollupSeedTarget {
       maxFutureMs: opts.maxFutureMs ?? 600_000,
       maxPastMs: opts.maxPastMs ?? store.windowMs,
       labelLimits: opts.labelLimits ?? DEFAULT_LABEL_LIMITS,
-      hook: opts.hook ?? NOOP_HOOK,
+      hook: guardHook(opts.hook ?? NOOP_HOOK, opts.onHookError ?? (() => {})),
       onCapReached: opts.onCapReached ?? (() => {}),
       instanceLabel: opts.instanceLabel ?? "instance",
     });

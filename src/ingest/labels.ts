@@ -28,6 +28,31 @@ export class StringInterner {
   }
 }
 
+/**
+ * C0 control characters other than tab, line feed and carriage return, and DEL. U+0000 cannot
+ * be stored in PostgreSQL text at all (one such value used to fail the whole rollup flush);
+ * the others have no business in a label or an API string either. Shared with the HTTP layer.
+ */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+export const CONTROL_CHARACTERS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
+
+/**
+ * Names that plain objects inherit (`constructor`, `toString`, `__proto__`, …): a label map
+ * looked up by such a name without an own-property check answers a function. Refused where a
+ * label name is configured (a contract's instance label).
+ */
+export function isPrototypeName(name: string): boolean {
+  return name === "__proto__" || name in Object.prototype;
+}
+
+/** The label's value when `labels` has it as an own property (never Object.prototype's). */
+export function ownLabel(
+  labels: Readonly<Record<string, string>>,
+  name: string,
+): string | undefined {
+  return Object.hasOwn(labels, name) ? labels[name] : undefined;
+}
+
 /** `[a-zA-Z_][a-zA-Z0-9_]*`; `__proto__` is refused because it cannot be an object key. */
 export function isValidLabelName(s: string): boolean {
   if (s.length === 0 || s === "__proto__") return false;
@@ -73,6 +98,7 @@ export function canonicalLabels(
     if (name.length > limits.maxNameLength || values[i]!.length > limits.maxValueLength)
       return "label_limit";
     if (!isValidLabelName(name)) return "invalid_label_name";
+    if (CONTROL_CHARACTERS.test(values[i]!)) return "invalid_label_value";
     if (values[i] !== "") order.push(i);
   }
   order.sort((a, b) => (names[a]! < names[b]! ? -1 : names[a]! > names[b]! ? 1 : 0));

@@ -7,7 +7,7 @@ import { REASON_INDEX as R, type RejectReason } from "./errors.js";
 import type { IngestContext } from "./ingest-contract.js";
 import type { IngestCore } from "./ingest-core.js";
 import type { RequestTally } from "./request-tally.js";
-import { canonicalLabels, decodeString } from "./labels.js";
+import { canonicalLabels, decodeString, ownLabel } from "./labels.js";
 import { hashBytes } from "./raw-label-store.js";
 import type { DecodedWriteRequest } from "./remote-write-decoder.js";
 import type { ComponentState, Series } from "./series-store.js";
@@ -109,7 +109,7 @@ function slowPath(
   const labels = canonicalLabels(names, values, core.opts.labelLimits, core.interner);
   if (typeof labels === "string") return reject(labels);
   if (ctx.kind === "contract") {
-    const instance = labels[ctx.instanceLabel ?? core.opts.instanceLabel];
+    const instance = ownLabel(labels, ctx.instanceLabel ?? core.opts.instanceLabel);
     const target = instance === undefined ? undefined : ctx.resolveComponent(instance);
     if (target === undefined) return reject("unknown_component");
     comp = core.component(target.componentId, target.cap, ctx.contractId);

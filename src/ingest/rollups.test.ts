@@ -65,22 +65,36 @@ describe(Rollups.name, () => {
     expect(r.drain(T0 + 60_000).map((x) => x.last)).toEqual([4]);
   });
 
-  it("seeds one point per stored minute, oldest first, at the minute's last millisecond", () => {
+  it("keeps the time of each minute's last sample, stale markers included", () => {
+    const a = new Series(0, comp, { __name__: "a" });
+    const r = new Rollups(() => a);
+    r.open(a);
+    r.add(a, T0 + 1_000, 1);
+    r.add(a, T0 + 3_000, 2);
+    r.add(a, T0 + 4_000, NaN);
+    r.add(a, T0 + 61_000, 5);
+    expect(r.drain(T0 + 120_000).map((x) => [x.last, x.lastTs])).toEqual([
+      [2, T0 + 4_000],
+      [5, T0 + 61_000],
+    ]);
+  });
+
+  it("seeds one point per stored minute, oldest first, at its last sample's time (else the minute's end)", () => {
     const calls: unknown[][] = [];
     const target: RollupSeedTarget = { seedPoint: (...args) => (calls.push(args), true) };
     const labels = { __name__: "a" };
     const n = seedFromRollups(
       target,
       [
-        { componentId: "vm-1", labels, minuteStartMs: T0 + 60_000, last: 2 },
-        { componentId: "vm-1", labels, minuteStartMs: T0, last: 1 },
+        { componentId: "vm-1", labels, minuteStartMs: T0 + 60_000, last: 2, lastTs: T0 + 63_000 },
+        { componentId: "vm-1", labels, minuteStartMs: T0, last: 1, lastTs: null },
       ],
       T0 + 120_000,
     );
     expect(n).toBe(2);
     expect(calls).toEqual([
       ["vm-1", labels, T0 + 59_999, 1, T0 + 120_000],
-      ["vm-1", labels, T0 + 119_999, 2, T0 + 120_000],
+      ["vm-1", labels, T0 + 63_000, 2, T0 + 120_000],
     ]);
   });
 });

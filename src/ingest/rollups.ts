@@ -16,6 +16,8 @@ export interface RollupRow {
   count: number;
   avg: number;
   last: number;
+  /** Timestamp of the minute's last sample (a restart seeds the store from it). */
+  lastTs: number;
 }
 
 const MINUTE_MS = 60_000;
@@ -26,6 +28,7 @@ export class Rollups {
   private max = new Float64Array(0);
   private sum = new Float64Array(0);
   private last = new Float64Array(0);
+  private lastTs = new Float64Array(0);
   private count = new Int32Array(0);
   private readonly pending = new PendingRows();
 
@@ -51,6 +54,7 @@ export class Rollups {
       this.sum[id] = 0;
       this.count[id] = 0;
     }
+    this.lastTs[id] = ts;
     if (v !== v) return;
     if (v < this.min[id]!) this.min[id] = v;
     if (v > this.max[id]!) this.max[id] = v;
@@ -86,6 +90,7 @@ export class Rollups {
       this.sum[id]!,
       n,
       this.last[id]!,
+      this.lastTs[id]!,
     );
     this.count[id] = 0;
   }
@@ -107,14 +112,17 @@ export class Rollups {
     this.max = re(this.max);
     this.sum = re(this.sum);
     this.last = re(this.last);
+    this.lastTs = re(this.lastTs);
     this.count = re(this.count);
   }
 }
 
+const W = 7; // columns per pending row
+
 // Completed minutes, columnar, so a minute roll-over allocates no object per series.
 class PendingRows {
   private series: Series[] = [];
-  private cols = new Float64Array(6 * 1024); // minute, min, max, sum, count, last
+  private cols = new Float64Array(W * 1024); // minute, min, max, sum, count, last, lastTs
   private n = 0;
 
   push(
@@ -125,13 +133,14 @@ class PendingRows {
     sum: number,
     count: number,
     last: number,
+    lastTs: number,
   ): void {
-    if ((this.n + 1) * 6 > this.cols.length) {
+    if ((this.n + 1) * W > this.cols.length) {
       const b = new Float64Array(this.cols.length * 2);
       b.set(this.cols);
       this.cols = b;
     }
-    const k = this.n * 6;
+    const k = this.n * W;
     this.series[this.n++] = s;
     this.cols[k] = minute;
     this.cols[k + 1] = min;
@@ -139,16 +148,17 @@ class PendingRows {
     this.cols[k + 3] = sum;
     this.cols[k + 4] = count;
     this.cols[k + 5] = last;
+    this.cols[k + 6] = lastTs;
   }
 
   take(beforeMinute: number): RollupRow[] {
     const rows: RollupRow[] = [];
     let kept = 0;
     for (let i = 0; i < this.n; i++) {
-      const k = i * 6;
+      const k = i * W;
       const c = this.cols;
       if (c[k]! >= beforeMinute) {
-        this.cols.copyWithin(kept * 6, k, k + 6);
+        this.cols.copyWithin(kept * W, k, k + W);
         this.series[kept++] = this.series[i]!;
         continue;
       }
@@ -165,6 +175,7 @@ class PendingRows {
         count,
         avg: sum / count,
         last,
+        lastTs: c[k + 6]!,
       });
     }
     this.n = kept;
@@ -179,6 +190,8 @@ export interface RollupSeed {
   labels: Readonly<Record<string, string>>;
   minuteStartMs: number;
   last: number;
+  /** When the minute's last sample was taken; null for rows stored before it was kept. */
+  lastTs: number | null;
 }
 
 export interface RollupSeedTarget {
@@ -194,8 +207,9 @@ export interface RollupSeedTarget {
 
 /**
  * Seeds the recent window after a restart: one point per stored minute, the minute's last
- * value at the minute's last millisecond (the real sample time is not kept). Returns the
- * number of points seeded.
+ * value at the time it was taken, so the next sample after it is accepted (a restart at
+ * second :03 takes pushes at :04 again). Rows stored before that time was kept fall back to
+ * the minute's last millisecond. Returns the number of points seeded.
  */
 export function seedFromRollups(
   target: RollupSeedTarget,
@@ -205,8 +219,8 @@ export function seedFromRollups(
   const sorted = [...rows].sort((a, b) => a.minuteStartMs - b.minuteStartMs);
   let n = 0;
   for (const r of sorted) {
-    if (target.seedPoint(r.componentId, r.labels, r.minuteStartMs + MINUTE_MS - 1, r.last, nowMs))
-      n++;
+    const ts = r.lastTs ?? r.minuteStartMs + MINUTE_MS - 1;
+    if (target.seedPoint(r.componentId, r.labels, ts, r.last, nowMs)) n++;
   }
   return n;
 }

@@ -65,7 +65,7 @@ export function notificationsRoutes(deps: NotifyRouteDeps): RouteDef[] {
           if (!before) throw notFound("notification");
           // Conditional update: a message that is queued, sending or sent is never re-sent.
           const updated = await tx.query<{ id: string }[] | [{ id: string }[], number]>(
-            `UPDATE outbox_messages SET state = 'queued', attempts = 0, next_attempt_at = $2, updated_at = $2
+            `UPDATE outbox_messages SET state = 'queued', attempts = 0, next_attempt_at = $2, retry_from = $2, updated_at = $2
              WHERE id = $1 AND state IN ('failed', 'skipped') RETURNING id`,
             [params.id, now],
           );

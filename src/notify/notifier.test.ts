@@ -3,11 +3,13 @@ import { ConfigError, loadConfig } from "../platform/config.js";
 import { notifierSettings } from "./notifier.js";
 
 describe(notifierSettings.name, () => {
-  it("defaults to the local mailbox, a 60 s / 5 incident digest and 8 attempts", () => {
+  it("defaults to the local mailbox, a 60 s / 5 incident digest and 24 h of retries ≤ 5 min apart", () => {
     const s = notifierSettings(loadConfig({}));
     expect(s.smtpUrl).toBeUndefined();
     expect(s.digest).toEqual({ windowS: 60, threshold: 5 });
-    expect(s.worker.maxAttempts).toBe(8);
+    expect(s.worker.retryForMs).toBe(24 * 3_600_000);
+    expect(s.worker.backoff.capMs).toBe(300_000);
+    expect(s.worker.leaseMs).toBe(30_000);
     expect(s.worker.pollMs).toBe(200);
   });
 
@@ -19,7 +21,8 @@ describe(notifierSettings.name, () => {
         PUBLIC_URL: "https://msp.example",
         NOTIFY_DIGEST_WINDOW_S: "120",
         NOTIFY_DIGEST_THRESHOLD: "0",
-        NOTIFY_MAX_ATTEMPTS: "3",
+        NOTIFY_RETRY_FOR_HOURS: "3",
+        NOTIFY_RETRY_MAX_DELAY_S: "60",
       }),
     );
     expect(s).toMatchObject({
@@ -27,7 +30,7 @@ describe(notifierSettings.name, () => {
       mailFrom: "MSP <noc@msp.example>",
       publicUrl: "https://msp.example",
       digest: { windowS: 120, threshold: 0 },
-      worker: { maxAttempts: 3 },
+      worker: { retryForMs: 3 * 3_600_000, backoff: { capMs: 60_000 } },
     });
   });
 
@@ -36,7 +39,8 @@ describe(notifierSettings.name, () => {
       loadConfig({
         NOTIFY_DIGEST_WINDOW_S: "0",
         NOTIFY_DIGEST_THRESHOLD: "many",
-        NOTIFY_MAX_ATTEMPTS: "0",
+        NOTIFY_RETRY_FOR_HOURS: "0",
+        NOTIFY_RETRY_MAX_DELAY_S: "1",
       });
       expect.unreachable();
     } catch (err) {
@@ -45,7 +49,8 @@ describe(notifierSettings.name, () => {
       expect(names).toEqual([
         "NOTIFY_DIGEST_THRESHOLD",
         "NOTIFY_DIGEST_WINDOW_S",
-        "NOTIFY_MAX_ATTEMPTS",
+        "NOTIFY_RETRY_FOR_HOURS",
+        "NOTIFY_RETRY_MAX_DELAY_S",
       ]);
     }
   });

@@ -34,7 +34,12 @@ export function notifierSettings(config: Config): NotifierSettings {
     smtpUrl: config.mail.smtpUrl,
     digest: { windowS: config.notify.digestWindowS, threshold: config.notify.digestThreshold },
     followupEveryMs: config.incidents.followupEveryMs,
-    worker: { ...DEFAULT_WORKER_OPTIONS, maxAttempts: config.notify.maxAttempts },
+    worker: {
+      ...DEFAULT_WORKER_OPTIONS,
+      retryForMs: config.notify.retryForMs,
+      pageFallbackMs: config.notify.pageFallbackMs,
+      backoff: { ...DEFAULT_WORKER_OPTIONS.backoff, capMs: config.notify.retryMaxDelayMs },
+    },
   };
 }
 

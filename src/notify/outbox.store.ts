@@ -40,6 +40,8 @@ export interface ClaimedMessage {
   language: string;
   payload: Record<string, unknown>;
   attempts: number;
+  /** When it was queued (or retried by hand): its retries are budgeted in time from here. */
+  queuedAt: Date;
 }
 
 /** Inserts the messages not queued before; returns the (id, key) of those it inserted. */
@@ -76,7 +78,8 @@ export async function enqueue(
 }
 
 const CLAIMED_COLUMNS = `o.id, o.idempotency_key AS "idempotencyKey", o.channel, o.recipient,
-  o.contract_id AS "contractId", o.incident_id AS "incidentId", o.event, o.language, o.payload, o.attempts`;
+  o.contract_id AS "contractId", o.incident_id AS "incidentId", o.event, o.language, o.payload, o.attempts,
+  COALESCE(o.retry_from, o.created_at) AS "queuedAt"`;
 
 /**
  * Claims up to `limit` due messages: queued ones whose time has come, and `sending` ones
@@ -129,7 +132,7 @@ export async function settle(
     `UPDATE outbox_messages o SET state = r.state, updated_at = $2, claimed_at = NULL,
        sent_at = CASE WHEN r.state = 'sent' THEN $2 ELSE o.sent_at END,
        provider_id = COALESCE(r.provider_id, o.provider_id),
-       last_error = CASE WHEN r.state = 'sent' THEN o.last_error ELSE r.error END,
+       last_error = CASE WHEN r.state = 'sent' THEN NULL ELSE r.error END,
        next_attempt_at = COALESCE(r.next_attempt_at, o.next_attempt_at)
      FROM jsonb_to_recordset($1::jsonb) AS r(id uuid, attempts int, state text, provider_id text,
        error text, next_attempt_at timestamptz)
@@ -138,6 +141,24 @@ export async function settle(
     [JSON.stringify(records), now],
   );
   return new Set(returnedRows(result).map((r) => r.id));
+}
+
+/**
+ * Extends the lease of claims still being sent (fenced like `settle`), so a slow SMTP server
+ * does not let another worker take a message over while it is being delivered.
+ */
+export async function renewClaims(
+  q: Queryable,
+  claims: readonly Pick<ClaimedMessage, "id" | "attempts">[],
+  now: Date,
+): Promise<void> {
+  if (claims.length === 0) return;
+  await q.query(
+    `UPDATE outbox_messages o SET claimed_at = $2
+     FROM jsonb_to_recordset($1::jsonb) AS r(id uuid, attempts int)
+     WHERE o.id = r.id AND o.state = 'sending' AND o.attempts = r.attempts`,
+    [JSON.stringify(claims.map((c) => ({ id: c.id, attempts: c.attempts }))), now],
+  );
 }
 
 /** Queue depth by state for the metrics gauge (terminal `sent`/`merged` rows are history). */

@@ -1,13 +1,21 @@
-// The notification worker (role "notify"): claims due outbox rows in batches, sends each
-// outside any transaction, then records sent / retry-with-backoff / failed / skipped. It
-// polls on a short interval and is woken in-process right after an incident commits.
+// The notification worker (role "notify"): claims due outbox rows in small batches, sends each
+// outside any transaction and records its outcome (sent / retry-with-backoff / failed /
+// skipped) as soon as that one send ends. It polls on a short interval and is woken
+// in-process right after an incident commits.
+//
+// Killed mid-batch: a claim is a lease of `leaseMs` (30 s), renewed every third of it while the
+// send runs, so a dead worker's messages are taken over within ~30 s + one poll. The only
+// message sent twice is one whose send completed but whose outcome was not recorded: the
+// window is one UPDATE long per message (docs/decisions/0010-*).
 import type { Logger } from "pino";
-import { isExhausted, retryDelayMs, type BackoffPolicy } from "../domain/notify/backoff.js";
+import { nextAttemptAtMs, type BackoffPolicy } from "../domain/notify/backoff.js";
 import type { Clock } from "../platform/clock.js";
 import { DeliveryError, type DeliveryChannel } from "./channels/channel.js";
 import type { NotifyMetrics } from "./metrics.js";
+import { fallBackToStaffWebhooks } from "./page-fallback.js";
 import {
   claimDue,
+  renewClaims,
   settle,
   type ClaimedMessage,
   type Outcome,
@@ -17,18 +25,22 @@ import {
 export interface WorkerOptions {
   batchSize: number;
   pollMs: number;
-  /** A `sending` row older than this is assumed orphaned by a dead worker and reclaimed. */
+  /** A `sending` row whose lease is older than this is orphaned (its worker died): reclaimed. */
   leaseMs: number;
-  maxAttempts: number;
+  /** A message failing this long after it was queued is `failed` (NOTIFY_RETRY_FOR_HOURS). */
+  retryForMs: number;
+  /** A page e-mail failing this long also goes by the staff webhooks (page-fallback.ts). */
+  pageFallbackMs: number;
   backoff: BackoffPolicy;
 }
 
 export const DEFAULT_WORKER_OPTIONS: WorkerOptions = {
-  batchSize: 50,
+  batchSize: 10,
   pollMs: 200,
-  leaseMs: 5 * 60_000,
-  maxAttempts: 8,
-  backoff: { baseMs: 2_000, capMs: 10 * 60_000 },
+  leaseMs: 30_000,
+  retryForMs: 24 * 3_600_000,
+  pageFallbackMs: 5 * 60_000,
+  backoff: { baseMs: 2_000, capMs: 5 * 60_000 },
 };
 
 export interface WorkerDeps {
@@ -78,22 +90,65 @@ export class NotifyWorker {
       this.opts.leaseMs,
       this.opts.batchSize,
     );
-    const results = await Promise.all(
-      batch.map(async (msg) => ({ msg, outcome: await this.deliver(msg) })),
-    );
-    try {
-      const kept = await settle(this.deps.db, results, this.deps.clock.now());
-      const lost = results.filter((r) => !kept.has(r.msg.id)).map((r) => r.msg.id);
-      if (lost.length > 0)
-        this.deps.log.warn(
-          { lost },
-          "notification claims taken over before their outcome was recorded",
+    if (batch.length === 0) return 0;
+    const inFlight = new Set(batch);
+    // Real time, not the injected clock: the lease guards a send that is running now.
+    const renewal = setInterval(
+      () => {
+        renewClaims(this.deps.db, [...inFlight], this.deps.clock.now()).catch((err: unknown) =>
+          this.deps.log.warn({ err }, "could not renew notification leases"),
         );
-    } catch (err) {
-      // The rows stay `sending`; their lease runs out and another attempt is made.
-      this.deps.log.error({ err }, "could not record notification outcomes");
+      },
+      Math.max(1_000, Math.floor(this.opts.leaseMs / 3)),
+    );
+    renewal.unref();
+    try {
+      await Promise.all(
+        batch.map(async (msg) => {
+          const outcome = await this.deliver(msg);
+          inFlight.delete(msg);
+          await this.record(msg, outcome);
+        }),
+      );
+    } finally {
+      clearInterval(renewal);
     }
     return batch.length;
+  }
+
+  /** Records one outcome right after its send, so a crash can double at most that one. */
+  private async record(msg: ClaimedMessage, outcome: Outcome): Promise<void> {
+    const now = this.deps.clock.now();
+    try {
+      const kept = await settle(this.deps.db, [{ msg, outcome }], now);
+      if (!kept.has(msg.id))
+        this.deps.log.warn(
+          { id: msg.id },
+          "notification claim taken over before its outcome was recorded",
+        );
+    } catch (err) {
+      // The row stays `sending`; its lease runs out and another attempt is made.
+      this.deps.log.error({ err, id: msg.id }, "could not record a notification outcome");
+    }
+    if (
+      (outcome.state === "queued" || outcome.state === "failed") &&
+      msg.event === "page" &&
+      msg.channel === "email" &&
+      now.getTime() - new Date(msg.queuedAt).getTime() >= this.opts.pageFallbackMs
+    ) {
+      try {
+        const queued = await fallBackToStaffWebhooks(
+          this.deps.db,
+          msg,
+          outcome.error,
+          now,
+          this.deps.log,
+        );
+        if (queued > 0) this.wake();
+      } catch (err) {
+        this.deps.log.error({ err, id: msg.id }, "could not queue a failing page's fallback");
+      }
+    }
   }
 
   /** Runs batches until nothing is due (tests and the bench). */
@@ -158,17 +213,21 @@ export class NotifyWorker {
     const error = err instanceof Error ? err.message : String(err);
     const kind = err instanceof DeliveryError ? err.kind : "retry";
     if (kind === "skip") return { state: "skipped", error };
-    if (kind === "permanent" || isExhausted(msg.attempts, this.opts.maxAttempts))
-      return { state: "failed", error };
-    const delay = retryDelayMs(
+    if (kind === "permanent") return { state: "failed", error };
+    const next = nextAttemptAtMs(
+      new Date(msg.queuedAt).getTime(),
+      this.deps.clock.now().getTime(),
+      this.opts.retryForMs,
       msg.attempts,
       (this.deps.random ?? Math.random)(),
       this.opts.backoff,
     );
-    return {
-      state: "queued",
-      error,
-      nextAttemptAt: new Date(this.deps.clock.now().getTime() + delay),
-    };
+    if (next === null)
+      return { state: "failed", error: `${error} (retried for ${fmtMs(this.opts.retryForMs)})` };
+    return { state: "queued", error, nextAttemptAt: new Date(next) };
   }
+}
+
+function fmtMs(ms: number): string {
+  return ms % 3_600_000 === 0 ? `${ms / 3_600_000} h` : `${Math.round(ms / 1000)} s`;
 }

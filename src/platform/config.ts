@@ -26,7 +26,12 @@ export const Env = z.object({
   // further "opened" e-mails merge into one digest (0 turns the digest off).
   NOTIFY_DIGEST_WINDOW_S: intFrom(1, 86_400).default(60),
   NOTIFY_DIGEST_THRESHOLD: intFrom(0, 10_000).default(5),
-  NOTIFY_MAX_ATTEMPTS: intFrom(1, 100).default(8),
+  // Delivery is budgeted in time: a failing message is retried (backoff with jitter, at most
+  // NOTIFY_RETRY_MAX_DELAY_S apart) for NOTIFY_RETRY_FOR_HOURS after it was queued.
+  NOTIFY_RETRY_FOR_HOURS: intFrom(1, 24 * 7).default(24),
+  NOTIFY_RETRY_MAX_DELAY_S: intFrom(5, 3_600).default(300),
+  // A page e-mail failing this long also goes to every staff webhook.
+  NOTIFY_PAGE_FALLBACK_MINUTES: intFrom(1, 24 * 60).default(5),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   SESSION_TTL_HOURS: intFrom(1, 24 * 30).default(12),
   ROLES: z
@@ -80,7 +85,13 @@ export interface Config {
   };
   database: { url: string | undefined; dataDir: string; poolSize: number };
   mail: { smtpUrl: string | undefined; from: string };
-  notify: { digestWindowS: number; digestThreshold: number; maxAttempts: number };
+  notify: {
+    digestWindowS: number;
+    digestThreshold: number;
+    retryForMs: number;
+    retryMaxDelayMs: number;
+    pageFallbackMs: number;
+  };
   logLevel: Env["LOG_LEVEL"];
   sessionTtlMs: number;
   roles: Role[];
@@ -120,7 +131,9 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     notify: {
       digestWindowS: e.NOTIFY_DIGEST_WINDOW_S,
       digestThreshold: e.NOTIFY_DIGEST_THRESHOLD,
-      maxAttempts: e.NOTIFY_MAX_ATTEMPTS,
+      retryForMs: e.NOTIFY_RETRY_FOR_HOURS * 3_600_000,
+      retryMaxDelayMs: e.NOTIFY_RETRY_MAX_DELAY_S * 1000,
+      pageFallbackMs: e.NOTIFY_PAGE_FALLBACK_MINUTES * 60_000,
     },
     logLevel: e.LOG_LEVEL,
     sessionTtlMs: e.SESSION_TTL_HOURS * 3_600_000,

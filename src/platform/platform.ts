@@ -53,6 +53,7 @@ export async function startPlatform(
     dataDir: config.database.dataDir,
     poolSize: config.database.poolSize,
     migrate: true,
+    onPoolError: (err) => log.warn({ err: err.message }, "database connection lost"),
   });
   const stops: (() => Promise<void>)[] = [];
   try {

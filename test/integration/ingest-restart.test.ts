@@ -83,7 +83,36 @@ describe("collector restart", () => {
       `/components/${comp.id}/series/points?labels=${labels}&from=2026-11-20T02:00:00Z`,
     );
     expect(points.status).toBe(200);
-    // Minutes 02:50, 02:51, 02:52 → last values 2, 4, 5 at each minute's last millisecond.
+    // Minutes 02:50, 02:51, 02:52 → last values 2, 4, 5 at the time each was taken.
     expect(points.body.points.map((p: { v: number }) => p.v)).toEqual([2, 4, 5]);
+
+    // The minute in progress at the stop (02:52, last sample at :00) goes on: a push at :03
+    // is accepted, and a resend of what was stored is answered 2xx (held already).
+    const push = (s: [number, number][]) =>
+      fetch(`${second.url}/api/v1/write`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${agent}`, "content-encoding": "snappy" },
+        body: snappy(encodeWriteRequest([{ labels: { __name__: "restart_metric" }, samples: s }])),
+      });
+    const resend = await push([[t0 + 120_000, 5]]);
+    expect(resend.status).toBe(200);
+    expect(await resend.json()).toMatchObject({
+      acceptedSamples: 0,
+      rejectedSamples: { duplicate: 1 },
+    });
+    const next = await push([[t0 + 123_000, 6]]);
+    expect(next.status).toBe(200);
+    expect(await next.json()).toMatchObject({ acceptedSamples: 1 });
+    // An older sample than the stored one can never be accepted: 400, so senders drop it.
+    expect((await push([[t0 + 119_000, 9]])).status).toBe(400);
+
+    await second.collector!.flush();
+    const merged = await second.db.dataSource.query<{ count: number; last: number }[]>(
+      `SELECT r.count, r.last FROM metric_rollups r JOIN metric_series s ON s.id = r.series_id
+       WHERE s.labels->>'__name__' = 'restart_metric' AND r.minute = $1`,
+      [new Date(t0 + 120_000).toISOString()],
+    );
+    // The minute written at the stop and its continuation merge into one row.
+    expect(merged).toEqual([{ count: 2, last: 6 }]);
   });
 });

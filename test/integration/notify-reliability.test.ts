@@ -13,12 +13,12 @@ import { alertFor, fire } from "../support/incidents.js";
 import { outboxRows, startSmtp, waitUntil, type TestSmtp } from "./notify-helpers.js";
 
 // Never lost, never doubled: SMTP outages, a worker killed mid-batch, manual retry of what
-// exhausted its attempts, and two workers racing on one database. The worker is driven by
+// ran out of retry time, and two workers racing on one database. The worker is driven by
 // hand here (the app runs without the "notify" role) so the clock decides every retry.
 const LEASE_MS = 60_000;
 const opts = {
   ...DEFAULT_WORKER_OPTIONS,
-  maxAttempts: 3,
+  retryForMs: 12_000,
   leaseMs: LEASE_MS,
   backoff: { baseMs: 1_000, capMs: 4_000 },
 };
@@ -55,6 +55,9 @@ describe("notification delivery guarantees", () => {
     expect(rows).toHaveLength(1);
     return { contractId: contract.id as string, row: rows[0] };
   };
+  const smtpChannels = () => ({
+    email: emailChannel(smtpMailer({ url: smtp.url, from: "MSP <noreply@msp.test>" })),
+  });
   const delivered = (to: string) => smtp.mails.filter((m) => m.to === to).length;
 
   beforeAll(async () => {
@@ -93,7 +96,7 @@ describe("notification delivery guarantees", () => {
     });
   });
 
-  it("fails after the last attempt with its error, lists it for the NOC and re-sends it once on retry", async () => {
+  it("fails once its retry time is spent, with its error, lists it for the NOC and re-sends it once on retry", async () => {
     const w = smtpWorker();
     await smtp.close();
     const { contractId, row } = await incidentFor();
@@ -207,6 +210,143 @@ describe("notification delivery guarantees", () => {
       expect(deliveries.some((d) => d.by === "a") && deliveries.some((d) => d.by === "b")).toBe(
         true,
       );
+    }
+  });
+
+  it("SMTP down 75 s: with the default budget every e-mail is delivered exactly once, none failed", async () => {
+    const w = new NotifyWorker(
+      { db: app.platform.db.dataSource, clock: app.clock, log, channels: smtpChannels() },
+      DEFAULT_WORKER_OPTIONS,
+    );
+    await smtp.close();
+    const rows: { id: string; recipient: string }[] = [];
+    for (let i = 0; i < 12; i++) rows.push((await incidentFor()).row);
+    const ids = rows.map((r) => r.id);
+    for (let s = 0; s < 75; s++) {
+      await w.drain();
+      app.clock.advance(1_000);
+    }
+    expect(await outboxRows(app, "id = ANY($1) AND state = 'failed'", [ids])).toEqual([]);
+    await smtp.reopen();
+    // Retries are at most 5 minutes apart (full jitter below that).
+    for (let s = 0; s < 70; s++) {
+      await w.drain();
+      app.clock.advance(5_000);
+    }
+    const final = await outboxRows(app, "id = ANY($1)", [ids]);
+    expect(final.map((r) => r.state)).toEqual(ids.map(() => "sent"));
+    expect(final.every((r) => r.lastError === null)).toBe(true); // cleared once sent
+    for (const r of rows) expect(delivered(r.recipient), r.recipient).toBe(1);
+  });
+
+  it("a worker killed mid-batch: its mail goes out within a minute, each once", async () => {
+    const hanging = new NotifyWorker(
+      {
+        db: app.platform.db.dataSource,
+        clock: app.clock,
+        log,
+        channels: { email: { send: () => new Promise(() => undefined) } }, // never returns
+      },
+      DEFAULT_WORKER_OPTIONS,
+    );
+    const rows: { id: string; recipient: string }[] = [];
+    for (let i = 0; i < 3; i++) rows.push((await incidentFor()).row);
+    void hanging.runOnce(); // "killed": its claims are never settled nor renewed again
+    await waitUntil(
+      () => outboxRows(app, "id = ANY($1) AND state = 'sending'", [rows.map((r) => r.id)]),
+      (r) => r.length === 3,
+      "claimed",
+    );
+    const fresh = new NotifyWorker(
+      { db: app.platform.db.dataSource, clock: app.clock, log, channels: smtpChannels() },
+      DEFAULT_WORKER_OPTIONS,
+    );
+    expect(await fresh.drain()).toBe(0); // leased
+    app.clock.advance(DEFAULT_WORKER_OPTIONS.leaseMs + 1);
+    expect(DEFAULT_WORKER_OPTIONS.leaseMs + DEFAULT_WORKER_OPTIONS.pollMs).toBeLessThan(60_000);
+    expect(await fresh.drain()).toBe(3);
+    for (const r of rows) expect(delivered(r.recipient)).toBe(1);
+  });
+
+  it("a page e-mail failing for 5 minutes also goes by the staff webhook, once", async () => {
+    const [hook] = await app.platform.db.dataSource.query<{ id: string }[]>(
+      `INSERT INTO webhook_endpoints (contract_id, name, url, secret, events)
+       VALUES (NULL, 'noc chat', 'https://chat.invalid/hook', 's3cret', '["incident.opened"]'::jsonb)
+       RETURNING id`,
+    );
+    try {
+      const now = app.clock.now();
+      const incidentKey = randomUUID();
+      const [page] = await enqueue(
+        app.platform.db.dataSource,
+        [
+          {
+            key: `${incidentKey}:page#0.0:oncall@msp.test:email`,
+            channel: "email",
+            recipient: "oncall@msp.test",
+            contractId: null,
+            incidentId: null,
+            event: "page",
+            language: "en",
+            payload: {
+              subject: "PAGE cpu",
+              text: "cpu high",
+              html: "<p>cpu</p>",
+              audience: "staff",
+            },
+            nextAttemptAt: now,
+          },
+        ],
+        now,
+      );
+      const hooked: { recipient: string; body: any }[] = [];
+      await smtp.close();
+      const w = new NotifyWorker(
+        {
+          db: app.platform.db.dataSource,
+          clock: app.clock,
+          log,
+          channels: {
+            ...smtpChannels(),
+            webhook: {
+              send: (msg) => {
+                hooked.push({ recipient: msg.recipient, body: msg.payload.body });
+                return Promise.resolve({ providerId: null });
+              },
+            },
+          },
+        },
+        DEFAULT_WORKER_OPTIONS,
+      );
+      for (let s = 0; s < 5 * 60 - 10; s += 10) {
+        await w.drain();
+        app.clock.advance(10_000);
+      }
+      expect(hooked).toEqual([]); // not yet: 4 min 50 s of failures
+      for (let s = 0; s < 120; s += 10) {
+        await w.drain();
+        app.clock.advance(10_000);
+      }
+      expect(hooked).toEqual([
+        {
+          recipient: hook!.id,
+          body: expect.objectContaining({
+            event: "page",
+            subject: "PAGE cpu",
+            fallbackFor: expect.objectContaining({
+              channel: "email",
+              recipient: "oncall@msp.test",
+            }),
+          }),
+        },
+      ]);
+      const [row] = await outboxRows(app, "id = $1", [page!.id]);
+      expect(row.state).toBe("queued"); // the e-mail itself keeps being retried
+    } finally {
+      await smtp.reopen();
+      await app.platform.db.dataSource.query(`DELETE FROM webhook_endpoints WHERE id = $1`, [
+        hook!.id,
+      ]);
     }
   });
 });

@@ -40,6 +40,10 @@ async function freePort(): Promise<number> {
 export interface ThrowawayPostgres {
   url: string;
   stop(): Promise<void>;
+  /** Stops the server (fast shutdown), keeping its data, to test a database that goes away. */
+  pause(): Promise<void>;
+  /** Starts it again on the same port and data; resolves once it accepts connections. */
+  resume(): Promise<void>;
 }
 
 export async function startThrowawayPostgres(binDir: string): Promise<ThrowawayPostgres> {
@@ -89,32 +93,45 @@ export async function startThrowawayPostgres(binDir: string): Promise<ThrowawayP
     "-c",
     "max_connections=200",
   ]);
-  const child: ChildProcess = spawn(cmd, args, { stdio: "ignore", detached: false });
   const url = `postgres://postgres@127.0.0.1:${port}/postgres`;
-  await waitUntilAccepting(url, child);
+  const launch = async () => {
+    const child: ChildProcess = spawn(cmd, args, { stdio: "ignore", detached: false });
+    await waitUntilAccepting(url, child);
+    return child;
+  };
+  // Signal the postmaster itself: runuser does not forward signals to its child.
+  // SIGINT is PostgreSQL's "fast shutdown"; SIGKILL only if it does not stop in 10 s.
+  const halt = async (child: ChildProcess) => {
+    const pid = postmasterPid(dataDir);
+    const signal = (sig: NodeJS.Signals) => {
+      for (const p of [pid, child.pid]) {
+        try {
+          if (p) process.kill(p, sig);
+        } catch {
+          // already gone
+        }
+      }
+    };
+    const exited = new Promise((r) => (child.exitCode !== null ? r(null) : child.once("exit", r)));
+    signal("SIGINT");
+    const timer = setTimeout(() => signal("SIGKILL"), 10_000);
+    await exited;
+    clearTimeout(timer);
+  };
+  let child: ChildProcess | undefined = await launch();
   return {
     url,
     stop: async () => {
-      // Signal the postmaster itself: runuser does not forward signals to its child.
-      // SIGINT is PostgreSQL's "fast shutdown"; SIGKILL only if it does not stop in 10 s.
-      const pid = postmasterPid(dataDir);
-      const signal = (sig: NodeJS.Signals) => {
-        for (const p of [pid, child.pid]) {
-          try {
-            if (p) process.kill(p, sig);
-          } catch {
-            // already gone
-          }
-        }
-      };
-      const exited = new Promise((r) =>
-        child.exitCode !== null ? r(null) : child.once("exit", r),
-      );
-      signal("SIGINT");
-      const timer = setTimeout(() => signal("SIGKILL"), 10_000);
-      await exited;
-      clearTimeout(timer);
+      if (child) await halt(child);
+      child = undefined;
       rmSync(dir, { recursive: true, force: true });
+    },
+    pause: async () => {
+      if (child) await halt(child);
+      child = undefined;
+    },
+    resume: async () => {
+      child ??= await launch();
     },
   };
 }

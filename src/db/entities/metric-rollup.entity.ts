@@ -11,4 +11,6 @@ export class MetricRollupEntity {
   @Column({ type: "double precision" }) sum: number;
   @Column({ type: "integer" }) count: number;
   @Column({ type: "double precision" }) last: number;
+  /** When the minute's last sample was taken (null: rows written before it was kept). */
+  @Column({ type: "timestamptz", nullable: true }) lastAt: Date | null;
 }

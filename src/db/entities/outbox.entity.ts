@@ -35,6 +35,8 @@ export class OutboxMessageEntity {
   @Column({ type: "timestamptz" }) nextAttemptAt: Date;
   @Column({ type: "timestamptz", nullable: true }) claimedAt: Date | null;
   @Column({ type: "text", nullable: true }) lastError: string | null;
+  /** When its current run of retries began (null: when it was queued); a manual retry sets it. */
+  @Column({ type: "timestamptz", nullable: true }) retryFrom: Date | null;
   @Column({ type: "timestamptz", nullable: true }) sentAt: Date | null;
   /** The Message-ID (e-mail) or response id the channel reported. */
   @Column({ type: "text", nullable: true }) providerId: string | null;

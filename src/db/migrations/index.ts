@@ -4,6 +4,7 @@ import { Billing1795623063885 } from "./1795623063885-Billing.js";
 import { Metrics1795624482821 } from "./1795624482821-Metrics.js";
 import { Incidents1795630780946 } from "./1795630780946-Incidents.js";
 import { IncidentGroups1796430138691 } from "./1796430138691-IncidentGroups.js";
+import { DurabilityColumns1796432025583 } from "./1796432025583-DurabilityColumns.js";
 
 // Listed explicitly (not globbed) so ESM, tsx and vitest load the same set in order.
 export const MIGRATIONS: (new () => MigrationInterface)[] = [
@@ -12,4 +13,5 @@ export const MIGRATIONS: (new () => MigrationInterface)[] = [
   Metrics1795624482821,
   Incidents1795630780946,
   IncidentGroups1796430138691,
+  DurabilityColumns1796432025583,
 ];

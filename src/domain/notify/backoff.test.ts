@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { backoffCeilingMs, isExhausted, retryDelayMs } from "./backoff.js";
+import { backoffCeilingMs, nextAttemptAtMs, retryDelayMs } from "./backoff.js";
 
 const policy = { baseMs: 1_000, capMs: 60_000 };
 
@@ -38,9 +38,29 @@ describe(retryDelayMs.name, () => {
   });
 });
 
-describe(isExhausted.name, () => {
-  it("gives up exactly at the maximum", () => {
-    expect(isExhausted(4, 5)).toBe(false);
-    expect(isExhausted(5, 5)).toBe(true);
+describe(nextAttemptAtMs.name, () => {
+  const HOUR = 3_600_000;
+  it("keeps retrying until the time budget is spent, never past it, however many attempts", () => {
+    expect(nextAttemptAtMs(0, 30_000, HOUR, 500, 0.5, policy)).toBe(60_000);
+    expect(nextAttemptAtMs(0, HOUR - 10_000, HOUR, 3, 0.999, policy)).toBe(HOUR - 10_000 + 3_996);
+    expect(nextAttemptAtMs(0, HOUR - 1_000, HOUR, 50, 0.999, policy)).toBe(HOUR); // last try at the deadline
+    expect(nextAttemptAtMs(0, HOUR, HOUR, 1, 0, policy)).toBeNull();
+  });
+
+  it("an outage of 75 s never exhausts a message with a budget of hours", () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.double({ min: 0, max: 0.9999999, noNaN: true }), { maxLength: 200 }),
+        (draws) => {
+          let now = 0;
+          for (let i = 0; i < draws.length && now < 75_000; i++) {
+            const next = nextAttemptAtMs(0, now, 24 * HOUR, i + 1, draws[i]!);
+            if (next === null) return false;
+            now = next;
+          }
+          return true;
+        },
+      ),
+    );
   });
 });

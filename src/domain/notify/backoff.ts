@@ -1,13 +1,15 @@
 // Retry delays for the notification outbox: exponential backoff with "full jitter"
 // (uniform in [0, min(cap, base·2^(n-1))]) so retries after a shared outage (SMTP down for
-// everyone) spread out instead of arriving together when it comes back.
+// everyone) spread out instead of arriving together when it comes back. The budget is time,
+// not attempts: eight jittered attempts from a 2 s base could all be spent inside one
+// minute of outage; a message is retried until `retryForMs` after it was queued.
 
 export interface BackoffPolicy {
   baseMs: number;
   capMs: number;
 }
 
-export const DEFAULT_BACKOFF: BackoffPolicy = { baseMs: 2_000, capMs: 10 * 60_000 };
+export const DEFAULT_BACKOFF: BackoffPolicy = { baseMs: 2_000, capMs: 5 * 60_000 };
 
 /** The ceiling of the delay after the `attempt`-th failed attempt (1-based). */
 export function backoffCeilingMs(attempt: number, policy: BackoffPolicy = DEFAULT_BACKOFF): number {
@@ -24,7 +26,20 @@ export function retryDelayMs(
   return Math.floor(random * backoffCeilingMs(attempt, policy));
 }
 
-/** After this many attempts a message is `failed` (and waits for a human retry). */
-export function isExhausted(attempts: number, maxAttempts: number): boolean {
-  return attempts >= maxAttempts;
+/**
+ * When a message that just failed is tried next, or null when its time is up (it is then
+ * `failed` and waits for a human retry). The last try falls on the deadline itself, so a
+ * message queued at T is tried at least once after T + retryForMs − cap.
+ */
+export function nextAttemptAtMs(
+  queuedAtMs: number,
+  nowMs: number,
+  retryForMs: number,
+  attempt: number,
+  random: number,
+  policy: BackoffPolicy = DEFAULT_BACKOFF,
+): number | null {
+  const deadline = queuedAtMs + retryForMs;
+  if (nowMs >= deadline) return null;
+  return Math.min(nowMs + retryDelayMs(attempt, random, policy), deadline);
 }

@@ -1,0 +1,161 @@
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, inject, it } from "vitest";
+import type pgTypes from "pg";
+import { createDataSource } from "../../src/db/data-source.js";
+import { encodeWriteRequest, snappy } from "../../src/ingest/test-helpers.js";
+import { fixedClock } from "../../src/platform/clock.js";
+import { loadConfig } from "../../src/platform/config.js";
+import { createLogger } from "../../src/platform/logger.js";
+import { startPlatform, type Platform } from "../../src/platform/platform.js";
+import { apiClient } from "../support/app.js";
+import { makeContract } from "../support/factories.js";
+import {
+  findPostgresBinDir,
+  startThrowawayPostgres,
+  type ThrowawayPostgres,
+} from "../support/throwaway-postgres.js";
+
+// PostgreSQL stopped for 15 s under a running platform, then started again: the same process
+// serves again by itself (no restart), what was pushed meanwhile is saved, and a breach after
+// the return opens an incident. The test starts and stops a server of its own; under the
+// PGlite project there is no server to stop (the embedded database lives in the process).
+describe.runIf(inject("dbKind") === "postgres")("PostgreSQL going away", () => {
+  let pg: ThrowawayPostgres | undefined;
+  let platform: Platform | undefined;
+  afterAll(async () => {
+    await pg?.resume().catch(() => undefined);
+    await platform?.stop().catch(() => undefined);
+    await pg?.stop();
+  });
+
+  it("a pooled client that reports errors twice (idle, then gone) never goes unheard", async () => {
+    const binDir = findPostgresBinDir();
+    if (!binDir) throw new Error("no PostgreSQL binaries (PG_BIN_DIR or Debian's postgresql)");
+    pg = await startThrowawayPostgres(binDir);
+    const heard: string[] = [];
+    const ds = createDataSource({
+      url: pg.url,
+      poolSize: 2,
+      onPoolError: (err) => heard.push(err.message),
+    });
+    await ds.initialize();
+    try {
+      const pool = (ds.driver as unknown as { master: pgTypes.Pool }).master;
+      const client = await pool.connect();
+      client.release(); // idle: pg-pool's own listener removes itself at the first error
+      // Without a listener of our own the second emit throws ("Unhandled 'error' event").
+      expect(() => {
+        client.emit("error", new Error("terminating connection due to administrator command"));
+        client.emit("error", new Error("Connection terminated unexpectedly"));
+      }).not.toThrow();
+      expect(heard).toContain("Connection terminated unexpectedly");
+      expect((await ds.query<{ ok: number }[]>("SELECT 1 AS ok"))[0]!.ok).toBe(1);
+    } finally {
+      await ds.destroy();
+    }
+  });
+
+  it("serves again after a 15 s stop, keeps what was pushed, and opens an incident after", async () => {
+    const binDir = findPostgresBinDir();
+    if (!binDir) throw new Error("no PostgreSQL binaries (PG_BIN_DIR or Debian's postgresql)");
+    pg ??= await startThrowawayPostgres(binDir);
+    const clock = fixedClock(new Date("2026-11-20T03:00:00Z"));
+    const config = loadConfig({
+      PORT: "0",
+      HOST: "127.0.0.1",
+      DATA_DIR: mkdtempSync(join(tmpdir(), "msp-unused-")),
+      LOG_LEVEL: "silent",
+      ROLES: "api,collector",
+      DB_POOL_SIZE: "4",
+      DATABASE_URL: pg.url,
+    });
+    platform = await startPlatform(config, { log: createLogger("silent"), clock });
+    const url = platform.url;
+    let token = "";
+    const api = apiClient(`${url}/api/v1`, () => token);
+    token = (
+      await api("post", "/auth/login", {
+        token: null,
+        body: {
+          email: platform.bootstrapAdmin!.email,
+          password: platform.bootstrapAdmin!.password,
+        },
+      })
+    ).body.token;
+    const { components } = await makeContract(api, { components: ["vm-01", "vm-02"] });
+    const component = components[0];
+    const agent = (await api("post", `/components/${component.id}/agent-token`)).body.token;
+    // A token for another component, never used before the outage: checking it needs the database.
+    const unused = (await api("post", `/components/${components[1].id}/agent-token`)).body.token;
+    const pushCpu = (tok: string, v: number, name = "node_cpu_busy_ratio") =>
+      fetch(`${url}/api/v1/ingest/agent`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${tok}`, "content-type": "application/json" },
+        body: JSON.stringify({
+          version: 1,
+          agent: {},
+          os: "linux",
+          host: "vm-01",
+          series: [{ name, labels: {}, samples: [[clock.now().getTime(), v]] }],
+        }),
+      });
+    expect((await pushCpu(agent, 0.1)).status).toBe(200);
+    expect((await fetch(`${url}/readyz`)).status).toBe(200);
+
+    await pg.pause();
+    const outageStarted = performance.now();
+    // A push whose token was checked a moment ago is taken from memory, held and written once the database is back.
+    const held = await fetch(`${url}/api/v1/write`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${agent}`, "content-encoding": "snappy" },
+      body: snappy(
+        encodeWriteRequest([
+          { labels: { __name__: "during_outage" }, samples: [[clock.now().getTime() - 1, 7]] },
+        ]),
+      ),
+    });
+    expect(held.status).toBe(200);
+    // Meanwhile: not ready; a push that needs the database (a token not seen yet) is told to
+    // come back; the API answers errors; nothing stops the process.
+    expect((await fetch(`${url}/readyz`)).status).toBe(503);
+    const needsDb = await pushCpu(unused, 0.1);
+    expect(needsDb.status).toBe(503);
+    expect(Number(needsDb.headers.get("retry-after"))).toBeGreaterThan(0);
+    expect((await api("get", "/contracts")).status).toBeGreaterThanOrEqual(500);
+    clock.advance(120_000);
+    await expect(platform.collector!.flush()).rejects.toThrow();
+    while (performance.now() - outageStarted < 15_000) {
+      expect((await fetch(`${url}/healthz`)).status).toBe(200);
+      await new Promise((r) => setTimeout(r, 1_000));
+    }
+
+    await pg.resume();
+    const back = performance.now();
+    while ((await fetch(`${url}/readyz`)).status !== 200) {
+      expect(performance.now() - back).toBeLessThan(30_000);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const recoveryS = (performance.now() - back) / 1000;
+    console.log(`database outage: ready again ${recoveryS.toFixed(2)} s after PostgreSQL returned`);
+    expect((await pushCpu(unused, 0.1)).status).toBe(200);
+    expect((await api("get", "/contracts")).status).toBe(200);
+
+    await platform.collector!.flush();
+    const saved = await platform.db.dataSource.query<{ last: number }[]>(
+      `SELECT r.last FROM metric_rollups r JOIN metric_series s ON s.id = r.series_id
+       WHERE s.labels->>'__name__' = 'during_outage'`,
+    );
+    expect(saved).toEqual([{ last: 7 }]);
+
+    // A breach held for the rule's 5 minutes opens an incident, as before the outage.
+    for (let i = 0; i <= 5; i++) {
+      expect((await pushCpu(agent, 0.97)).status).toBe(200);
+      await platform.incidents.whenIdle();
+      clock.advance(60_000);
+    }
+    const incidents = await api("get", `/incidents?componentId=${component.id}`);
+    expect(incidents.body.items).toMatchObject([{ state: "open", ruleName: "CPU busy above 90%" }]);
+  }, 120_000);
+});
