@@ -20,7 +20,15 @@ export interface CollectorDeps {
   json: JsonBodyLimits;
   /** Called with the components that pushed, for "agent last seen". */
   onSeen: (componentIds: readonly string[], at: Date) => void;
+  /**
+   * The platform could not take a push until `atMs` (database unreachable, or the push
+   * waited on it): the rule engine counts no silence for that time (decision 0014).
+   */
+  onPlatformStall?: (atMs: number) => void;
 }
+
+/** A push that waited this long for its token check waited on the platform, not the agent. */
+const STALLED_AUTH_MS = 2_000;
 
 /** Seconds a sender is asked to wait when the database is unreachable. */
 const RETRY_AFTER_S = 10;
@@ -68,6 +76,8 @@ async function handle(
     deps.log.error({ err }, "ingest auth failed");
     return null;
   });
+  if (!principal || elapsed() * 1000 > STALLED_AUTH_MS)
+    deps.onPlatformStall?.(deps.clock.now().getTime());
   if (!principal) {
     // The database is needed to check the token and is unreachable: senders resend later.
     res

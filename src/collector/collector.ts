@@ -44,6 +44,8 @@ export async function startCollector(
     log: Logger;
     registry: Registry;
     hook?: SampleHook;
+    /** The platform could not take pushes until then (collector.routes.ts). */
+    onPlatformStall?: (atMs: number) => void;
     /** Told once the cap_reached audit row is written (the realtime role publishes it). */
     onCapReached?: (e: CapReachedEvent) => void;
     /** Runs in the audit row's transaction (the outbox queues the customer's notice there). */
@@ -188,6 +190,7 @@ export async function startCollector(
       maxBodyBytes: opts.maxBodyBytes,
       json: DEFAULT_JSON_BODY_LIMITS,
       onSeen: (ids, at) => ids.forEach((id) => seen.set(id, at)),
+      ...(deps.onPlatformStall ? { onPlatformStall: deps.onPlatformStall } : {}),
     }),
     flush: () => (flushing = flushing.then(() => flush())),
     purge: (now: Date) =>

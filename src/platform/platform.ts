@@ -94,7 +94,12 @@ export async function startPlatform(
             clock,
             log,
             registry: metrics.registry,
-            ...(rules ? { hook: rules.engine } : {}),
+            ...(rules
+              ? {
+                  hook: rules.engine,
+                  onPlatformStall: (at: number) => rules.engine.platformStalled(at),
+                }
+              : {}),
             onCapReached: (e) => void realtime?.capReached(e),
             onCapReachedInTx: notifier.onCapReached,
           },

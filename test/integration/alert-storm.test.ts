@@ -237,6 +237,51 @@ describe("alert storm", () => {
     expect(await incidentsOf(app, storm.contractId)).toHaveLength(1);
   });
 
+  it("counts no silence while pushes were refused for the platform's own fault", async () => {
+    const { components } = await makeContract(app.api, { components: ["held-1"] });
+    const token = (await app.api("post", `/components/${components[0].id}/agent-token`)).body
+      .token as string;
+    const push = () =>
+      fetch(`${app.url}/api/v1/ingest/agent`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+        body: JSON.stringify({
+          version: 1,
+          agent: { name: "msp-agent", version: "0.1.0" },
+          os: "linux",
+          host: "held",
+          series: [{ name: "node_load1", labels: {}, samples: [[app.clock.now().getTime(), 1]] }],
+        }),
+      });
+    app.clock.advance(1_000);
+    expect((await push()).status).toBe(200);
+    // 100 s later the database is unreachable for its token check: 503, send again later.
+    app.clock.advance(100_000);
+    const auth = app.platform.collector!.auth;
+    const resolve = auth.resolve.bind(auth);
+    auth.resolve = () => Promise.reject(new Error("connection terminated"));
+    try {
+      const refused = await push();
+      expect(refused.status).toBe(503);
+      expect(refused.headers.get("retry-after")).not.toBeNull();
+    } finally {
+      auth.resolve = resolve;
+    }
+    // 130 s after its last sample, but only 30 s after the platform could take it again.
+    app.clock.advance(30_000);
+    app.platform.rules!.engine.sweep(app.clock.now().getTime());
+    await app.platform.incidents.whenIdle();
+    expect((await app.api("get", `/incidents?componentId=${components[0].id}`)).body.items).toEqual(
+      [],
+    );
+    app.clock.advance(91_000); // 121 s since then: now it is silent
+    app.platform.rules!.engine.sweep(app.clock.now().getTime());
+    await app.platform.incidents.whenIdle();
+    expect(
+      (await app.api("get", `/incidents?componentId=${components[0].id}`)).body.items,
+    ).toMatchObject([{ ruleKind: "absence_component" }]);
+  });
+
   async function makeContractComponents(contractId: string, list: string[]) {
     const out: { id: string }[] = [];
     for (const name of list) {
