@@ -19,6 +19,12 @@ import { AuditLogEntity } from "./audit-log.entity.js";
 import { ComponentEntity } from "./component.entity.js";
 import { ContactEntity } from "./contact.entity.js";
 import { ContractEntity } from "./contract.entity.js";
+import {
+  ComponentChangeEntity,
+  InvoiceAdjustmentEntity,
+  PlanChangeEntity,
+  TariffVersionEntity,
+} from "./contract-history.entity.js";
 import { RunbookEntity } from "./runbook.entity.js";
 import { CredentialEntity } from "./credential.entity.js";
 import { UserEntity } from "./user.entity.js";
@@ -31,6 +37,10 @@ import { PaymentEntity } from "./payment.entity.js";
 import { ServiceFeeEntity } from "./service-fee.entity.js";
 
 export {
+  ComponentChangeEntity,
+  InvoiceAdjustmentEntity,
+  PlanChangeEntity,
+  TariffVersionEntity,
   IncidentEntity,
   IncidentEventEntity,
   MaintenanceWindowEntity,
@@ -61,6 +71,10 @@ export {
 };
 
 export const ENTITIES = [
+  ComponentChangeEntity,
+  InvoiceAdjustmentEntity,
+  PlanChangeEntity,
+  TariffVersionEntity,
   IncidentEntity,
   IncidentEventEntity,
   MaintenanceWindowEntity,
