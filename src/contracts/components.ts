@@ -3,11 +3,7 @@ import { z } from "zod";
 import type { Actor, ContractScope } from "../access/actor.js";
 import { newSecret } from "../accounts/secrets.js";
 import { recordAudit } from "../audit/audit.js";
-import {
-  AgentTokenEntity,
-  ComponentChangeEntity,
-  ComponentEntity,
-} from "../db/entities/index.js";
+import { AgentTokenEntity, ComponentChangeEntity, ComponentEntity } from "../db/entities/index.js";
 import { jstDateOf, jstMonthOf } from "../domain/time/jst.js";
 import { isYearMonth, monthOfDate } from "../domain/time/month.js";
 import { AppError, conflict, notFound } from "../shared/errors.js";
@@ -33,10 +29,7 @@ export const ComponentPatch = z
     capRelaxations: z.number().int().min(0).max(100).optional(),
     activeUntil: IsoDate.nullable().optional(),
     /** First billed month of an OS or relaxation change; default the current JST month. */
-    effectiveMonth: z
-      .string()
-      .refine(isYearMonth, { error: "must be a month YYYY-MM" })
-      .optional(),
+    effectiveMonth: z.string().refine(isYearMonth, { error: "must be a month YYYY-MM" }).optional(),
   })
   .refine((p) => Object.keys(p).some((k) => k !== "effectiveMonth"), {
     message: "nothing to change",
