@@ -203,7 +203,7 @@ describe("suspension, the lifecycle job and termination", () => {
       },
     });
     expect(notice.status).toBe(202);
-    const [{ n }] = await db().query<{ n: number }[]>(
+    const [{ n }] = await db().query<[{ n: number }]>(
       `SELECT count(*)::int AS n FROM contacts k JOIN contracts c ON c.id = k.contract_id WHERE c.status = 'active'`,
     );
     expect(n).toBeGreaterThan(0);
@@ -236,7 +236,7 @@ describe("suspension, the lifecycle job and termination", () => {
       );
       const hits: string[] = [];
       for (const { t } of tables) {
-        const [{ n }] = await db().query<{ n: number }[]>(
+        const [{ n }] = await db().query<[{ n: number }]>(
           `SELECT count(*)::int AS n FROM "${t}" x WHERE strpos(lower(x::text), lower($1)) > 0`,
           [needle],
         );
@@ -256,7 +256,7 @@ describe("suspension, the lifecycle job and termination", () => {
     expect(await scan(email)).toEqual([]);
     expect(await scan("Cto.Tanaka@Example.jp")).toEqual([]);
     const [kept] = await db().query<
-      { invoices: number; audit: number; contacts: number; users: number }[]
+      [{ invoices: number; audit: number; contacts: number; users: number }]
     >(
       `SELECT (SELECT count(*)::int FROM invoices WHERE contract_id = $1) AS invoices,
               (SELECT count(*)::int FROM audit_log WHERE contract_id = $1) AS audit,
