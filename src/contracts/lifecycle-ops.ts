@@ -7,7 +7,7 @@ import { z } from "zod";
 import type { Actor, ContractScope } from "../access/actor.js";
 import { recordAudit } from "../audit/audit.js";
 import { planOfMonth } from "../billing/close/build-scenario.js";
-import { ContractEntity, PlanChangeEntity } from "../db/entities/index.js";
+import { PlanChangeEntity } from "../db/entities/index.js";
 import { addDays } from "../domain/calendar/business-days.js";
 import { SUSPENSION_KINDS, type TerminationReason } from "../domain/contracts/service-state.js";
 import { currentTermEnd, minimumTermEnd, objectionDeadline } from "../domain/contracts/terms.js";

@@ -56,7 +56,7 @@ describe("suspension, the lifecycle job and termination", () => {
     app = await startTestApp({ now: new Date("2026-11-20T01:00:00Z") });
     await at("2026-11-20T10:00:00+09:00");
     const a = await makeContract(asAdmin, { startDate: "2026-04-15" });
-    await uploadIncidentRunbook({ ...app, api: asAdmin } as TestApp, a.contract.id);
+    await uploadIncidentRunbook({ ...app, api: asAdmin }, a.contract.id);
     served = {
       id: a.contract.id,
       component: a.components[0].id,
@@ -91,7 +91,7 @@ describe("suspension, the lifecycle job and termination", () => {
     expect(refused.status).toBe(403);
     expect(JSON.stringify(await refused.json())).toContain("suspended");
     await fire(app, alertFor(app, { contractId: served.id, componentId: served.component }));
-    const [incident] = await incidentsOf({ ...app, api: asAdmin } as TestApp, served.id);
+    const [incident] = await incidentsOf({ ...app, api: asAdmin }, served.id);
     expect(incident).toMatchObject({ tier: null, countsQuota: false });
     expect(await outboxOf(served.id)).toEqual([]);
     await app.platform.incidents.runTimers(new Date(app.clock.now().getTime() + 120_000));
@@ -125,7 +125,7 @@ describe("suspension, the lifecycle job and termination", () => {
     expect((await asAdmin("delete", `/contracts/${served.id}/suspension`)).status).toBe(409);
     expect((await push(served.agent)).status).toBe(200);
     await app.platform.incidents.runTimers(app.clock.now());
-    const [incident] = await incidentsOf({ ...app, api: asAdmin } as TestApp, served.id);
+    const [incident] = await incidentsOf({ ...app, api: asAdmin }, served.id);
     expect(incident.tier).toBe("first_line");
     expect((await outboxOf(served.id)).map((m) => m.event)).toContain("incident.opened");
     const audited = await db().query<any[]>(
