@@ -57,7 +57,7 @@ export function allRoutes(deps: RouteDeps): RouteDef[] {
     ...lifecycleRoutes(deps),
     ...tariffsRoutes(deps),
     ...auditRoutes(deps),
-    ...billingRoutes(),
+    ...billingRoutes(deps),
     ...outagesRoutes(deps),
     ...invoicesRoutes({ ...deps, seller, usage: storedUsage }),
     ...billingRecordsRoutes(deps),

@@ -190,6 +190,15 @@ describe("contract changes billed by the monthly close", () => {
     });
     expect(tariff.status).toBe(201);
     expect(tariff.body.tariff).toMatchObject({ taxRatePercent: 10, incidentOverageYen: 5_000 });
+    // Quotes price with the stored versions too.
+    const quote = (month: string) =>
+      api("post", "/billing/preview", {
+        month,
+        contract: { plan: "entry", startDate: "2026-04-15" },
+        components: [{ id: "vm-01", os: "linux" }],
+      });
+    expect((await quote("2026-12")).body.subtotalYen).toBe(16_000);
+    expect((await quote("2026-11")).body.subtotalYen).toBe(14_000);
     const audited = await app.platform.db.dataSource.query<any[]>(
       `SELECT action FROM audit_log WHERE action IN ('tariff.create', 'invoice_adjustment.create', 'contract.plan_change')`,
     );
