@@ -9,6 +9,8 @@ import { billingRecordsRoutes } from "./billing/records.routes.js";
 import type { Seller } from "./billing/export/invoice-html.js";
 import { seriesRoutes } from "./collector/series.routes.js";
 import { contractsRoutes } from "./contracts/contracts.routes.js";
+import { lifecycleRoutes } from "./contracts/lifecycle.routes.js";
+import { tariffsRoutes } from "./billing/tariffs.routes.js";
 import type { IncidentHub } from "./incidents/hub.js";
 import type { IncidentService } from "./incidents/incident-service.js";
 import { incidentsRoutes } from "./incidents/incidents.routes.js";
@@ -52,8 +54,10 @@ export function allRoutes(deps: RouteDeps): RouteDef[] {
   return [
     ...accountsRoutes(deps),
     ...contractsRoutes(deps),
+    ...lifecycleRoutes(deps),
+    ...tariffsRoutes(deps),
     ...auditRoutes(deps),
-    ...billingRoutes(),
+    ...billingRoutes(deps),
     ...outagesRoutes(deps),
     ...invoicesRoutes({ ...deps, seller, usage: storedUsage }),
     ...billingRecordsRoutes(deps),

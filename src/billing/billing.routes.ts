@@ -1,10 +1,13 @@
+import type { DataSource } from "typeorm";
 import { z } from "zod";
 import { defineRoute, type RouteDef } from "../http/route.js";
 import { AppError } from "../shared/errors.js";
+import { tariffVersions } from "./close/close-store.js";
 import { previewInvoice } from "./preview.js";
 import { Scenario } from "./scenario.schema.js";
 
-export function billingRoutes(): RouteDef[] {
+/** With a database, quotes use the stored tariff versions the close uses; without, the built-in. */
+export function billingRoutes(deps: { db?: DataSource } = {}): RouteDef[] {
   return [
     defineRoute({
       method: "post",
@@ -17,14 +20,11 @@ export function billingRoutes(): RouteDef[] {
         description: "a billing scenario",
         ...z.toJSONSchema(Scenario, { io: "input", unrepresentable: "any" }),
       }),
-      handler: ({ body }) => {
-        const result = previewInvoice(body);
-        if (!result.ok) {
-          return Promise.reject(
-            new AppError("VALIDATION", "invalid billing scenario", result.issues),
-          );
-        }
-        return Promise.resolve(result.invoice);
+      handler: async ({ body }) => {
+        const versions = deps.db ? await tariffVersions(deps.db) : undefined;
+        const result = previewInvoice(body, versions);
+        if (!result.ok) throw new AppError("VALIDATION", "invalid billing scenario", result.issues);
+        return result.invoice;
       },
     }),
   ];

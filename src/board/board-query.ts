@@ -25,6 +25,8 @@ export interface BoardContract {
   capWarnings: number;
   runbookMissing: boolean;
   failedNotifications: number;
+  /** Service suspended or restricted by the provider (issue 15); null while served. */
+  suspension: { kind: string; reason: string; from: string } | null;
 }
 
 export interface Board {
@@ -46,8 +48,9 @@ export async function loadBoard(deps: BoardDeps, now: Date): Promise<Board> {
   const [version] = await db.query<{ v: string }[]>(
     `SELECT COALESCE(MAX(id), 0)::text AS v FROM incident_events`,
   );
-  const contracts = await db.query<{ id: string; customer_name: string; plan: string }[]>(
-    `SELECT id, customer_name, plan FROM contracts WHERE status = 'active' ORDER BY customer_name, id`,
+  const contracts = await db.query<ContractRow[]>(
+    `SELECT id, customer_name, plan, suspended_from, suspension_kind, suspension_reason
+     FROM contracts WHERE status = 'active' ORDER BY customer_name, id`,
   );
   const inMaintenance = await maintenanceNow(db, now);
   const [health, incidents, quota, runbooks, failed, capHits, list] = await Promise.all([
@@ -128,10 +131,16 @@ export async function loadBoard(deps: BoardDeps, now: Date): Promise<Board> {
   };
 }
 
-function emptyRow(
-  c: { id: string; customer_name: string; plan: string },
-  quotaPerMonth: number,
-): BoardContract {
+interface ContractRow {
+  id: string;
+  customer_name: string;
+  plan: string;
+  suspended_from: Date | null;
+  suspension_kind: string | null;
+  suspension_reason: string | null;
+}
+
+function emptyRow(c: ContractRow, quotaPerMonth: number): BoardContract {
   return {
     id: c.id,
     customerName: c.customer_name,
@@ -142,6 +151,13 @@ function emptyRow(
     capWarnings: 0,
     runbookMissing: false,
     failedNotifications: 0,
+    suspension: c.suspended_from
+      ? {
+          kind: c.suspension_kind ?? "suspension",
+          reason: c.suspension_reason ?? "",
+          from: new Date(c.suspended_from).toISOString(),
+        }
+      : null,
   };
 }
 

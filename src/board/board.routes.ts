@@ -66,6 +66,10 @@ const BoardView = z.object({
       capWarnings: z.number().int(),
       runbookMissing: z.boolean(),
       failedNotifications: z.number().int(),
+      suspension: z
+        .object({ kind: z.string(), reason: z.string(), from: Iso })
+        .nullable()
+        .describe("service suspended or restricted by the provider; billing continues"),
     }),
   ),
   incidents: z.array(BoardIncident),

@@ -1,6 +1,8 @@
 import type { DataSource } from "typeorm";
 import { hashSecret } from "../accounts/secrets.js";
+import { onContractStateChange } from "../contracts/status-signal.js";
 import { tariffFor } from "../domain/billing/tariff.js";
+import { acceptsPushes } from "../domain/contracts/service-state.js";
 import { jstDateOf, jstMonthOf } from "../domain/time/jst.js";
 import type { ComponentTarget, IngestContext } from "../ingest/ingest-pipeline.js";
 
@@ -16,6 +18,8 @@ interface TokenRow {
   scope: string;
   status: string;
   instance_label: string;
+  suspended_from: Date | null;
+  suspension_kind: string | null;
 }
 interface ComponentRow {
   id: string;
@@ -34,7 +38,11 @@ export class IngestAuth {
   constructor(
     private readonly db: DataSource,
     private readonly ttlMs = 5_000,
-  ) {}
+  ) {
+    // Suspension, lifting and termination in this process apply to the next push.
+    const self = new WeakRef(this);
+    const off = onContractStateChange(() => (self.deref() ? self.deref()!.invalidate() : off()));
+  }
 
   async resolve(secret: string, now: Date): Promise<IngestPrincipal> {
     const hash = hashSecret(secret);
@@ -53,7 +61,8 @@ export class IngestAuth {
 
   private async load(hash: string, now: Date): Promise<IngestPrincipal> {
     const rows = await this.db.query<TokenRow[]>(
-      `SELECT t.id AS token_id, t.contract_id, t.component_id, t.scope, c.status, c.instance_label
+      `SELECT t.id AS token_id, t.contract_id, t.component_id, t.scope, c.status, c.instance_label,
+              c.suspended_from, c.suspension_kind
          FROM agent_tokens t JOIN contracts c ON c.id = t.contract_id
         WHERE t.token_hash = $1 AND t.revoked_at IS NULL`,
       [hash],
@@ -62,6 +71,17 @@ export class IngestAuth {
     if (!token) return { ok: false, status: 401, reason: "unknown or revoked ingest token" };
     if (token.status !== "active")
       return { ok: false, status: 403, reason: `contract is ${token.status}` };
+    const state = {
+      status: token.status,
+      suspendedFrom: token.suspended_from,
+      suspensionKind: token.suspension_kind,
+    };
+    if (!acceptsPushes(state, now))
+      return {
+        ok: false,
+        status: 403,
+        reason: "contract is suspended: service stopped by the provider",
+      };
     const today = jstDateOf(now.getTime());
     const tariff = tariffFor(jstMonthOf(now.getTime()));
     const capOf = (c: ComponentRow) =>

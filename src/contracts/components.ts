@@ -1,11 +1,12 @@
-import { IsNull, type DataSource } from "typeorm";
+import { IsNull, LessThanOrEqual, type DataSource, type EntityManager } from "typeorm";
 import { z } from "zod";
 import type { Actor, ContractScope } from "../access/actor.js";
 import { newSecret } from "../accounts/secrets.js";
 import { recordAudit } from "../audit/audit.js";
-import { AgentTokenEntity, ComponentEntity } from "../db/entities/index.js";
-import { jstDateOf } from "../domain/time/jst.js";
-import { conflict, notFound } from "../shared/errors.js";
+import { AgentTokenEntity, ComponentChangeEntity, ComponentEntity } from "../db/entities/index.js";
+import { jstDateOf, jstMonthOf } from "../domain/time/jst.js";
+import { isYearMonth, monthOfDate } from "../domain/time/month.js";
+import { AppError, conflict, notFound } from "../shared/errors.js";
 import { getComponent, getContract } from "./scoped.js";
 import { IsoDate, Os, toComponentView } from "./views.js";
 
@@ -27,8 +28,20 @@ export const ComponentPatch = z
     os: Os.optional(),
     capRelaxations: z.number().int().min(0).max(100).optional(),
     activeUntil: IsoDate.nullable().optional(),
+    /** First billed month of an OS or relaxation change; default the current JST month. */
+    effectiveMonth: z.string().refine(isYearMonth, { error: "must be a month YYYY-MM" }).optional(),
   })
-  .refine((p) => Object.keys(p).length > 0, { message: "nothing to change" });
+  .refine((p) => Object.keys(p).some((k) => k !== "effectiveMonth"), {
+    message: "nothing to change",
+  });
+
+/**
+ * The day a component starts to be billed when none is given: the day it is added (JST), so
+ * a VM added after the start date carries its initial fee; before the start, the start date.
+ */
+export function defaultActiveFrom(startDate: string | null, today: string): string {
+  return startDate !== null && startDate > today ? startDate : today;
+}
 
 const componentAudit = (
   actor: Actor,
@@ -62,7 +75,8 @@ export async function addComponent(
       throw conflict(`contract is ${contract.status}`);
     if (await tx.existsBy(ComponentEntity, { contractId, name: input.name }))
       throw conflict("a component with this name exists in the contract");
-    const activeFrom = input.activeFrom ?? contract.startDate ?? jstDateOf(now.getTime());
+    const activeFrom =
+      input.activeFrom ?? defaultActiveFrom(contract.startDate, jstDateOf(now.getTime()));
     const row = await tx.save(
       tx.create(ComponentEntity, {
         contractId,
@@ -72,6 +86,14 @@ export async function addComponent(
         activeFrom,
       }),
     );
+    await tx.insert(ComponentChangeEntity, {
+      componentId: row.id,
+      contractId,
+      effectiveMonth: monthOfDate(activeFrom),
+      os: row.os,
+      capRelaxations: row.capRelaxations,
+      createdBy: actor.userId,
+    });
     const view = toComponentView(row);
     await recordAudit(tx, componentAudit(actor, now, "component.create", row, null, view));
     return view;
@@ -89,8 +111,30 @@ export async function updateComponent(
   return deps.db.transaction(async (tx) => {
     const row = await getComponent(tx, scope, id);
     const before = toComponentView(row);
-    if (patch.os !== undefined) row.os = patch.os;
-    if (patch.capRelaxations !== undefined) row.capRelaxations = patch.capRelaxations;
+    if (patch.os !== undefined || patch.capRelaxations !== undefined) {
+      const thisMonth = jstMonthOf(now.getTime());
+      const effectiveMonth = patch.effectiveMonth ?? thisMonth;
+      if (effectiveMonth < thisMonth) {
+        throw new AppError("VALIDATION", "a change cannot reprice a past month", [
+          { path: "effectiveMonth", message: `must not be before the current month ${thisMonth}` },
+        ]);
+      }
+      const state = await stateIn(tx, row, effectiveMonth);
+      await tx.insert(ComponentChangeEntity, {
+        componentId: row.id,
+        contractId: row.contractId,
+        effectiveMonth,
+        os: patch.os ?? state.os,
+        capRelaxations: patch.capRelaxations ?? state.capRelaxations,
+        createdBy: actor.userId,
+      });
+      // The row is today's state (the collector's cap); a later month is applied by the
+      // daily lifecycle job when it comes.
+      if (effectiveMonth === thisMonth) {
+        if (patch.os !== undefined) row.os = patch.os;
+        if (patch.capRelaxations !== undefined) row.capRelaxations = patch.capRelaxations;
+      }
+    }
     if (patch.activeUntil !== undefined) row.activeUntil = patch.activeUntil;
     const after = toComponentView(await tx.save(row));
     // A component that stops being active no longer sends: its agent token goes with it.
@@ -104,6 +148,19 @@ export async function updateComponent(
     await recordAudit(tx, componentAudit(actor, now, "component.update", row, before, after));
     return after;
   });
+}
+
+/** The state in force in `month` by the stored history (latest entry effective by then). */
+async function stateIn(
+  tx: EntityManager,
+  row: ComponentEntity,
+  month: string,
+): Promise<{ os: string; capRelaxations: number }> {
+  const latest = await tx.findOne(ComponentChangeEntity, {
+    where: { componentId: row.id, effectiveMonth: LessThanOrEqual(month) },
+    order: { effectiveMonth: "DESC", createdAt: "DESC" },
+  });
+  return latest ?? { os: row.os, capRelaxations: row.capRelaxations };
 }
 
 const TokenView = z.object({

@@ -33,7 +33,6 @@ import {
   NewApplication,
   Rejection,
   rejectApplication,
-  terminateContract,
 } from "./lifecycle.js";
 import { addRunbookVersion, NewRunbookVersion } from "./runbooks.js";
 import { getComponent, getContract } from "./scoped.js";
@@ -169,17 +168,6 @@ export function contractsRoutes(deps: ContractsDeps): RouteDef[] {
       handler: ({ actor, params, body }) =>
         giveCancellationNotice(deps, actor, scopeOf(actor), params.id, body, now()),
     }),
-    defineRoute({
-      method: "post",
-      path: "/contracts/:id/terminate",
-      tag: "contracts",
-      roles: ["admin"],
-      summary: "Terminate a contract (revokes tokens, deletes accounts)",
-      params: IdParams,
-      response: ContractView,
-      handler: ({ actor, params }) => terminateContract(deps, actor, params.id, now()),
-    }),
-
     defineRoute({
       method: "get",
       path: "/contracts/:id/contacts",

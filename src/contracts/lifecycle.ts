@@ -1,4 +1,4 @@
-import { In, IsNull, type DataSource, type EntityManager } from "typeorm";
+import { IsNull, type DataSource, type EntityManager } from "typeorm";
 import { z } from "zod";
 import type { Actor, ContractScope } from "../access/actor.js";
 import { recordAudit } from "../audit/audit.js";
@@ -7,8 +7,6 @@ import {
   ComponentEntity,
   ContactEntity,
   ContractEntity,
-  CredentialEntity,
-  UserEntity,
 } from "../db/entities/index.js";
 import {
   applicationDeemedRejectedAt,
@@ -16,10 +14,13 @@ import {
   canTransition,
   type ContractStatus,
 } from "../domain/contracts/terms.js";
+import type { TerminationReason } from "../domain/contracts/service-state.js";
 import { jstDateOf } from "../domain/time/jst.js";
 import { AppError, conflict } from "../shared/errors.js";
 import { isPrototypeName } from "../ingest/labels.js";
+import { purgeContractData } from "./purge.js";
 import { getContract } from "./scoped.js";
+import { contractStateChanged } from "./status-signal.js";
 import { ContactInput, IsoDate, Plan, toContractView, type ContractView } from "./views.js";
 
 export const NewApplication = z.strictObject({
@@ -217,14 +218,19 @@ export async function giveCancellationNotice(
   });
 }
 
-/** Termination (Art. 30): accounts and agent tokens go at once; agents are refused from now on. */
+/**
+ * Termination (Art. 30): agent tokens are revoked and the customer's personal data deleted at
+ * once (contracts/purge.ts); agents are refused from now on. `reason` decides the
+ * early-termination charge (none for provider fault, Art. 11 (2)).
+ */
 export async function terminateContract(
   deps: Deps,
   actor: Actor | "system",
   id: string,
   now: Date,
+  reason: TerminationReason = "customer",
 ): Promise<ContractView> {
-  return transition(
+  const view = await transition(
     deps,
     actor,
     { kind: "all" },
@@ -233,6 +239,7 @@ export async function terminateContract(
     now,
     (c) => ({
       terminatedAt: now,
+      terminationReason: reason,
       endDate:
         c.endDate && c.endDate <= jstDateOf(now.getTime()) ? c.endDate : jstDateOf(now.getTime()),
     }),
@@ -247,11 +254,7 @@ export async function terminateContract(
         { contractId: id, activeUntil: IsNull() },
         { activeUntil: view.endDate! },
       );
-      const users = await tx.find(UserEntity, { where: { contractId: id }, select: { id: true } });
-      if (users.length > 0) {
-        await tx.delete(CredentialEntity, { userId: In(users.map((u) => u.id)) });
-        await tx.delete(UserEntity, { contractId: id });
-      }
+      const purged = await purgeContractData(tx, id);
       await recordAudit(tx, {
         actor,
         at: now,
@@ -260,8 +263,10 @@ export async function terminateContract(
         entityId: id,
         contractId: id,
         before: null,
-        after: { usersDeleted: users.length },
+        after: { usersDeleted: purged.users, ...purged },
       });
     },
   );
+  contractStateChanged(id);
+  return view;
 }

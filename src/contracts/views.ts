@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { SUSPENSION_KINDS, TERMINATION_REASONS } from "../domain/contracts/service-state.js";
 import { minimumTermEnd } from "../domain/contracts/terms.js";
 import type {
   ComponentEntity,
@@ -35,6 +36,16 @@ export const ContractView = z.object({
   cancellationNoticeDate: IsoDate.nullable(),
   cancellationDesiredDate: IsoDate.nullable(),
   terminatedAt: z.iso.datetime().nullable(),
+  terminationReason: z.enum(TERMINATION_REASONS).nullable(),
+  /** Service suspended or restricted by the provider (billing continues); null while served. */
+  suspension: z
+    .object({
+      kind: z.enum(SUSPENSION_KINDS),
+      reason: z.string(),
+      from: z.iso.datetime(),
+    })
+    .nullable(),
+  renewalObjection: z.object({ date: IsoDate, by: z.enum(["customer", "provider"]) }).nullable(),
   instanceLabel: z.string(),
   version: z.number().int(),
 });
@@ -54,6 +65,20 @@ export const toContractView = (c: ContractEntity): ContractView => ({
   cancellationNoticeDate: c.cancellationNoticeDate,
   cancellationDesiredDate: c.cancellationDesiredDate,
   terminatedAt: c.terminatedAt?.toISOString() ?? null,
+  terminationReason: c.terminationReason as ContractView["terminationReason"],
+  suspension: c.suspendedFrom
+    ? {
+        kind: c.suspensionKind as "suspension" | "restriction",
+        reason: c.suspensionReason ?? "",
+        from: c.suspendedFrom.toISOString(),
+      }
+    : null,
+  renewalObjection: c.renewalObjectionDate
+    ? {
+        date: c.renewalObjectionDate,
+        by: c.renewalObjectionBy as "customer" | "provider",
+      }
+    : null,
   instanceLabel: c.instanceLabel,
   version: c.version,
 });

@@ -53,11 +53,19 @@ async function escalateDue(deps: IncidentDeps, now: Date): Promise<number> {
  * unrouted by a crash between their two transactions (alert-intake.ts).
  */
 async function routeAfterMaintenance(deps: IncidentDeps, now: Date): Promise<number> {
-  const held = await deps.db.getRepository(IncidentEntity).find({
-    where: { state: Not("resolved"), routedAt: IsNull() },
-    order: { openedAt: "ASC" },
-    take: BATCH,
-  });
+  // Only contracts served now: a suspended contract's held incidents wait for the lifting
+  // and must not crowd the batch for everyone else.
+  const held = await deps.db
+    .getRepository(IncidentEntity)
+    .createQueryBuilder("i")
+    .innerJoin("contracts", "c", "c.id = i.contract_id")
+    .where("i.state <> 'resolved' AND i.routed_at IS NULL")
+    .andWhere("c.status = 'active' AND (c.suspended_from IS NULL OR c.suspended_from > :now)", {
+      now,
+    })
+    .orderBy("i.opened_at", "ASC")
+    .take(BATCH)
+    .getMany();
   let routed = 0;
   for (const row of held) {
     if (!row.suppressed && now.getTime() - row.openedAt.getTime() < IN_FLIGHT_MS) continue;

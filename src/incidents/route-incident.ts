@@ -9,6 +9,7 @@ import {
   RunbookEntity,
 } from "../db/entities/index.js";
 import { tariffFor, type Plan } from "../domain/billing/tariff.js";
+import { isContractServiceable } from "../domain/contracts/service-state.js";
 import { nextQuotaUnit } from "../domain/incidents/quota.js";
 import { isHumanTier, routeIncident, type Tier } from "../domain/incidents/routing.js";
 import { jstMonthOf } from "../domain/time/jst.js";
@@ -28,7 +29,9 @@ export async function routeIncidentNow(
   // No lock here: watch-only routing takes none; takeQuotaUnit locks the contract row only
   // when a unit is taken (decision 0014).
   const contract = await m.findOneBy(ContractEntity, { id: incident.contractId });
-  if (!contract) return incident;
+  // Suspended or restricted (issue 15): left unrouted, so nothing is paged or e-mailed; the
+  // timers route it once the suspension is lifted.
+  if (!contract || !isContractServiceable(contract, at)) return incident;
   const hasIncidentRunbook = await m.exists(RunbookEntity, {
     where: { contractId: contract.id, kind: "incident" },
   });

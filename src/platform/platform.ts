@@ -3,6 +3,7 @@ import type { AddressInfo } from "node:net";
 import type { Logger } from "pino";
 import { bootstrapAdmin } from "../accounts/bootstrap-admin.js";
 import { monthlyCloseJob } from "../billing/close/monthly-close.job.js";
+import { contractLifecycleJob } from "../contracts/lifecycle-ops.js";
 import { expireApplications } from "../contracts/lifecycle.js";
 import { openDatabase, type Database } from "../db/database.js";
 import { createHttpApp } from "../http/app.js";
@@ -159,6 +160,7 @@ export async function startPlatform(
           cron: "7 * * * *",
           run: (now) => expireApplications({ db: db.dataSource }, now),
         },
+        contractLifecycleJob({ db: db.dataSource }),
         monthlyCloseJob({
           db: db.dataSource,
           usage: storedUsage,

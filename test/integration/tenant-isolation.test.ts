@@ -14,6 +14,7 @@ const BODIES: Record<string, unknown> = {
   "put /contracts/:id/contacts": [{ name: "Mallory", email: "mallory@example.jp", language: "en" }],
   "post /contracts/:id/runbooks": { kind: "incident", name: "evil", content: "# rm -rf" },
   "post /contracts/:id/cancellation-notice": { desiredDate: "2027-12-31" },
+  "post /contracts/:id/renewal-objection": { by: "customer" },
   "post /contracts/:id/maintenance-windows": {
     startsAt: "2026-11-22T02:00:00+09:00",
     endsAt: "2026-11-22T04:00:00+09:00",

@@ -16,14 +16,16 @@ export async function makeContract(
     },
   });
   if (applied.status !== 201) throw new Error(`apply failed: ${JSON.stringify(applied.body)}`);
+  const startDate = opts.startDate ?? "2026-11-01";
   const accepted = await api("post", `/contracts/${applied.body.id}/accept`, {
-    body: { startDate: opts.startDate ?? "2026-11-01" },
+    body: { startDate },
   });
   if (accepted.status !== 200) throw new Error(`accept failed: ${JSON.stringify(accepted.body)}`);
   const components = [];
   for (const name of opts.components ?? ["vm-01"]) {
     const c = await api("post", `/contracts/${applied.body.id}/components`, {
-      body: { name, os: "linux" },
+      // Present at the start (the default would be the day it is added, JST).
+      body: { name, os: "linux", activeFrom: startDate },
     });
     if (c.status !== 201) throw new Error(`component failed: ${JSON.stringify(c.body)}`);
     components.push(c.body);

@@ -2,7 +2,10 @@
 // store loads the rows, this decides which of them the month's invoice depends on.
 import { creditMonth } from "../../domain/billing/extras.js";
 import type {
+  Adjustment,
   BillingScenario,
+  CreditBroughtForward,
+  Downgrade,
   LatePayment,
   Outage,
   OutageCause,
@@ -10,7 +13,7 @@ import type {
 } from "../../domain/billing/scenario.js";
 import type { OperatingSystem, Plan, TierMode } from "../../domain/billing/tariff.js";
 import { jstMonthEndMs, jstMonthStartMs } from "../../domain/time/jst.js";
-import type { YearMonth } from "../../domain/time/month.js";
+import { addMonths, monthOfDate, type YearMonth } from "../../domain/time/month.js";
 
 export interface ContractRow {
   id: string;
@@ -19,6 +22,14 @@ export interface ContractRow {
   tierMode: string;
   startDate: string;
   endDate: string | null;
+  /** customer | provider_fault | non_payment; null while the contract runs. */
+  terminationReason?: string | null;
+}
+/** A component's OS and relaxation steps from a month on (component_changes). */
+export interface ComponentStateRow {
+  effectiveMonth: string;
+  os: string;
+  capRelaxations: number;
 }
 export interface ComponentRow {
   name: string;
@@ -26,6 +37,13 @@ export interface ComponentRow {
   activeFrom: string;
   activeUntil: string | null;
   capRelaxations: number;
+  /** Oldest first; without history the row's own values apply to every month. */
+  history?: ComponentStateRow[];
+}
+export interface PlanChangeRow {
+  fromPlan: string;
+  plan: string;
+  effectiveMonth: string;
 }
 export interface OutageRow {
   id: string;
@@ -57,6 +75,46 @@ export interface ContractInputs {
   latePayments: LatePayment[];
   incidentResponses: number;
   runbookMinutes: number;
+  /** Oldest first (contract_plan_changes). */
+  planChanges?: PlanChangeRow[];
+  adjustments?: Adjustment[];
+  creditsBroughtForward?: CreditBroughtForward[];
+}
+
+/** The plan in force in `month`: the latest change effective by then, else the first plan. */
+export function planOfMonth(
+  current: string,
+  changes: readonly PlanChangeRow[],
+  month: YearMonth,
+): string {
+  let plan = changes.length > 0 ? changes[0]!.fromPlan : current;
+  for (const c of changes) if (c.effectiveMonth <= month) plan = c.plan;
+  return plan;
+}
+
+/** A component's state in `month`: the latest history entry effective by then. */
+export function componentStateIn(c: ComponentRow, month: YearMonth): ComponentStateRow {
+  let state: ComponentStateRow = { effectiveMonth: "", os: c.os, capRelaxations: c.capRelaxations };
+  const history = c.history ?? [];
+  if (history.length > 0) state = history[0]!;
+  for (const h of history) if (h.effectiveMonth <= month) state = h;
+  return state;
+}
+
+/**
+ * A plan change effective in `month` (after the start month) is carried as the scenario's
+ * `downgrade`: the pure core charges Art. 11 (3) only when the new fee is lower, so an upgrade
+ * costs nothing extra and a downgrade inside the minimum term is charged in this month.
+ */
+function planChangeOf(
+  contract: ContractRow,
+  changes: readonly PlanChangeRow[],
+  month: YearMonth,
+): Downgrade | null {
+  if (month <= monthOfDate(contract.startDate)) return null;
+  const before = planOfMonth(contract.plan, changes, addMonths(month, -1));
+  const now = planOfMonth(contract.plan, changes, month);
+  return before === now ? null : { fromPlan: before as Plan, effectiveMonth: month };
 }
 
 /**
@@ -88,26 +146,30 @@ export function outagesOfMonth(
 
 export function buildScenario(month: YearMonth, inputs: ContractInputs): BillingScenario {
   const { contract } = inputs;
+  const changes = inputs.planChanges ?? [];
   return {
     month,
     contract: {
-      plan: contract.plan as Plan,
+      plan: planOfMonth(contract.plan, changes, month) as Plan,
       startDate: contract.startDate,
       endDate: contract.endDate,
       tierMode: contract.tierMode as TierMode,
-      // Not stored yet: a termination is treated as the customer's (Art. 11 (2) applies).
-      terminatedByProviderFault: false,
+      // Art. 11 (2): no early-termination charge when the provider's fault ended the contract.
+      terminatedByProviderFault: contract.terminationReason === "provider_fault",
     },
     components: [...inputs.components]
       .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
-      .map((c) => ({
-        // The name is unique in the contract and reads well on an invoice line.
-        id: c.name,
-        os: c.os as OperatingSystem,
-        activeFrom: c.activeFrom,
-        activeUntil: c.activeUntil,
-        capRelaxations: c.capRelaxations,
-      })),
+      .map((c) => {
+        const state = componentStateIn(c, month);
+        return {
+          // The name is unique in the contract and reads well on an invoice line.
+          id: c.name,
+          os: state.os as OperatingSystem,
+          activeFrom: c.activeFrom,
+          activeUntil: c.activeUntil,
+          capRelaxations: state.capRelaxations,
+        };
+      }),
     serviceFees: inputs.serviceFees
       .filter((f) => f.fromMonth <= month && (f.untilMonth === null || f.untilMonth >= month))
       .map((f) => ({ name: f.name, monthlyYen: f.monthlyYen })),
@@ -116,8 +178,9 @@ export function buildScenario(month: YearMonth, inputs: ContractInputs): Billing
     runbookMinutes: inputs.runbookMinutes,
     liabilityCredits: inputs.liabilityCredits.filter((c) => creditMonth(c.damageDate) === month),
     latePayments: inputs.latePayments,
-    // Plan history is not stored yet, so no downgrade can be billed from stored data.
-    downgrade: null,
+    downgrade: planChangeOf(contract, changes, month),
     tariffOverrides: {},
+    adjustments: inputs.adjustments ?? [],
+    creditsBroughtForward: inputs.creditsBroughtForward ?? [],
   };
 }

@@ -8,9 +8,14 @@ import {
   lastDayOfMonth,
   type YearMonth,
 } from "../../domain/time/month.js";
+import type { Adjustment, CreditBroughtForward } from "../../domain/billing/scenario.js";
+import { TARIFF_VERSIONS, type Tariff } from "../../domain/billing/tariff.js";
+import type { InvoiceLine } from "../../domain/billing/invoice-line.js";
 import type {
   ComponentRow,
+  ComponentStateRow,
   ContractRow,
+  PlanChangeRow,
   LiabilityCreditRow,
   OutageRow,
   ServiceFeeRow,
@@ -24,7 +29,7 @@ export interface Queryable {
 }
 
 const CONTRACT_COLUMNS = `c.id, c.customer_name AS "customerName", c.plan, c.tier_mode AS "tierMode",
-  c.start_date::text AS "startDate", c.end_date::text AS "endDate"`;
+  c.start_date::text AS "startDate", c.end_date::text AS "endDate", c.termination_reason AS "terminationReason"`;
 
 /** Contracts billable in `month` without an invoice for it yet, in id order after `afterId`. */
 export async function billableContracts(
@@ -68,8 +73,8 @@ type Of<T> = T & { contractId: string };
 /** Components that can matter: billed in the month, or in the damaged month of a credit (M−2). */
 export async function componentsOf(q: Queryable, ids: string[], month: YearMonth) {
   return groupBy(
-    await q.query<Of<ComponentRow>[]>(
-      `SELECT contract_id AS "contractId", name, os, active_from::text AS "activeFrom", active_until::text AS "activeUntil",
+    await q.query<Of<ComponentRow & { id: string }>[]>(
+      `SELECT contract_id AS "contractId", id, name, os, active_from::text AS "activeFrom", active_until::text AS "activeUntil",
        cap_relaxations AS "capRelaxations"
      FROM components WHERE contract_id = ANY($1::uuid[]) AND active_from <= $2 AND (active_until IS NULL OR active_until >= $3)`,
       [ids, lastDayOfMonth(month), firstDayOfMonth(addMonths(month, -2))],
@@ -197,4 +202,71 @@ export async function unbilledLateInterest(
     if (entry.paymentIds.length > 0) result.set(contractId, entry);
   }
   return result;
+}
+
+/** Each component's OS/relaxation history, oldest first, keyed by component id. */
+export async function componentHistoryOf(q: Queryable, ids: string[]) {
+  const rows = await q.query<(ComponentStateRow & { componentId: string })[]>(
+    `SELECT component_id AS "componentId", effective_month AS "effectiveMonth", os, cap_relaxations AS "capRelaxations"
+     FROM component_changes WHERE contract_id = ANY($1::uuid[]) ORDER BY effective_month, created_at, id`,
+    [ids],
+  );
+  const map = new Map<string, ComponentStateRow[]>();
+  for (const { componentId, ...state } of rows) {
+    const list = map.get(componentId);
+    if (list) list.push(state);
+    else map.set(componentId, [state]);
+  }
+  return map;
+}
+
+/** Each contract's plan history, oldest first. */
+export async function planChangesOf(q: Queryable, ids: string[]) {
+  return groupBy(
+    await q.query<Of<PlanChangeRow>[]>(
+      `SELECT contract_id AS "contractId", from_plan AS "fromPlan", plan, effective_month AS "effectiveMonth"
+       FROM contract_plan_changes WHERE contract_id = ANY($1::uuid[]) ORDER BY effective_month, created_at, id`,
+      [ids],
+    ),
+  );
+}
+
+/** Manual adjustment lines recorded for `month`. */
+export async function adjustmentsOf(q: Queryable, ids: string[], month: YearMonth) {
+  return groupBy(
+    await q.query<Of<Adjustment>[]>(
+      `SELECT contract_id AS "contractId", reason, approved_by AS "approvedBy", amount_yen::float8 AS "amountYen", taxable
+       FROM invoice_adjustments WHERE contract_id = ANY($1::uuid[]) AND month = $2 ORDER BY created_at, id`,
+      [ids, month],
+    ),
+  );
+}
+
+/** The credits the latest revision of the previous month's invoice carried forward. */
+export async function creditsCarriedInto(q: Queryable, ids: string[], month: YearMonth) {
+  const fromMonth = addMonths(month, -1);
+  const rows = await q.query<{ contractId: string; lines: InvoiceLine[] }[]>(
+    `SELECT DISTINCT ON (contract_id) contract_id AS "contractId", lines
+     FROM invoices WHERE contract_id = ANY($1::uuid[]) AND month = $2 ORDER BY contract_id, revision DESC`,
+    [ids, fromMonth],
+  );
+  const map = new Map<string, CreditBroughtForward[]>();
+  for (const r of rows) {
+    const credits = r.lines
+      .filter((l) => l.code === "credit_carried_forward")
+      .map((l) => ({ fromMonth, amountYen: l.amountYen, taxable: l.taxable }));
+    if (credits.length > 0) map.set(r.contractId, credits);
+  }
+  return map;
+}
+
+/** The built-in versions with the stored ones (admin API) over them, oldest first. */
+export async function tariffVersions(q: Queryable): Promise<Tariff[]> {
+  const stored = await q.query<{ tariff: Tariff }[]>(
+    `SELECT tariff FROM tariff_versions ORDER BY effective_from`,
+  );
+  const byMonth = new Map<string, Tariff>();
+  for (const t of [...TARIFF_VERSIONS, ...stored.map((r) => r.tariff)])
+    byMonth.set(t.effectiveFrom, t);
+  return [...byMonth.values()].sort((a, b) => (a.effectiveFrom < b.effectiveFrom ? -1 : 1));
 }

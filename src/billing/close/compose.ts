@@ -1,10 +1,15 @@
 // One contract's invoice of a month, from its stored inputs: scenario → validation → the pure
 // computeInvoice, plus the carry-over lines of outages that crossed the previous close.
 import { exemptionRefundLine } from "../../domain/billing/exemptions.js";
-import { computeInvoice, invoiceTotals, type Invoice } from "../../domain/billing/invoice.js";
+import { computeInvoice, settleInvoice, type Invoice } from "../../domain/billing/invoice.js";
 import { amountLine, formatYen, type InvoiceLine } from "../../domain/billing/invoice-line.js";
 import type { BillingScenario } from "../../domain/billing/scenario.js";
-import { tariffFor, withOverrides } from "../../domain/billing/tariff.js";
+import {
+  TARIFF_VERSIONS,
+  tariffFor,
+  withOverrides,
+  type Tariff,
+} from "../../domain/billing/tariff.js";
 import { validateScenario, type ScenarioIssue } from "../../domain/billing/validate.js";
 import { jstMonthEndMs } from "../../domain/time/jst.js";
 import { addMonths, type YearMonth } from "../../domain/time/month.js";
@@ -27,6 +32,8 @@ export interface ComposeInput {
   previous: IssuedInvoice | null;
   /** Exemption of `month` already credited by the next month's invoice (revisions only). */
   refundedLaterYen?: number;
+  /** Tariff versions in force (stored ones merged with the built-in). */
+  versions?: readonly Tariff[];
 }
 
 export type Composed =
@@ -38,14 +45,18 @@ export function composeInvoice({
   inputs,
   previous,
   refundedLaterYen = 0,
+  versions = TARIFF_VERSIONS,
 }: ComposeInput): Composed {
   const scenario = buildScenario(month, inputs);
-  const issues = validateScenario(scenario);
+  const issues = validateScenario(scenario, versions);
   if (issues.length > 0) return { ok: false, issues };
-  const invoice = computeInvoice(scenario);
-  const taxRatePercent = withOverrides(tariffFor(month), scenario.tariffOverrides).taxRatePercent;
+  const invoice = computeInvoice(scenario, versions);
+  const taxRatePercent = withOverrides(
+    tariffFor(month, versions),
+    scenario.tariffOverrides,
+  ).taxRatePercent;
   const extra: InvoiceLine[] = [];
-  const refund = previous && previousMonthRefund(month, previous, inputs.outages);
+  const refund = previous && previousMonthRefund(month, previous, inputs.outages, versions);
   if (refund) extra.push(refund);
   if (refundedLaterYen > 0) {
     const next = addMonths(month, 1);
@@ -53,11 +64,12 @@ export function composeInvoice({
     extra.push(amountLine("exemption_refund", what, refundedLaterYen));
   }
   if (extra.length === 0) return { ok: true, scenario, invoice, taxRatePercent };
-  const lines = [...invoice.lines, ...extra];
+  // The carry-forward line is recomputed with the extra lines: drop the first settlement's.
+  const lines = [...invoice.lines.filter((l) => l.code !== "credit_carried_forward"), ...extra];
   return {
     ok: true,
     scenario,
-    invoice: { ...invoice, lines, ...invoiceTotals(lines, taxRatePercent) },
+    invoice: { ...invoice, ...settleInvoice(lines, taxRatePercent) },
     taxRatePercent,
   };
 }
@@ -71,6 +83,7 @@ export function previousMonthRefund(
   month: YearMonth,
   previous: IssuedInvoice,
   outages: readonly OutageRow[],
+  versions: readonly Tariff[] = TARIFF_VERSIONS,
 ): InvoiceLine | null {
   const prevMonth = addMonths(month, -1);
   if (previous.scenario.month !== prevMonth) return null;
@@ -78,7 +91,7 @@ export function previousMonthRefund(
     ...previous.scenario,
     outages: outagesOfMonth(outages, prevMonth, jstMonthEndMs(month)),
   };
-  if (validateScenario(recheck).length > 0) return null;
+  if (validateScenario(recheck, versions).length > 0) return null;
   // A revision's positive "already credited" line means that part of its exemption was given
   // on the following invoice: it counts as not exempted on this one.
   const issued = previous.lines.map((l) =>
@@ -86,5 +99,5 @@ export function previousMonthRefund(
       ? { ...l, code: "exemption_managed" as const }
       : l,
   );
-  return exemptionRefundLine(prevMonth, issued, computeInvoice(recheck).lines);
+  return exemptionRefundLine(prevMonth, issued, computeInvoice(recheck, versions).lines);
 }

@@ -17,6 +17,7 @@ describe(monthlyCloseJob.name, () => {
       issued: 0,
       failed: [],
     });
-    expect(sql[0]).toContain("2026-11");
+    // The first query loads the stored tariff versions (no parameters); then the contracts.
+    expect(sql.find((params) => params !== undefined)).toContain("2026-11");
   });
 });

@@ -46,6 +46,7 @@ export async function reviseInvoice(
       inputs,
       previous,
       refundedLaterYen: await refundedLater(tx, contractId, month),
+      versions: await store.tariffVersions(tx),
     });
     if (!composed.ok) {
       const issues = composed.issues.map((i) => ({ path: formatPath(i.path), message: i.message }));

@@ -8,6 +8,7 @@ import { jstMonthEndMs } from "../../domain/time/jst.js";
 import { addMonths, type YearMonth } from "../../domain/time/month.js";
 import { AppError, type ErrorIssue } from "../../shared/errors.js";
 import { formatPath } from "../../shared/zod-issues.js";
+import type { Tariff } from "../../domain/billing/tariff.js";
 import { INVOICE_POLICY } from "../invoice-policy.js";
 import type { ContractInputs, ContractRow } from "./build-scenario.js";
 import * as store from "./close-store.js";
@@ -58,6 +59,7 @@ export async function runMonthlyClose(args: {
   const { deps, month, now } = args;
   assertMonthEnded(month, now);
   const result: CloseResult = { month, considered: 0, issued: 0, failed: [] };
+  const versions = await store.tariffVersions(deps.db);
   let afterId: string | null = null;
   for (;;) {
     const contracts = await store.billableContracts(
@@ -69,7 +71,7 @@ export async function runMonthlyClose(args: {
     if (contracts.length === 0) return result;
     afterId = contracts[contracts.length - 1]!.id;
     result.considered += contracts.length;
-    const { invoices, failed } = await composeBatch(deps, contracts, month);
+    const { invoices, failed } = await composeBatch(deps, contracts, month, versions);
     result.failed.push(...failed);
     const ctx = { now, actor: args.actor ?? "system", action: "invoice.issue" } as const;
     const hook = deps.onInvoicesIssued;
@@ -84,7 +86,12 @@ export async function runMonthlyClose(args: {
   }
 }
 
-async function composeBatch(deps: CloseDeps, contracts: ContractRow[], month: YearMonth) {
+async function composeBatch(
+  deps: CloseDeps,
+  contracts: ContractRow[],
+  month: YearMonth,
+  versions: readonly Tariff[],
+) {
   const inputs = await loadInputs(deps.db, deps.usage, contracts, month);
   const previous = await store.latestInvoices(
     deps.db,
@@ -99,6 +106,7 @@ async function composeBatch(deps: CloseDeps, contracts: ContractRow[], month: Ye
       month,
       inputs: input,
       previous: previous.get(contractId) ?? null,
+      versions,
     });
     if (!composed.ok) {
       failed.push({
@@ -150,9 +158,19 @@ export async function loadInputs(
   const credits = await store.liabilityCreditsOf(q, ids, month);
   const late = await store.unbilledLateInterest(q, ids, month);
   const used = await usage.usageOf(q, ids, month);
+  const history = await store.componentHistoryOf(q, ids);
+  const plans = await store.planChangesOf(q, ids);
+  const adjustments = await store.adjustmentsOf(q, ids, month);
+  const carried = await store.creditsCarriedInto(q, ids, month);
   return contracts.map((contract) => ({
     contract,
-    components: components.get(contract.id) ?? [],
+    components: (components.get(contract.id) ?? []).map((c) => ({
+      ...c,
+      history: history.get(c.id) ?? [],
+    })),
+    planChanges: plans.get(contract.id) ?? [],
+    adjustments: adjustments.get(contract.id) ?? [],
+    creditsBroughtForward: carried.get(contract.id) ?? [],
     outages: outages.get(contract.id) ?? [],
     serviceFees: fees.get(contract.id) ?? [],
     liabilityCredits: credits.get(contract.id) ?? [],

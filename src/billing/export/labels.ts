@@ -25,6 +25,9 @@ export const LINE_LABELS: Record<LineCode, Record<Lang, string>> = {
   early_termination: { ja: "中途解約に伴う料金", en: "Early termination" },
   downgrade: { ja: "プラン変更に伴う差額", en: "Downgrade within the minimum term" },
   late_interest: { ja: "遅延損害金", en: "Late-payment interest" },
+  adjustment: { ja: "調整", en: "Adjustment" },
+  credit_brought_forward: { ja: "前月からの繰越減額", en: "Credit brought forward" },
+  credit_carried_forward: { ja: "翌月への繰越減額", en: "Credit carried forward" },
 };
 
 export const TEXT = {

@@ -20,6 +20,12 @@ import { AuditLogEntity } from "./audit-log.entity.js";
 import { ComponentEntity } from "./component.entity.js";
 import { ContactEntity } from "./contact.entity.js";
 import { ContractEntity } from "./contract.entity.js";
+import {
+  ComponentChangeEntity,
+  InvoiceAdjustmentEntity,
+  PlanChangeEntity,
+  TariffVersionEntity,
+} from "./contract-history.entity.js";
 import { RunbookEntity } from "./runbook.entity.js";
 import { CredentialEntity } from "./credential.entity.js";
 import { UserEntity } from "./user.entity.js";
@@ -32,6 +38,10 @@ import { PaymentEntity } from "./payment.entity.js";
 import { ServiceFeeEntity } from "./service-fee.entity.js";
 
 export {
+  ComponentChangeEntity,
+  InvoiceAdjustmentEntity,
+  PlanChangeEntity,
+  TariffVersionEntity,
   IncidentEntity,
   IncidentEventEntity,
   IncidentMemberEntity,
@@ -63,6 +73,10 @@ export {
 };
 
 export const ENTITIES = [
+  ComponentChangeEntity,
+  InvoiceAdjustmentEntity,
+  PlanChangeEntity,
+  TariffVersionEntity,
   IncidentEntity,
   IncidentEventEntity,
   IncidentMemberEntity,

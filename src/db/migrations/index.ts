@@ -3,6 +3,7 @@ import { Foundation1795621049629 } from "./1795621049629-Foundation.js";
 import { Billing1795623063885 } from "./1795623063885-Billing.js";
 import { Metrics1795624482821 } from "./1795624482821-Metrics.js";
 import { Incidents1795630780946 } from "./1795630780946-Incidents.js";
+import { ContractLifecycle1796430087971 } from "./1796430087971-ContractLifecycle.js";
 import { IncidentGroups1796430138691 } from "./1796430138691-IncidentGroups.js";
 import { DurabilityColumns1796432025583 } from "./1796432025583-DurabilityColumns.js";
 
@@ -12,6 +13,7 @@ export const MIGRATIONS: (new () => MigrationInterface)[] = [
   Billing1795623063885,
   Metrics1795624482821,
   Incidents1795630780946,
+  ContractLifecycle1796430087971,
   IncidentGroups1796430138691,
   DurabilityColumns1796432025583,
 ];

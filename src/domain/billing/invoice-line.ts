@@ -19,6 +19,9 @@ export const LINE_CODES = [
   "early_termination",
   "downgrade",
   "late_interest",
+  "adjustment",
+  "credit_brought_forward",
+  "credit_carried_forward",
 ] as const;
 export type LineCode = (typeof LINE_CODES)[number];
 

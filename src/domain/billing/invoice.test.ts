@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { computeInvoice, invoiceTotals } from "./invoice.js";
+import { computeInvoice, invoiceTotals, settleInvoice } from "./invoice.js";
 import { amountLine, pricedLine } from "./invoice-line.js";
 import { aScenario, components, outage } from "./scenario.fixtures.js";
 import { TARIFF_2026, TARIFF_VERSIONS, type Tariff } from "./tariff.js";
@@ -101,7 +101,48 @@ describe(computeInvoice.name, () => {
     expect(codes(scenario).filter(([code]) => code === "liability_credit")).toEqual([
       ["liability_credit", -131_000],
     ]);
-    expect(computeInvoice(scenario).subtotalYen).toBe(89_600 - 131_000);
+    // Never a negative invoice: the 41,400 beyond the month is carried to the next one.
+    const invoice = computeInvoice(scenario);
+    expect(invoice.lines.at(-1)).toMatchObject({
+      code: "credit_carried_forward",
+      amountYen: 131_000 - 89_600,
+      taxable: true,
+    });
+    expect([invoice.subtotalYen, invoice.taxYen, invoice.totalYen]).toEqual([0, 0, 0]);
+  });
+
+  it("brings a carried credit forward and an adjustment line with its approver", () => {
+    const invoice = computeInvoice(
+      aScenario({
+        components: components(8),
+        adjustments: [
+          { reason: "Advance payment", approvedBy: "Sato", amountYen: -9_600, taxable: true },
+        ],
+        creditsBroughtForward: [{ fromMonth: "2026-10", amountYen: 41_400, taxable: true }],
+      }),
+    );
+    expect(invoice.lines.slice(-2).map((l) => [l.code, l.amountYen])).toEqual([
+      ["adjustment", -9_600],
+      ["credit_brought_forward", -41_400],
+    ]);
+    expect(invoice.lines.at(-2)!.description).toBe("Advance payment (approved by Sato)");
+    expect([invoice.subtotalYen, invoice.taxYen, invoice.totalYen]).toEqual([
+      38_600, 3_860, 42_460,
+    ]);
+  });
+
+  it("carries a non-taxable reduction larger than the total as a non-taxable credit", () => {
+    const lines = [
+      amountLine("base", "b", 10_000),
+      amountLine("adjustment", "advance payment", -20_000, false),
+    ];
+    const settled = settleInvoice(lines, 10);
+    expect(settled.lines.at(-1)).toMatchObject({
+      code: "credit_carried_forward",
+      amountYen: 9_000,
+      taxable: false,
+    });
+    expect([settled.subtotalYen, settled.taxYen, settled.totalYen]).toEqual([10_000, 1_000, 0]);
   });
 
   it("charges runbook overage only on Premium, against components × 60 minutes", () => {

@@ -11,7 +11,7 @@ import {
   liabilityCreditLines,
   runbookOverageLine,
 } from "./extras.js";
-import { type InvoiceLine, pricedLine } from "./invoice-line.js";
+import { amountLine, formatYen, type InvoiceLine, pricedLine } from "./invoice-line.js";
 import { percentOfFloor, sumYen } from "./money.js";
 import { type BillingScenario, planInMonth } from "./scenario.js";
 import {
@@ -67,14 +67,59 @@ export function computeInvoice(
     earlyTerminationLine(scenario, monthlyFeeYen),
     downgradeLine(scenario, oldPlanFeeYen, managed.feeYen),
     ...scenario.latePayments.map(lateInterestLine),
+    ...(scenario.adjustments ?? []).map((a) =>
+      amountLine("adjustment", `${a.reason} (approved by ${a.approvedBy})`, a.amountYen, a.taxable),
+    ),
+    ...(scenario.creditsBroughtForward ?? []).map((c) =>
+      amountLine(
+        "credit_brought_forward",
+        `Credit carried forward from the ${c.fromMonth} invoice (${formatYen(c.amountYen)})`,
+        -c.amountYen,
+        c.taxable,
+      ),
+    ),
   ].filter((line): line is InvoiceLine => line !== null);
   return {
     month,
     currency: "JPY",
-    lines,
-    ...invoiceTotals(lines, tariff.taxRatePercent),
+    ...settleInvoice(lines, tariff.taxRatePercent),
     tariffVersion: tariff.version,
   };
+}
+
+/**
+ * Never a negative invoice: a taxable subtotal below zero is carried forward as a credit to the
+ * next invoice (a `credit_carried_forward` line brings the subtotal to 0, so tax is computed on
+ * the positive side, SPEC 6.3), and likewise non-taxable reductions larger than the total.
+ */
+export function settleInvoice(
+  lines: readonly InvoiceLine[],
+  taxRatePercent: number,
+): InvoiceTotals & { lines: InvoiceLine[] } {
+  const settled = [...lines];
+  const first = invoiceTotals(settled, taxRatePercent);
+  if (first.subtotalYen < 0) {
+    settled.push(
+      amountLine(
+        "credit_carried_forward",
+        `Credit of ${formatYen(-first.subtotalYen)} carried forward to the next invoice`,
+        -first.subtotalYen,
+      ),
+    );
+  }
+  const second = invoiceTotals(settled, taxRatePercent);
+  if (second.totalYen < 0) {
+    settled.push(
+      amountLine(
+        "credit_carried_forward",
+        `Non-taxable credit of ${formatYen(-second.totalYen)} carried forward to the next invoice`,
+        -second.totalYen,
+        false,
+      ),
+    );
+    return { lines: settled, ...invoiceTotals(settled, taxRatePercent) };
+  }
+  return { lines: settled, ...second };
 }
 
 /** The contract's other services (e.g. storage): the `service` scope's monthly fee. */

@@ -71,6 +71,22 @@ export interface Downgrade {
   effectiveMonth: YearMonth;
 }
 
+/** A manual line (disaster waiver, advance payment) with its reason and approver. */
+export interface Adjustment {
+  reason: string;
+  approvedBy: string;
+  /** Signed: a reduction is negative. */
+  amountYen: number;
+  taxable: boolean;
+}
+
+/** What the previous invoice could not absorb (never a negative invoice), credited now. */
+export interface CreditBroughtForward {
+  fromMonth: YearMonth;
+  amountYen: number;
+  taxable: boolean;
+}
+
 export interface BillingScenario {
   month: YearMonth;
   contract: ContractTerms;
@@ -83,6 +99,8 @@ export interface BillingScenario {
   latePayments: LatePayment[];
   downgrade: Downgrade | null;
   tariffOverrides: TariffOverrides;
+  adjustments?: Adjustment[];
+  creditsBroughtForward?: CreditBroughtForward[];
 }
 
 /** The plan in force in `month`: before a downgrade's effective month, the old plan. */

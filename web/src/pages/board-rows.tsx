@@ -12,6 +12,8 @@ export interface BoardContract {
   capWarnings: number;
   runbookMissing: boolean;
   failedNotifications: number;
+  /** Service suspended or restricted by the provider (billing continues). */
+  suspension?: { kind: string; reason: string; from: string } | null;
 }
 
 export function ContractRow(p: { c: BoardContract; t: T; now: number }) {
@@ -58,6 +60,11 @@ export function ContractRow(p: { c: BoardContract; t: T; now: number }) {
           <span class="badge warn">{t("capWarning", { n: c.capWarnings })}</span>
         )}
         {c.runbookMissing && <span class="badge warn">{t("runbookMissing")}</span>}
+        {c.suspension && (
+          <span class="badge bad" title={c.suspension.reason}>
+            {t(c.suspension.kind === "restriction" ? "restricted" : "suspended")}
+          </span>
+        )}
         {c.failedNotifications > 0 && (
           <span class="badge bad">{t("failedNotifications", { n: c.failedNotifications })}</span>
         )}
