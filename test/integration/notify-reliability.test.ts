@@ -349,4 +349,44 @@ describe("notification delivery guarantees", () => {
       ]);
     }
   });
+
+  it("a slow send keeps its lease (renewed while it runs): no other worker takes it over", async () => {
+    const LEASE = 3_000; // renewed every 1 s of real time
+    let finish: () => void = () => undefined;
+    const slow = new NotifyWorker(
+      {
+        db: app.platform.db.dataSource,
+        clock: app.clock,
+        log,
+        channels: {
+          email: {
+            send: () => new Promise((resolve) => (finish = () => resolve({ providerId: "slow" }))),
+          },
+        },
+      },
+      { ...DEFAULT_WORKER_OPTIONS, leaseMs: LEASE },
+    );
+    const { row } = await incidentFor();
+    const sending = slow.runOnce();
+    await waitUntil(
+      () => outboxRows(app, "id = $1", [row.id]),
+      (r) => r[0].state === "sending",
+      "claimed",
+    );
+    app.clock.advance(2_000);
+    await new Promise((r) => setTimeout(r, 1_500)); // one renewal at clock +2 s
+    app.clock.advance(2_000); // +4 s: past the first lease, inside the renewed one
+    const other = new NotifyWorker(
+      { db: app.platform.db.dataSource, clock: app.clock, log, channels: smtpChannels() },
+      { ...DEFAULT_WORKER_OPTIONS, leaseMs: LEASE },
+    );
+    expect(await other.runOnce()).toBe(0);
+    finish();
+    await sending;
+    expect((await outboxRows(app, "id = $1", [row.id]))[0]).toMatchObject({
+      state: "sent",
+      attempts: 1,
+    });
+    expect(delivered(row.recipient)).toBe(0); // only the slow channel sent it
+  });
 });
