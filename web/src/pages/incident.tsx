@@ -2,13 +2,14 @@
 // that fired charted around the event. Refreshes when a live delta for it arrives.
 import { useEffect, useState } from "preact/hooks";
 import { api, type Page } from "../api.js";
-import { formatTime, language, tryKey, useT } from "../i18n.js";
+import { formatTime, label, language, ruleLabel, tryKey, useT } from "../i18n.js";
 import { live } from "../live-incidents.js";
 import { href } from "../router.js";
 import { listSeries, loadPoints, matchSeries, type Points } from "../series.js";
 import type { Me } from "../session.js";
 import { useStore } from "../store.js";
 import { Chart } from "../ui/chart.js";
+import { formatValue, unitOf } from "../ui/chart-data.js";
 import { Status } from "../ui/layout.js";
 import { IncidentActions, type IncidentDetail } from "./incident-actions.js";
 
@@ -60,10 +61,13 @@ export function IncidentPage(p: { me: Me; id: string }) {
 
   if (!incident) return <Status loading={!error} error={error} />;
   const i = incident;
+  // A customer reads what happens and when, not the NOC's internal workings.
+  const staff = p.me.role !== "customer";
   return (
     <div class="incident" data-testid="incident-page" data-state={i.state}>
       <h1>
-        <span class={`sevbadge sev-${i.severity}`}>{tryKey(t, i.severity)}</span> {i.ruleName}
+        <span class={`sevbadge sev-${i.severity}`}>{label(t, "sev", i.severity)}</span>{" "}
+        <span title={i.ruleName}>{ruleLabel(t, i.ruleName)}</span>
       </h1>
       <dl class="facts">
         <dt>{t("state")}</dt>
@@ -85,14 +89,19 @@ export function IncidentPage(p: { me: Me; id: string }) {
         </dd>
         <dt>{t("value")}</dt>
         <dd>
-          {i.value ?? "—"} ({t("threshold")} {i.threshold ?? "—"})
+          {formatValue(i.value, valueUnit(i))} ({t("threshold")}{" "}
+          {formatValue(i.threshold, valueUnit(i))})
         </dd>
         <dt>{t("opened")}</dt>
         <dd>{formatTime(i.openedAt, lang)}</dd>
-        <dt>{t("escalationLevel")}</dt>
-        <dd>{i.escalationLevel}</dd>
-        <dt>{t("repeats")}</dt>
-        <dd>{i.repeatCount}</dd>
+        {staff && (
+          <>
+            <dt>{t("escalationLevel")}</dt>
+            <dd data-testid="escalation-level">{i.escalationLevel}</dd>
+            <dt>{t("repeats")}</dt>
+            <dd>{i.repeatCount}</dd>
+          </>
+        )}
       </dl>
       <IncidentActions
         me={p.me}
@@ -104,30 +113,47 @@ export function IncidentPage(p: { me: Me; id: string }) {
       <MetricAround incident={i} />
       <h2>{t("timeline")}</h2>
       <ol class="timeline" data-testid="timeline">
-        {i.timeline.map((e) => (
-          <li key={e.id} class={e.customerVisible ? "" : "internal"}>
-            <time>{formatTime(e.at, lang)}</time> <strong>{e.kind}</strong> — {e.actorName}
-            {e.note && <span class="note"> “{e.note}”</span>}
-          </li>
-        ))}
+        {i.timeline
+          .filter((e) => staff || e.customerVisible)
+          .map((e) => (
+            <li key={e.id} class={e.customerVisible ? "" : "internal"}>
+              <time>{formatTime(e.at, lang)}</time> <strong>{label(t, "event", e.kind)}</strong> —{" "}
+              {e.actorName}
+              {e.note && <q class="note">{e.note}</q>}
+            </li>
+          ))}
       </ol>
       {extras.notifications && (
         <>
           <h2>{t("notifications")}</h2>
-          <table class="table">
-            <tbody>
-              {extras.notifications.map((n) => (
-                <tr key={n.id}>
-                  <td>{formatTime(n.createdAt, lang)}</td>
-                  <td>{n.channel}</td>
-                  <td>{n.recipient}</td>
-                  <td>{n.subject ?? n.event}</td>
-                  <td class={`delivery delivery-${n.state}`}>{n.state}</td>
-                  <td>{n.attempts}</td>
+          {extras.notifications.length === 0 ? (
+            <p class="muted">{t("noNotifications")}</p>
+          ) : (
+            <table class="table" data-testid="notifications">
+              <thead>
+                <tr>
+                  <th>{t("opened")}</th>
+                  <th>{t("channel")}</th>
+                  <th>{t("recipient")}</th>
+                  <th>{t("subject")}</th>
+                  <th>{t("delivery")}</th>
+                  {staff && <th>{t("attempts")}</th>}
                 </tr>
-              ))}
-            </tbody>
-          </table>
+              </thead>
+              <tbody>
+                {extras.notifications.map((n) => (
+                  <tr key={n.id}>
+                    <td>{formatTime(n.createdAt, lang)}</td>
+                    <td>{label(t, "channel", n.channel)}</td>
+                    <td>{n.recipient}</td>
+                    <td>{n.subject ?? label(t, "notify", n.event)}</td>
+                    <td class={`delivery delivery-${n.state}`}>{label(t, "delivery", n.state)}</td>
+                    {staff && <td>{n.attempts}</td>}
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
         </>
       )}
     </div>
@@ -160,6 +186,13 @@ async function loadExtras(me: Me, i: IncidentDetail): Promise<Extras> {
   return { notifications, tasks, opsRunbooks: runbooks };
 }
 
+/** The unit of the incident's value: a ratio rule (`divideBy`) compares a fraction. */
+function valueUnit(i: IncidentDetail) {
+  const u = unitOf(i.metric);
+  if (u === "bytes" && i.threshold !== null && Math.abs(i.threshold) <= 1) return "ratio";
+  return u;
+}
+
 function MetricAround(p: { incident: IncidentDetail }) {
   const t = useT();
   const i = p.incident;
@@ -180,17 +213,27 @@ function MetricAround(p: { incident: IncidentDetail }) {
     })().catch(() => setPoints(null));
   }, [i.id, i.state]);
   if (!points) return null;
+  const unit = unitOf(i.metric);
+  // The threshold is drawn when it is in the chart's unit; a ratio rule's fraction is not.
+  const sameUnit = valueUnit(i) === unit;
   return (
     <section>
       <h2>
         {t("metric")}: {i.metric}
       </h2>
+      {!sameUnit && (
+        <p class="muted">
+          {t("thresholdRatio", { threshold: formatValue(i.threshold, valueUnit(i)) })}
+        </p>
+      )}
       <Chart
         title={title}
         xs={points.xs}
         ys={points.ys}
-        threshold={i.threshold}
+        unit={unit}
+        threshold={sameUnit ? i.threshold : null}
         marker={Date.parse(i.openedAt) / 1000}
+        testId="incident-chart"
       />
     </section>
   );
