@@ -5,7 +5,7 @@
 import { useEffect, useMemo, useRef, useState } from "preact/hooks";
 import { DEFAULT_PACK } from "../../../src/domain/rules/default-pack.js";
 import { api } from "../api.js";
-import { formatTime, language, useT } from "../i18n.js";
+import { formatTime, label, language, useT } from "../i18n.js";
 import { live } from "../live-incidents.js";
 import { listSeries, loadPoints, seriesTitle, type Points, type SeriesInfo } from "../series.js";
 import { useStore } from "../store.js";
@@ -127,7 +127,7 @@ export function ComponentPage(p: { id: string }) {
               data-testid="range"
             >
               {Object.keys(RANGES).map((r) => (
-                <option value={r}>{r}</option>
+                <option value={r}>{label(t, "range", r)}</option>
               ))}
             </select>
           </label>
