@@ -233,7 +233,7 @@ describe("web UI: board and charts (issue 14)", () => {
 
     // y labels in SI units that fit their axis.
     const mem = (await probe(page, chart("node_memory_MemAvailable_bytes")))!;
-    expect(mem.yTicks.some((v) => /\dGB$/.test(v))).toBe(true);
+    expect(mem.yTicks.some((v) => /\d GB$/.test(v))).toBe(true);
     expect(mem.ySize).toBeGreaterThanOrEqual(mem.yWidest);
     await screenshot(page, "component-ja");
     await page.getByTestId("language").selectOption("en");

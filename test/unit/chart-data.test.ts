@@ -32,7 +32,7 @@ describe("chart labels", () => {
     expect(unitOf("node_cpu_busy_ratio")).toBe("ratio");
     expect(unitOf("node_cpu_seconds_total")).toBe("seconds");
     expect(unitOf("up")).toBe("none");
-    expect(formatValue(8_123_456_789, "bytes")).toBe("8.12GB");
+    expect(formatValue(8_123_456_789, "bytes")).toBe("8.12 GB");
     expect(formatValue(0.935, "ratio")).toBe("93.5%");
     expect(formatValue(12_345, "none")).toBe("12.35k");
     expect(formatValue(null, "none")).toBe("—");
@@ -40,7 +40,8 @@ describe("chart labels", () => {
 
   it("labels the time axis in Japan time, 24-hour, with the date where the day changes", () => {
     const at = Date.parse("2026-12-04T14:30:00Z") / 1000; // 23:30 JST
-    expect(jstTicks([at, at + 1800, at + 3600], 3600)).toEqual([
+    expect(jstTicks([at, at + 30], 30)).toEqual(["23:30:00\n12/04", "23:30:30"]);
+    expect(jstTicks([at, at + 1800, at + 3600], 1800)).toEqual([
       "23:30\n12/04",
       "00:00\n12/05",
       "00:30",

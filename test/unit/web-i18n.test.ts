@@ -49,7 +49,8 @@ export function untranslatedText(file: string, source: string): string[] {
   const sf = ts.createSourceFile(file, source, ts.ScriptTarget.Latest, true, ts.ScriptKind.TSX);
   const found: string[] = [];
   const hasLetter = (s: string) => /\p{L}/u.test(s.replace(/&#?\w+;/g, ""));
-  const where = (n: ts.Node) => `${file}:${sf.getLineAndCharacterOfPosition(n.getStart()).line + 1}`;
+  const where = (n: ts.Node) =>
+    `${file}:${sf.getLineAndCharacterOfPosition(n.getStart()).line + 1}`;
   const visit = (n: ts.Node) => {
     if (ts.isJsxText(n) && hasLetter(n.text)) found.push(`${where(n)} ${n.text.trim()}`);
     if (ts.isJsxAttribute(n) && n.initializer) {

@@ -49,6 +49,35 @@ export function ruleLabel(t: T, ruleName: string): string {
   return key ? tryKey(t, `rule.${key}`) : ruleName;
 }
 
+/** The platform's own actors on a timeline ("rule engine", "routing") in the UI's language. */
+export function actorLabel(t: T, name: string): string {
+  return label(t, "actor", name.replace(/\s+/g, "_"));
+}
+
+// Notes the platform writes itself (src/incidents), recognised by their English text and
+// shown from the catalog; anything else (an engineer's note) is shown as written.
+const SYSTEM_NOTES: [RegExp, MessageKey][] = [
+  [/^no incident runbook on file: watched only until one is uploaded$/, "note.runbookMissing"],
+  [/^condition cleared$/, "note.conditionCleared"],
+  [
+    /^opened during maintenance \(until (?<until>[^)]+)\): not paged or e-mailed$/,
+    "note.maintenance",
+  ],
+  [/^all (?<n>\d+) components of the contract are silent: declare an outage\?$/, "note.allSilent"],
+  [/^nobody further to page$/, "note.nobodyToPage"],
+  [/^response (?<n>\d+) this month exceeds the quota of (?<quota>\d+)$/, "note.quotaExceeded"],
+];
+export function noteLabel(t: T, note: string, lang: Lang): string {
+  for (const [re, key] of SYSTEM_NOTES) {
+    const m = re.exec(note);
+    if (!m) continue;
+    const vars: Record<string, string> = { ...m.groups };
+    if (vars.until) vars.until = formatTime(vars.until, lang);
+    return t(key, vars);
+  }
+  return note;
+}
+
 export function useT(): T {
   return translate(useStore(language));
 }

@@ -31,7 +31,7 @@ export const CONTRACT_COLUMNS: MessageKey[] = [
   "plan",
   "health",
   "incidents",
-  "oldest",
+  "oldestHeader",
   "quota",
   "warnings",
 ];

@@ -2,10 +2,19 @@
 // that fired charted around the event. Refreshes when a live delta for it arrives.
 import { useEffect, useState } from "preact/hooks";
 import { api, type Page } from "../api.js";
-import { formatTime, label, language, ruleLabel, tryKey, useT } from "../i18n.js";
+import {
+  actorLabel,
+  formatTime,
+  label,
+  language,
+  noteLabel,
+  ruleLabel,
+  tryKey,
+  useT,
+} from "../i18n.js";
 import { live } from "../live-incidents.js";
 import { href } from "../router.js";
-import { listSeries, loadPoints, matchSeries, type Points } from "../series.js";
+import { listSeries, loadPoints, matchSeries, seriesTitle, type Points } from "../series.js";
 import type { Me } from "../session.js";
 import { useStore } from "../store.js";
 import { Chart } from "../ui/chart.js";
@@ -118,8 +127,8 @@ export function IncidentPage(p: { me: Me; id: string }) {
           .map((e) => (
             <li key={e.id} class={e.customerVisible ? "" : "internal"}>
               <time>{formatTime(e.at, lang)}</time> <strong>{label(t, "event", e.kind)}</strong> —{" "}
-              {e.actorName}
-              {e.note && <q class="note">{e.note}</q>}
+              {actorLabel(t, e.actorName)}
+              {e.note && <q class="note">{noteLabel(t, e.note, lang)}</q>}
             </li>
           ))}
       </ol>
@@ -208,7 +217,7 @@ function MetricAround(p: { incident: IncidentDetail }) {
     void (async () => {
       const series = matchSeries(await listSeries(i.componentId!), i.metric, i.labels);
       if (!series) return;
-      setTitle(series.key);
+      setTitle(seriesTitle(series));
       setPoints(await loadPoints(i.componentId!, series.labels, opened - AROUND_MS, end));
     })().catch(() => setPoints(null));
   }, [i.id, i.state]);

@@ -25,12 +25,13 @@ function trim(n: number, digits: number): string {
   return String(Number(n.toFixed(digits)));
 }
 
-/** A number with an SI prefix: 1234567 → "1.23M", 0.5 → "0.5". */
-export function si(v: number, digits = 2): string {
+/** A number with an SI prefix and a unit: (1234567, "B") → "1.23 MB", (0.5, "") → "0.5". */
+export function si(v: number, unit = "", digits = 2): string {
   const a = Math.abs(v);
-  for (const [f, p] of SI) if (a >= f) return `${trim(v / f, digits)}${p}`;
-  if (a !== 0 && a < 0.01) return v.toExponential(1);
-  return trim(v, digits);
+  const sep = unit ? " " : "";
+  for (const [f, p] of SI) if (a >= f) return `${trim(v / f, digits)}${sep}${p}${unit}`;
+  const n = a !== 0 && a < 0.01 ? v.toExponential(1) : trim(v, digits);
+  return `${n}${sep}${unit}`;
 }
 
 /** A value as a reader expects it: "1.5 GB", "93%", "2.5 s", "1.2k". */
@@ -38,15 +39,15 @@ export function formatValue(v: number | null | undefined, unit: Unit, digits = 2
   if (v === null || v === undefined || !Number.isFinite(v)) return "—";
   switch (unit) {
     case "bytes":
-      return `${si(v, digits)}B`;
+      return si(v, "B", digits);
     case "ratio":
       return `${trim(v * 100, Math.max(0, digits - 1))}%`;
     case "percent":
       return `${trim(v, Math.max(0, digits - 1))}%`;
     case "seconds":
-      return `${si(v, digits)}s`;
+      return si(v, "s", digits);
     case "none":
-      return si(v, digits);
+      return si(v, "", digits);
   }
 }
 
@@ -75,19 +76,19 @@ function monthDay(ms: number): string {
 }
 
 /**
- * Time-axis labels in Japan time, 24-hour: "HH:mm" (seconds when ticks are closer than a
- * minute), the date added on the first tick and wherever the day changes, dates only for
- * ranges of several days. `xs` are seconds since the epoch.
+ * Time-axis labels in Japan time, 24-hour: "HH:mm" ("HH:mm:ss" when ticks are less than a
+ * minute apart), the date added on the first tick and wherever the day changes, dates only
+ * when ticks are a day or more apart. `xs` and `stepS` (the tick spacing) are seconds.
  */
-export function jstTicks(xs: readonly number[], spanS: number): string[] {
+export function jstTicks(xs: readonly number[], stepS: number): string[] {
   let day = "";
   return xs.map((x) => {
     const ms = x * 1000;
     const d = monthDay(ms);
     const newDay = d !== day;
     day = d;
-    if (spanS > 4 * 86_400) return d;
-    const time = spanS < 180 ? hms.format(ms) : hm.format(ms);
+    if (stepS >= 86_400) return d;
+    const time = stepS < 60 ? hms.format(ms) : hm.format(ms);
     return newDay ? `${time}\n${d}` : time;
   });
 }

@@ -38,7 +38,7 @@ export function Chart(p: Props) {
     const width = target.clientWidth || 600;
     const fmt = (v: number | null) => formatValue(v, unit);
     const series: uPlot.Series[] = [
-      { value: (_u, v) => (v === null ? "—" : jstFull(v)) },
+      { label: t("timeAxisJst"), value: (_u, v) => (v === null ? "—" : jstFull(v)) },
       { label: p.title, stroke: "#4ea1ff", width: 2, value: (_u, v) => fmt(v) },
     ];
     if (withThreshold)
@@ -61,8 +61,7 @@ export function Chart(p: Props) {
             stroke: "#aab",
             font: FONT,
             size: 44,
-            values: (u, splits) =>
-              jstTicks(splits, (u.scales.x?.max ?? 0) - (u.scales.x?.min ?? 0)),
+            values: (_u, splits, _axis, _space, incr) => jstTicks(splits, incr),
           },
           {
             stroke: "#aab",
