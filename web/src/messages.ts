@@ -147,6 +147,10 @@ export const en = {
   refusedSeries: "Refused series",
   noRefused: "None refused.",
   refusedReason: "Reason",
+  refusals: "Refusals",
+  lastRefused: "Last refused",
+  "refused.cap_exceeded": "over the series cap",
+  "refused.displaced": "gave its slot to a series a rule reads",
   timeAxisJst: "Time (JST)",
   thresholdRatio: "Threshold {threshold} of the total (a ratio; not drawn on this chart).",
   // Incident page
@@ -384,6 +388,10 @@ export const ja: Record<MessageKey, string> = {
   refusedSeries: "受け付けなかった系列",
   noRefused: "拒否された系列はありません。",
   refusedReason: "理由",
+  refusals: "拒否回数",
+  lastRefused: "最終拒否",
+  "refused.cap_exceeded": "上限超過",
+  "refused.displaced": "ルール用系列に枠を譲った",
   timeAxisJst: "時刻 (JST)",
   thresholdRatio:
     "しきい値は全体に対する {threshold} です (比率のため、このグラフには描画しません)。",

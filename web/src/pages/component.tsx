@@ -22,6 +22,19 @@ interface Cap {
   lastSeenAt: string | null;
   lastCapReachedAt: string | null;
 }
+/** GET /components/:id/refused-series: what the cap refused, by metric, and why. */
+interface Refused {
+  cap: number | null;
+  activeSeries: number | null;
+  refused: {
+    metric: string;
+    reason: string;
+    series: number;
+    refusals: number;
+    lastRefusedAt: string;
+    exampleLabels: Record<string, string>;
+  }[];
+}
 interface SeriesEvent {
   componentId: string;
   series: { key: string; points: [number, number | null][] }[];
@@ -57,8 +70,13 @@ export function ComponentPage(p: { id: string }) {
   const [range, setRange] = useState<Range>("15m");
   const [data, setData] = useState<Record<string, Points>>({});
   const [error, setError] = useState<unknown>(null);
+  const [refused, setRefused] = useState<Refused | null>(null);
 
   useEffect(() => {
+    // Older platforms have no such endpoint: the section is then left out.
+    api<Refused>("GET", `/components/${p.id}/refused-series`).then(setRefused, () =>
+      setRefused(null),
+    );
     void Promise.all([
       api<{ name: string }>("GET", `/components/${p.id}`),
       api<Cap>("GET", `/components/${p.id}/cap`),
@@ -116,6 +134,7 @@ export function ComponentPage(p: { id: string }) {
           {cap.lastSeenAt ? formatTime(cap.lastSeenAt, lang) : t("never")}
         </dd>
       </dl>
+      {refused && <RefusedSeries r={refused} />}
       <div class="chart-layout">
         <SeriesPicker all={all} selected={selected} onChange={setSelected} />
         <div class="charts">
@@ -149,6 +168,43 @@ export function ComponentPage(p: { id: string }) {
         </div>
       </div>
     </div>
+  );
+}
+
+/** Which series the cap refused and why, so a customer can relabel its exporter. */
+function RefusedSeries(p: { r: Refused }) {
+  const t = useT();
+  const lang = useStore(language);
+  return (
+    <section data-testid="refused-series">
+      <h2>{t("refusedSeries")}</h2>
+      {p.r.refused.length === 0 ? (
+        <p class="muted">{t("noRefused")}</p>
+      ) : (
+        <table class="table">
+          <thead>
+            <tr>
+              <th>{t("metric")}</th>
+              <th>{t("refusedReason")}</th>
+              <th>{t("series")}</th>
+              <th>{t("refusals")}</th>
+              <th>{t("lastRefused")}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {p.r.refused.map((x) => (
+              <tr key={`${x.metric}|${x.reason}`}>
+                <td title={JSON.stringify(x.exampleLabels)}>{x.metric}</td>
+                <td>{label(t, "refused", x.reason)}</td>
+                <td>{x.series}</td>
+                <td>{x.refusals}</td>
+                <td>{formatTime(x.lastRefusedAt, lang)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </section>
   );
 }
 
