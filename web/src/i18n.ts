@@ -91,11 +91,20 @@ export function formatAge(fromIso: string, nowMs: number, t: T): string {
   return t("ageDH", { d: Math.floor(s / 86_400), h: Math.floor((s % 86_400) / 3600) });
 }
 
-export function formatTime(iso: string | null, lang: Lang): string {
+/**
+ * "2026/12/05 09:44:56" in Japan time, 24-hour, as the charts' axes, in both languages
+ * (year first: unambiguous for an English reader too). `_lang` is kept for callers.
+ */
+export function formatTime(iso: string | null, _lang: Lang): string {
   if (!iso) return "—";
-  return new Date(iso).toLocaleString(lang === "ja" ? "ja-JP" : "en-GB", {
+  return new Date(iso).toLocaleString("ja-JP", {
     timeZone: "Asia/Tokyo",
-    dateStyle: "short",
-    timeStyle: "medium",
+    year: "numeric",
+    month: "2-digit",
+    day: "2-digit",
+    hour: "2-digit",
+    minute: "2-digit",
+    second: "2-digit",
+    hourCycle: "h23",
   });
 }
