@@ -86,14 +86,16 @@ export function BoardPage(_p: { me: Me }) {
       removeEventListener("resize", onResize);
     };
   }, []);
+  // Re-read the summaries after live deltas (not after the snapshot's own load).
+  const lastDelta = useStore(live.lastMessage);
   useEffect(() => {
-    if (!board || tick === 0) return;
+    if (!board || !lastDelta) return;
     const now = Date.now();
     firstDelta.current ??= now;
     const wait = Math.min(SUMMARY_DEBOUNCE_MS, firstDelta.current + SUMMARY_MAX_WAIT_MS - now);
     const timer = setTimeout(() => void load(false), Math.max(0, wait));
     return () => clearTimeout(timer);
-  }, [tick]);
+  }, [lastDelta]);
   // The title bar: "(3) MSP NOC" while three incidents wait for an acknowledgement.
   const unacknowledged = useMemo(
     () => [...live.byId.values()].filter((i) => i.state === "open").length,
