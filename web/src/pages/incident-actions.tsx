@@ -102,7 +102,8 @@ export function IncidentActions(p: {
       setText("");
       p.onDone();
     } catch (err) {
-      setError((err as Error).message);
+      // The API's message names the field; the sentence around it is ours.
+      setError(t("actionFailed", { detail: (err as Error).message }));
     } finally {
       setBusy(false);
     }

@@ -54,7 +54,7 @@ export function MaintenancePanel(p: {
       setForm({ ...form, reason: "" });
       await load();
     } catch (err) {
-      setError((err as Error).message);
+      setError(t("actionFailed", { detail: (err as Error).message }));
     }
   };
   const field = (k: keyof typeof form) => ({
