@@ -71,7 +71,7 @@ describe("web UI: board and charts (issue 14)", () => {
         xs: u.data[0] as number[],
         ys: u.data[1]!,
         series: u.series.length,
-        xTicks: u.axes[0]!._values!.map(String),
+        xTicks: u.axes[0]!._values.map(String),
         xSplits: u.axes[0]!._splits ?? [],
         yTicks,
         ySize: u.axes[1]!._size,
