@@ -240,6 +240,39 @@ describe("web UI: board and charts (issue 14)", () => {
     await screenshot(page, "component-en");
   });
 
+  it("lists the series the cap refused and why (GET /components/:id/refused-series)", async () => {
+    const page = await open("noc");
+    await page.getByTestId("board").waitFor();
+    // The collector's answer, as the backend half of issue 14 defines it.
+    await page.route("**/api/v1/components/*/refused-series", (route) =>
+      route.fulfill({
+        json: {
+          componentId: a.components[0].id,
+          cap: 200,
+          activeSeries: 200,
+          refused: [
+            {
+              metric: "go_gc_duration_seconds",
+              reason: "cap_exceeded",
+              series: 5,
+              refusals: 120,
+              firstRefusedAt: "2026-12-05T00:40:00.000Z",
+              lastRefusedAt: "2026-12-05T00:45:00.000Z",
+              exampleLabels: { __name__: "go_gc_duration_seconds", quantile: "0.5" },
+            },
+          ],
+        },
+      }),
+    );
+    await page.goto(`${app.url}/#/components/${a.components[0].id}`);
+    const section = page.getByTestId("refused-series");
+    await section.waitFor();
+    const text = (await section.textContent()) ?? "";
+    expect(text).toContain("go_gc_duration_seconds");
+    expect(text).toContain("上限超過");
+    expect(text).toContain("2026/12/05 09:45:00"); // JST
+  });
+
   it("shows the customer its portal in both languages, with empty states and no internal fields", async () => {
     const portal = await open("customer");
     await portal.getByTestId("portal").waitFor();
