@@ -152,6 +152,8 @@ export const en = {
   "refused.cap_exceeded": "over the series cap",
   "refused.displaced": "gave its slot to a series a rule reads",
   timeAxisJst: "Time (JST)",
+  thresholdRate:
+    "Threshold {threshold} applies to the rate of this counter (not drawn on this chart).",
   thresholdRatio: "Threshold {threshold} of the total (a ratio; not drawn on this chart).",
   // Incident page
   channel: "Channel",
@@ -394,6 +396,8 @@ export const ja: Record<MessageKey, string> = {
   "refused.cap_exceeded": "上限超過",
   "refused.displaced": "ルール用系列に枠を譲った",
   timeAxisJst: "時刻 (JST)",
+  thresholdRate:
+    "しきい値 {threshold} はこのカウンターの増加率に対するものです (このグラフには描画しません)。",
   thresholdRatio:
     "しきい値は全体に対する {threshold} です (比率のため、このグラフには描画しません)。",
   // インシデント

@@ -195,8 +195,12 @@ async function loadExtras(me: Me, i: IncidentDetail): Promise<Extras> {
   return { notifications, tasks, opsRunbooks: runbooks };
 }
 
+const isCounter = (i: IncidentDetail) => /_total$/.test(i.metric ?? "");
+
 /** The unit of the incident's value: a ratio rule (`divideBy`) compares a fraction. */
 function valueUnit(i: IncidentDetail) {
+  // A rule on a counter compares its rate (or increase), not the counter's value.
+  if (isCounter(i)) return "none";
   const u = unitOf(i.metric);
   if (u === "bytes" && i.threshold !== null && Math.abs(i.threshold) <= 1) return "ratio";
   return u;
@@ -232,7 +236,9 @@ function MetricAround(p: { incident: IncidentDetail }) {
       </h2>
       {!sameUnit && (
         <p class="muted">
-          {t("thresholdRatio", { threshold: formatValue(i.threshold, valueUnit(i)) })}
+          {t(isCounter(i) ? "thresholdRate" : "thresholdRatio", {
+            threshold: formatValue(i.threshold, valueUnit(i)),
+          })}
         </p>
       )}
       <Chart
