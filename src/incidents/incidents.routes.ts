@@ -16,6 +16,7 @@ import {
   IncidentDetailView,
   IncidentView,
   loadNames,
+  forCustomer,
   toIncidentView,
   toTimelineView,
 } from "./views.js";
@@ -77,8 +78,10 @@ export function incidentsRoutes(deps: {
       params: IdParams,
       body,
       response: IncidentView,
-      handler: async ({ actor, params, body: input }) =>
-        view(await run(service(), actor as never, params.id, input as never)),
+      handler: async ({ actor, params, body: input }) => {
+        const v = await view(await run(service(), actor as never, params.id, input as never));
+        return scopeOf(actor).kind === "contract" ? forCustomer(v) : v;
+      },
     });
   return [
     defineRoute({
@@ -97,8 +100,11 @@ export function incidentsRoutes(deps: {
           skip: query.offset,
         });
         const names = await loadNames(db.manager, rows);
+        const customer = scopeOf(actor).kind === "contract";
         return {
-          items: rows.map((r) => toIncidentView(r, names)),
+          items: rows.map((r) =>
+            customer ? forCustomer(toIncidentView(r, names)) : toIncidentView(r, names),
+          ),
           total,
           limit: query.limit,
           offset: query.offset,
@@ -127,7 +133,9 @@ export function incidentsRoutes(deps: {
           },
           order: { id: "ASC" },
         });
-        return { ...(await view(row)), timeline: events.map(toTimelineView) };
+        const v = await view(row);
+        const timeline = events.map(toTimelineView);
+        return scope.kind === "contract" ? { ...forCustomer(v), timeline } : { ...v, timeline };
       },
     }),
     verb(
