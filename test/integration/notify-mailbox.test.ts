@@ -55,6 +55,8 @@ describe("local mailbox, webhooks and notices", () => {
     expect(one.status).toBe(200);
     expect(one.body.html).toContain("<!doctype html>");
     expect(one.body.headers["message-id"]).toBe(`<incident-${t.a.incidentId}@localhost>`);
+    expect(one.body.headers["content-language"]).toBe("ja");
+    expect(one.body.html).toContain('<html lang="ja">');
     expect(one.body.text).toContain("障害時一次対応");
     expect(
       (await app.api("get", `/mailbox/${list.body.items[0].id}`, { token: t.b.token })).status,

@@ -42,6 +42,7 @@ export function renderGroupFollowup(
 ): RenderedMail {
   const ja = lang === "ja";
   return renderDoc({
+    lang,
     subject: incidentSubject(f, lang, true),
     heading: ja
       ? `影響を受けるサーバーが増えました: ${counts.active} 件で ${f.ruleName}`

@@ -26,6 +26,7 @@ export function smtpMailer(opts: { url: string; from: string; maxConnections?: n
           ...(mail.messageId ? { messageId: mail.messageId } : {}),
           ...(mail.inReplyTo ? { inReplyTo: mail.inReplyTo } : {}),
           ...(mail.references ? { references: mail.references } : {}),
+          ...(mail.language ? { headers: { "Content-Language": mail.language } } : {}),
         });
         return { providerId: info.messageId ?? null };
       } catch (err) {

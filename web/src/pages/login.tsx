@@ -62,7 +62,7 @@ export function LoginPage() {
             class="link"
             onClick={() => setLanguage(lang === "ja" ? "en" : "ja", true)}
           >
-            {lang === "ja" ? "English" : "日本語"}
+            {lang === "ja" ? t("langEn") : t("langJa")}
           </button>
         </p>
       </form>
