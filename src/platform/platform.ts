@@ -91,7 +91,7 @@ export async function startPlatform(
             clock,
             log,
             registry: metrics.registry,
-            ...(rules ? { hook: rules.engine } : {}),
+            ...(rules ? { hook: rules.engine, priority: rules.engine } : {}),
             onCapReached: (e) => void realtime?.capReached(e),
             onCapReachedInTx: notifier.onCapReached,
           },
