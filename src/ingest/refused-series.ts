@@ -32,7 +32,8 @@ export class RefusedSeriesLog {
 
   record(componentId: string, labels: Labels, reason: RefusalReason, nowMs: number): void {
     let entries = this.byComponent.get(componentId);
-    if (entries === undefined) this.byComponent.set(componentId, (entries = new Map()));
+    if (entries === undefined)
+      this.byComponent.set(componentId, (entries = new Map<string, Entry>()));
     const metric = labels.__name__ ?? "";
     const key = `${reason}\u0000${metric}`;
     let e = entries.get(key);
