@@ -7,6 +7,7 @@ import {
   rmSync,
   writeFileSync,
 } from "node:fs";
+import { createRequire } from "node:module";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -29,7 +30,20 @@ const freePort = () =>
       s.close(() => resolve(port));
     });
   });
+// js-yaml (a devDependency without bundled types) parses the README's example.
+const yaml = createRequire(import.meta.url)("js-yaml") as { load(text: string): unknown };
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** The `write_relabel_configs` the README ships (its remote_write example), parsed. */
+function readmeRelabel(): unknown[] {
+  const readme = readFileSync(new URL("../../README.md", import.meta.url), "utf8");
+  const block = /```yaml\n(remote_write:[\s\S]*?write_relabel_configs:[\s\S]*?)```/.exec(readme);
+  if (!block) throw new Error("README: no remote_write example with write_relabel_configs");
+  const doc = yaml.load(block[1]!.replace(/msa_…/g, "x")) as {
+    remote_write: { write_relabel_configs: unknown[] }[];
+  };
+  return doc.remote_write[0]!.write_relabel_configs;
+}
 
 describe("stock Prometheus agent + node_exporter through a contract token at a 200 cap", () => {
   let app: TestApp;
@@ -37,6 +51,7 @@ describe("stock Prometheus agent + node_exporter through a contract token at a 2
   const dir = mkdtempSync(join(tmpdir(), "msp-prom-cap-"));
   const promLog = join(dir, "prometheus.log");
   let componentId = "";
+  let trimmedId = ""; // vm-2: the same node_exporter through the README's relabel example
   let tick: NodeJS.Timeout | undefined;
 
   beforeAll(async () => {
@@ -47,8 +62,11 @@ describe("stock Prometheus agent + node_exporter through a contract token at a 2
         );
     app = await startTestApp({ now: new Date() }); // Prometheus stamps with the wall clock
     tick = setInterval(() => app.clock.set(new Date()), 200);
-    const { contract, components } = await makeContract(app.api, { components: ["vm-1"] });
+    const { contract, components } = await makeContract(app.api, {
+      components: ["vm-1", "vm-2"],
+    });
     componentId = components[0].id;
+    trimmedId = components[1].id;
     // The pack's CPU rule as a contract override with a threshold any machine breaches.
     const forced = await app.api("post", "/rules", {
       body: {
@@ -84,10 +102,21 @@ describe("stock Prometheus agent + node_exporter through a contract token at a 2
         "  - job_name: node",
         "    static_configs:",
         `      - { targets: ['127.0.0.1:${nePort}'], labels: { instance: 'vm-1:9100' } }`,
+        "  - job_name: node-trimmed",
+        "    static_configs:",
+        `      - { targets: ['localhost:${nePort}'], labels: { instance: 'vm-2' } }`,
         "remote_write:",
         `  - url: ${app.url}/api/v1/write`,
         `    authorization: { credentials: ${token} }`,
         "    queue_config: { batch_send_deadline: 1s, min_backoff: 100ms, max_backoff: 1s }",
+        "    write_relabel_configs: [ { source_labels: [instance], regex: vm-2, action: drop } ]",
+        `  - url: ${app.url}/api/v1/write`,
+        `    authorization: { credentials: ${token} }`,
+        "    queue_config: { batch_send_deadline: 1s, min_backoff: 100ms, max_backoff: 1s }",
+        `    write_relabel_configs: ${JSON.stringify([
+          { source_labels: ["instance"], regex: "vm-2", action: "keep" },
+          ...readmeRelabel(),
+        ])}`,
       ].join("\n"),
     );
     const prom = spawn(
@@ -138,9 +167,13 @@ describe("stock Prometheus agent + node_exporter through a contract token at a 2
         live: boolean;
       }[];
       keys = live.filter((s) => s.live).map((s) => s.key);
+      const vm2 = (await app.api("get", `/components/${trimmedId}/series`)).body as {
+        key: string;
+      }[];
       if (
         cpuIncident &&
         needed.every((re) => keys.some((k) => re.test(k))) &&
+        needed.every((re) => vm2.some((x) => re.test(x.key))) &&
         Date.now() - started > 12_000
       )
         break;
@@ -162,6 +195,20 @@ describe("stock Prometheus agent + node_exporter through a contract token at a 2
     const vm = (await app.api("get", `/components/${componentId}`)).body;
     expect(vm.lastSeenAt).not.toBeNull();
     expect(Date.now() - new Date(vm.lastSeenAt).getTime()).toBeLessThan(15_000);
+
+    // The README's relabel example: everything the pack reads, nothing refused, under 200.
+    const trimmed = (await app.api("get", `/components/${trimmedId}/refused-series`)).body;
+    expect(trimmed.refused).toEqual([]);
+    expect(trimmed.activeSeries).toBeGreaterThan(needed.length);
+    expect(trimmed.activeSeries).toBeLessThan(200);
+    const trimmedKeys = (await app.api("get", `/components/${trimmedId}/series`)).body.map(
+      (x: { key: string }) => x.key,
+    ) as string[];
+    for (const re of needed)
+      expect(
+        trimmedKeys.some((k) => re.test(k)),
+        String(re),
+      ).toBe(true);
 
     const log = readFileSync(promLog, "utf8");
     expect(log).toContain("Starting Prometheus"); // the log was captured
