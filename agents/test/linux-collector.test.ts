@@ -47,7 +47,9 @@ describe(createLinuxCollector.name, () => {
       perCpu: false,
     }).collect();
     expect(labelValues(points, "node_cpu_seconds_total", "cpu")).toEqual(["total"]);
-    expect(valueOf(points, "node_cpu_seconds_total", { cpu: "total", mode: "idle" })).toBe(50007 / 2);
+    expect(valueOf(points, "node_cpu_seconds_total", { cpu: "total", mode: "idle" })).toBe(
+      50007 / 2,
+    );
   });
 
   it("reports load, uptime, boot time, process counts and memory in bytes", async () => {
