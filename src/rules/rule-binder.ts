@@ -116,7 +116,7 @@ export class RuleBinder {
 
   /**
    * Whether the rules in force for a component read this series (or it is `up`): such series
-   * keep their cap slot first when the component is full (ingest/caps.ts).
+   * keep their cap slot first when the component is full (ingest-core.ts `admitSlot`).
    */
   needs(componentId: string, contractId: string | undefined, labels: Labels): boolean {
     const name = labels.__name__;
