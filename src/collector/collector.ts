@@ -5,6 +5,7 @@ import { recordAudit } from "../audit/audit.js";
 import type { CapReachedEvent } from "../ingest/caps.js";
 import { RemoteWriteForwarder } from "../ingest/forwarder.js";
 import { guardHook, NOOP_HOOK } from "../ingest/ingest-contract.js";
+import type { SeriesPriority } from "../ingest/ingest-core.js";
 import { combineHooks, IngestPipeline, type SampleHook } from "../ingest/ingest-pipeline.js";
 import { IngestMetrics } from "../ingest/metrics.js";
 import { RateLimiter } from "../ingest/rate-limit.js";
@@ -46,6 +47,8 @@ export async function startCollector(
     hook?: SampleHook;
     /** The platform could not take pushes until then (collector.routes.ts). */
     onPlatformStall?: (atMs: number) => void;
+    /** The series the rules read (the rule engine): admitted first when a component is full. */
+    priority?: SeriesPriority;
     /** Told once the cap_reached audit row is written (the realtime role publishes it). */
     onCapReached?: (e: CapReachedEvent) => void;
     /** Runs in the audit row's transaction (the outbox queues the customer's notice there). */
@@ -94,6 +97,7 @@ export async function startCollector(
       burst: opts.samplesPerSecondPerComponent * 30,
     }),
     onCapReached: (e) => pendingCapEvents.push(e), // the hot path only queues; the flush writes
+    ...(deps.priority ? { priority: deps.priority } : {}),
   });
   const metrics = new IngestMetrics(deps.registry, {
     components: () => pipeline.components(),

@@ -7,7 +7,7 @@ import type { Registry } from "prom-client";
 import type { DataSource, EntityManager } from "typeorm";
 import type { DigestPolicy } from "../domain/notify/digest.js";
 import type { Clock } from "../platform/clock.js";
-import type { Config } from "../platform/config.js";
+import type { Config, SmtpTls } from "../platform/config.js";
 import { emailChannel, type DeliveryChannel } from "./channels/channel.js";
 import { mailboxMailer } from "./channels/mailbox.mailer.js";
 import { smtpMailer } from "./channels/smtp.mailer.js";
@@ -22,6 +22,7 @@ export interface NotifierSettings {
   publicUrl: string;
   mailFrom: string;
   smtpUrl: string | undefined;
+  smtpTls?: SmtpTls;
   digest: DigestPolicy;
   followupEveryMs: number;
   worker: WorkerOptions;
@@ -32,6 +33,7 @@ export function notifierSettings(config: Config): NotifierSettings {
     publicUrl: config.http.publicUrl,
     mailFrom: config.mail.from,
     smtpUrl: config.mail.smtpUrl,
+    smtpTls: config.mail.tls,
     digest: { windowS: config.notify.digestWindowS, threshold: config.notify.digestThreshold },
     followupEveryMs: config.incidents.followupEveryMs,
     worker: {
@@ -55,7 +57,11 @@ export interface NotifierDeps {
 export function createNotifier(deps: NotifierDeps, settings: NotifierSettings) {
   const { db, clock, log } = deps;
   const mailer = settings.smtpUrl
-    ? smtpMailer({ url: settings.smtpUrl, from: settings.mailFrom })
+    ? smtpMailer({
+        url: settings.smtpUrl,
+        from: settings.mailFrom,
+        ...(settings.smtpTls ? { tls: settings.smtpTls } : {}),
+      })
     : mailboxMailer({ db, clock, from: settings.mailFrom });
   const channels = deps.channels ?? {
     email: emailChannel(mailer),

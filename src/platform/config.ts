@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { z } from "zod";
 
 // Every environment variable the platform reads, parsed once at boot. A bad value stops
@@ -20,8 +21,13 @@ export const Env = z.object({
     .string()
     .regex(/^smtps?:\/\//, "must be an smtp:// or smtps:// URL")
     .optional(),
+  // require: STARTTLS or fail; opportunistic: STARTTLS when offered; none: never (smtp:// only).
+  SMTP_TLS: z.enum(["require", "opportunistic", "none"]).default("opportunistic"),
+  SMTP_TLS_CA_FILE: z.string().min(1).optional(),
+  SMTP_TLS_REJECT_UNAUTHORIZED: bool.default(true),
   MAIL_FROM: z.string().min(3).default("MSP Platform <noreply@localhost>"),
-  PUBLIC_URL: z.url().default("http://127.0.0.1:8080"),
+  // Links in e-mails; derived from HOST and PORT when unset.
+  PUBLIC_URL: z.url().optional(),
   // Alert-storm digest: past THRESHOLD incidents of one contract opened within WINDOW_S,
   // further "opened" e-mails merge into one digest (0 turns the digest off).
   NOTIFY_DIGEST_WINDOW_S: intFrom(1, 86_400).default(60),
@@ -84,7 +90,7 @@ export interface Config {
     publicUrl: string;
   };
   database: { url: string | undefined; dataDir: string; poolSize: number };
-  mail: { smtpUrl: string | undefined; from: string };
+  mail: { smtpUrl: string | undefined; from: string; tls: SmtpTls };
   notify: {
     digestWindowS: number;
     digestThreshold: number;
@@ -99,6 +105,13 @@ export interface Config {
   collector: import("../collector/collector.js").CollectorOptions;
   billing: { sellerName: string; sellerRegistrationNumber: string };
   incidents: import("../incidents/incident-tx.js").IncidentSettings;
+}
+
+export interface SmtpTls {
+  mode: "require" | "opportunistic" | "none";
+  /** PEM text of SMTP_TLS_CA_FILE: the CA that signed the relay's certificate. */
+  ca?: string;
+  rejectUnauthorized: boolean;
 }
 
 export class ConfigError extends Error {
@@ -118,16 +131,29 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     );
   }
   const e = parsed.data;
+  const problems: string[] = [];
+  const tls: SmtpTls = { mode: e.SMTP_TLS, rejectUnauthorized: e.SMTP_TLS_REJECT_UNAUTHORIZED };
+  if (e.SMTP_TLS_CA_FILE !== undefined) {
+    try {
+      tls.ca = readFileSync(e.SMTP_TLS_CA_FILE, "utf8");
+      if (!tls.ca.includes("-----BEGIN CERTIFICATE-----")) throw new Error("no PEM certificate");
+    } catch (err) {
+      problems.push(`SMTP_TLS_CA_FILE: cannot read a PEM certificate: ${(err as Error).message}`);
+    }
+  }
+  if (e.SMTP_TLS === "none" && e.SMTP_URL?.startsWith("smtps://"))
+    problems.push("SMTP_TLS: none cannot apply to an smtps:// URL (TLS from the first byte)");
+  if (problems.length > 0) throw new ConfigError(problems);
   return {
     http: {
       port: e.PORT,
       host: e.HOST,
       bodyLimitBytes: e.BODY_LIMIT_KB * 1024,
       trustProxy: e.TRUST_PROXY,
-      publicUrl: e.PUBLIC_URL,
+      publicUrl: e.PUBLIC_URL ?? derivedPublicUrl(e.HOST, e.PORT),
     },
     database: { url: e.DATABASE_URL, dataDir: e.DATA_DIR, poolSize: e.DB_POOL_SIZE },
-    mail: { smtpUrl: e.SMTP_URL, from: e.MAIL_FROM },
+    mail: { smtpUrl: e.SMTP_URL, from: e.MAIL_FROM, tls },
     notify: {
       digestWindowS: e.NOTIFY_DIGEST_WINDOW_S,
       digestThreshold: e.NOTIFY_DIGEST_THRESHOLD,
@@ -165,4 +191,11 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       unreachableRatio: e.INCIDENT_UNREACHABLE_RATIO,
     },
   };
+}
+
+/** Where this process is reached when PUBLIC_URL is unset: a wildcard HOST means this machine. */
+export function derivedPublicUrl(host: string, port: number): string {
+  const h =
+    host === "0.0.0.0" || host === "::" ? "localhost" : host.includes(":") ? `[${host}]` : host;
+  return `http://${h}:${port}`;
 }

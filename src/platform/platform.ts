@@ -98,6 +98,7 @@ export async function startPlatform(
             ...(rules
               ? {
                   hook: rules.engine,
+                  priority: rules.engine,
                   onPlatformStall: (at: number) => rules.engine.platformStalled(at),
                 }
               : {}),

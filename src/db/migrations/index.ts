@@ -5,6 +5,7 @@ import { Metrics1795624482821 } from "./1795624482821-Metrics.js";
 import { Incidents1795630780946 } from "./1795630780946-Incidents.js";
 import { ContractLifecycle1796430087971 } from "./1796430087971-ContractLifecycle.js";
 import { IncidentGroups1796430138691 } from "./1796430138691-IncidentGroups.js";
+import { RuleCounters1796430236410 } from "./1796430236410-RuleCounters.js";
 import { DurabilityColumns1796432025583 } from "./1796432025583-DurabilityColumns.js";
 
 // Listed explicitly (not globbed) so ESM, tsx and vitest load the same set in order.
@@ -15,5 +16,6 @@ export const MIGRATIONS: (new () => MigrationInterface)[] = [
   Incidents1795630780946,
   ContractLifecycle1796430087971,
   IncidentGroups1796430138691,
+  RuleCounters1796430236410,
   DurabilityColumns1796432025583,
 ];
