@@ -82,7 +82,8 @@ function requestContext(deps: HttpDeps) {
       req.log.info(
         {
           method: req.method,
-          url: req.originalUrl,
+          // The path only: query strings can carry search terms and other personal data.
+          url: req.originalUrl.split("?", 1)[0],
           status: res.statusCode,
           ms: Math.round(seconds * 1000),
         },
@@ -134,8 +135,17 @@ function mountRoute(router: express.Router, route: RouteDef, deps: HttpDeps) {
 
 async function requireActor(req: Request, route: RouteDef, deps: HttpDeps): Promise<Actor> {
   const secret = secretFromHeaders(req.header("authorization"), req.header("cookie"));
-  const actor = secret ? await authenticate(deps.db, secret, deps.clock.now()) : null;
-  if (!actor) throw new AppError("UNAUTHORIZED", "missing, expired or revoked credentials");
+  const found = secret ? await authenticate(deps.db, secret, deps.clock.now()) : null;
+  if (!found) throw new AppError("UNAUTHORIZED", "missing, expired or revoked credentials");
+  const { mustChangePassword, ...actor } = found;
+  if (mustChangePassword && !route.allowWhilePasswordChangeRequired) {
+    throw new AppError(
+      "FORBIDDEN",
+      "change your one-time password first (POST /api/v1/auth/password)",
+      [],
+      { reason: "password_change_required" },
+    );
+  }
   if (route.roles !== "public" && !route.roles.includes(actor.role)) {
     throw new AppError("FORBIDDEN", `role ${actor.role} may not ${route.summary.toLowerCase()}`);
   }

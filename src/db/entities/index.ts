@@ -22,6 +22,7 @@ import { ContractEntity } from "./contract.entity.js";
 import { RunbookEntity } from "./runbook.entity.js";
 import { CredentialEntity } from "./credential.entity.js";
 import { UserEntity } from "./user.entity.js";
+import { LoginThrottleEntity } from "./login-throttle.entity.js";
 import { MetricRollupEntity } from "./metric-rollup.entity.js";
 import { MetricSeriesEntity } from "./metric-series.entity.js";
 import { InvoiceEntity } from "./invoice.entity.js";
@@ -58,6 +59,7 @@ export {
   RunbookEntity,
   ServiceFeeEntity,
   UserEntity,
+  LoginThrottleEntity,
 };
 
 export const ENTITIES = [
@@ -88,4 +90,5 @@ export const ENTITIES = [
   RunbookEntity,
   ServiceFeeEntity,
   UserEntity,
+  LoginThrottleEntity,
 ];

@@ -3,6 +3,7 @@ import { Foundation1795621049629 } from "./1795621049629-Foundation.js";
 import { Billing1795623063885 } from "./1795623063885-Billing.js";
 import { Metrics1795624482821 } from "./1795624482821-Metrics.js";
 import { Incidents1795630780946 } from "./1795630780946-Incidents.js";
+import { LoginThrottle1796430126066 } from "./1796430126066-LoginThrottle.js";
 
 // Listed explicitly (not globbed) so ESM, tsx and vitest load the same set in order.
 export const MIGRATIONS: (new () => MigrationInterface)[] = [
@@ -10,4 +11,5 @@ export const MIGRATIONS: (new () => MigrationInterface)[] = [
   Billing1795623063885,
   Metrics1795624482821,
   Incidents1795630780946,
+  LoginThrottle1796430126066,
 ];
