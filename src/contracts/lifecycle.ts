@@ -22,7 +22,12 @@ import { getContract } from "./scoped.js";
 import { ContactInput, IsoDate, Plan, toContractView, type ContractView } from "./views.js";
 
 export const NewApplication = z.strictObject({
-  customerName: z.string().trim().min(1).max(200),
+  customerName: z
+    .string()
+    .trim()
+    .min(1)
+    .max(200)
+    .refine((v) => !v.includes("\u0000"), "must not contain NUL characters"),
   plan: Plan,
   tierMode: z.enum(["graduated", "volume"]).default("graduated"),
   contacts: z.array(ContactInput).min(1).max(20),
