@@ -47,12 +47,9 @@ export class LoginThrottle {
     const until = rows[0]?.locked_until;
     if (until) {
       const retryAfterS = Math.max(1, Math.ceil((until.getTime() - now.getTime()) / 1000));
-      throw new AppError(
-        "LIMIT_EXCEEDED",
-        "too many failed logins; try again later",
-        [],
-        { retryAfterS },
-      );
+      throw new AppError("LIMIT_EXCEEDED", "too many failed logins; try again later", [], {
+        retryAfterS,
+      });
     }
   }
 

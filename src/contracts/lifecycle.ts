@@ -223,7 +223,10 @@ export async function giveCancellationNotice(
       tx,
       input.noticeDate === undefined
         ? entry
-        : { ...entry, after: { ...after, noticeDatedBy: "staff", noticeReason: input.noticeReason } },
+        : {
+            ...entry,
+            after: { ...after, noticeDatedBy: "staff", noticeReason: input.noticeReason },
+          },
     );
     return { contract: after, deadline };
   });

@@ -51,7 +51,10 @@ export function createHttpApp(deps: HttpDeps, routes: readonly RouteDef[]): expr
     res.status(ready ? 200 : 503).json({ status: ready ? "ready" : "not ready" });
   });
   app.get("/metrics", async (req, res) => {
-    if (deps.metricsBearerToken && !bearerMatches(req.header("authorization"), deps.metricsBearerToken)) {
+    if (
+      deps.metricsBearerToken &&
+      !bearerMatches(req.header("authorization"), deps.metricsBearerToken)
+    ) {
       res.setHeader("www-authenticate", 'Bearer realm="metrics"');
       res.status(401).json({ code: "UNAUTHORIZED", message: "metrics need the bearer token" });
       return;
