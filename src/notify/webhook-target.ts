@@ -99,7 +99,10 @@ export async function assertWebhookTarget(
     throw refused("not a URL");
   }
   if (parsed.username || parsed.password) throw refused("must not carry credentials");
-  const host = parsed.hostname.replace(/^\[|\]$/g, "");
+  const host = parsed.hostname.replace(/^\[|\]$/g, "").replace(/\.+$/, "");
+  // RFC 6761: localhost names are loopback whatever a resolver says.
+  if (host === "localhost" || host.endsWith(".localhost"))
+    throw refused(`${host} is a loopback name`);
   if (ipaddr.isValid(host)) {
     const range = forbiddenRange(host, opts);
     if (range) throw refused(`${host} is a ${range} address`);
