@@ -4,7 +4,7 @@ import { disableUserCommand, resetPasswordCommand } from "../../src/cli/commands
 import { encodeWriteRequest, snappy } from "../../src/ingest/test-helpers.js";
 import { startTestApp, type TestApp } from "../support/app.js";
 import { makeContract, makeUser } from "../support/factories.js";
-import { connect, nextEvent, type ConnectError } from "./realtime.helpers.js";
+import { connect, type ConnectError } from "./realtime.helpers.js";
 
 // Offboarding and the account lifecycle: disabling a user, admin resets, password changes,
 // one-time passwords, login throttling, the CLI fallback, and how fast revocation bites

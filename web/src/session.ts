@@ -31,10 +31,25 @@ export async function loadSession(): Promise<void> {
   }
 }
 
-export async function login(email: string, password: string): Promise<void> {
-  const res = await api<{ user: Me }>("POST", "/auth/login", { email, password });
+/**
+ * Logs in. With a one-time password the session may only change it: the user is not set
+ * yet and "must_change" is returned, so the login page asks for a new password first.
+ */
+export async function login(email: string, password: string): Promise<"ok" | "must_change"> {
+  const res = await api<{ user: Me; mustChangePassword: boolean }>("POST", "/auth/login", {
+    email,
+    password,
+  });
   applyUserLanguage(res.user.language);
+  if (res.mustChangePassword) return "must_change";
   session.set({ me: res.user, checked: true });
+  return "ok";
+}
+
+/** Replaces the one-time password, then enters the application. */
+export async function changeOneTimePassword(current: string, next: string): Promise<void> {
+  await api("POST", "/auth/password", { currentPassword: current, newPassword: next });
+  await loadSession();
 }
 
 export async function logout(): Promise<void> {
