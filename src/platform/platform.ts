@@ -22,6 +22,7 @@ import type { Config } from "./config.js";
 import { createMetrics } from "./metrics.js";
 import { startScheduler, type JobDef } from "./scheduler.js";
 import { SecurityEvents } from "./security-events.js";
+import { bridgeSecurityEvents } from "./security-bridge.js";
 import { webhookPolicy } from "../notify/webhook-target.js";
 
 export const VERSION = "0.1.0";
@@ -68,6 +69,15 @@ export async function startPlatform(
     const security = new SecurityEvents((err, e) =>
       log.error({ err, kind: e.kind }, "security event listener failed"),
     );
+    if (db.kind === "postgres" && config.database.url) {
+      const unbridge = await bridgeSecurityEvents({
+        url: config.database.url,
+        db: db.dataSource,
+        security,
+        log,
+      });
+      stops.push(unbridge);
+    }
     const incidentStats = incidentMetrics(metrics.registry);
     hub.addListener(incidentStats.listener);
     const incidents = new IncidentService(

@@ -1,8 +1,8 @@
 // Security events: what other parts of the process must act on at once when access is taken
 // away. Publishers (accounts, contracts) say what changed after their transaction committed;
-// consumers (the realtime server, the collector's token cache) act on it. Today they are
-// delivered in-process; the payloads are small JSON so a PostgreSQL LISTEN/NOTIFY bridge
-// can carry them between processes later without changing either side (ADR 0011).
+// consumers (the realtime server, the collector's token cache) act on it. They are
+// delivered in-process, and on PostgreSQL also to every other process through
+// LISTEN/NOTIFY (security-bridge.ts; ADR 0011).
 import { EventEmitter } from "node:events";
 
 export type SecurityEvent =
@@ -20,8 +20,24 @@ export class SecurityEvents {
     this.emitter.setMaxListeners(50);
   }
 
-  /** Tells every listener now; a throwing listener does not stop the others. */
+  private forward: ((e: SecurityEvent) => void) | undefined;
+
+  /**
+   * Tells every listener in this process now (a throwing listener does not stop the
+   * others), and other processes through the bridge when one is attached.
+   */
   publish(e: SecurityEvent): void {
+    this.deliver(e);
+    this.forward?.(e);
+  }
+
+  /** Attaches the carrier to other processes (see security-bridge.ts). */
+  forwardTo(forward: ((e: SecurityEvent) => void) | undefined): void {
+    this.forward = forward;
+  }
+
+  /** Tells this process's listeners only (an event that came from another process). */
+  deliver(e: SecurityEvent): void {
     for (const l of this.emitter.listeners("event") as SecurityListener[]) {
       try {
         l(e);
