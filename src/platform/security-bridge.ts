@@ -63,12 +63,9 @@ export async function bridgeSecurityEvents(deps: {
 
   await listen();
   security.forwardTo((event) => {
-    let payload = JSON.stringify({ origin, event });
-    if (payload.length > MAX_PAYLOAD && event.kind === "credentials_revoked")
-      payload = JSON.stringify({ origin, event: { ...event, credentialIds: "all" } });
-    deps.db
-      .query("SELECT pg_notify($1, $2)", [SECURITY_CHANNEL, payload])
-      .catch((err: unknown) => log.error({ err }, "security event not sent to other processes"));
+    sendSecurityEvent(deps.db, event, origin).catch((err: unknown) =>
+      log.error({ err }, "security event not sent to other processes"),
+    );
   });
   return async () => {
     stopped = true;
@@ -76,4 +73,19 @@ export async function bridgeSecurityEvents(deps: {
     security.forwardTo(undefined);
     await client?.end().catch(() => undefined);
   };
+}
+
+/**
+ * Tells every listening process (the CLI uses it after offboarding a user). Harmless where
+ * nobody listens: on PGlite no other process can have the database open.
+ */
+export async function sendSecurityEvent(
+  db: DataSource,
+  event: SecurityEvent,
+  origin = "cli",
+): Promise<void> {
+  let payload = JSON.stringify({ origin, event });
+  if (payload.length > MAX_PAYLOAD && event.kind === "credentials_revoked")
+    payload = JSON.stringify({ origin, event: { ...event, credentialIds: "all" } });
+  await db.query("SELECT pg_notify($1, $2)", [SECURITY_CHANNEL, payload]);
 }

@@ -1,5 +1,6 @@
 import type { Socket } from "socket.io-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { resetPasswordCommand } from "../../src/cli/commands/users.js";
 import { encodeWriteRequest, snappy } from "../../src/ingest/test-helpers.js";
 import { loadConfig } from "../../src/platform/config.js";
 import { createLogger } from "../../src/platform/logger.js";
@@ -51,6 +52,20 @@ describe.skipIf(process.env.TEST_DB_KIND === "pglite")("revocation across instan
     const socket = await connect(b.url, { token: noc.token });
     const closed = closedWithin(socket, 1_000);
     expect((await a.api("post", `/users/${noc.user.id}/disable`)).status).toBe(200);
+    expect(await closed).toBeLessThan(1_000);
+  });
+
+  it("the CLI's offboarding reaches a running instance's sockets at once", async () => {
+    const oncall = await makeUser(a.api, "oncall");
+    const socket = await connect(b.url, { token: oncall.token });
+    const closed = closedWithin(socket, 1_000);
+    const io = {
+      stdout: () => undefined,
+      stderr: () => undefined,
+      readFile: () => Promise.resolve(""),
+    };
+    const ctx = { now: () => a.clock.now(), db: a.platform.db.dataSource };
+    expect(await resetPasswordCommand.run(["--email", oncall.user.email], io, ctx)).toBe(0);
     expect(await closed).toBeLessThan(1_000);
   });
 

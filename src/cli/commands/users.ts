@@ -1,11 +1,13 @@
 // Offboarding when no admin can log in: disable a user, or reset a password to a one-time
 // one. Both revoke every session and API key of the user at once; audited as "system".
-// Sockets this process cannot reach are closed by the realtime server's periodic re-check.
+// Running servers hear of it through the security events (PostgreSQL NOTIFY) and close the
+// user's sockets at once.
 import { parseArgs } from "node:util";
 import type { DataSource } from "typeorm";
 import { z } from "zod";
 import { disableUser, enableUser, resetPassword } from "../../accounts/users.js";
 import { UserEntity } from "../../db/entities/index.js";
+import { sendSecurityEvent } from "../../platform/security-bridge.js";
 import { AppError, notFound } from "../../shared/errors.js";
 import type { CliCommand } from "../command.js";
 
@@ -32,6 +34,11 @@ export const disableUserCommand: CliCommand = {
   run: async (args, io, ctx) => {
     const id = await userIdOf(ctx.db!, args);
     const user = await disableUser(ctx.db!, "system", id, ctx.now());
+    await sendSecurityEvent(ctx.db!, {
+      kind: "credentials_revoked",
+      userId: id,
+      credentialIds: "all",
+    });
     io.stdout(`disabled ${user.email}; every session and API key revoked\n`);
     return 0;
   },
@@ -56,6 +63,11 @@ export const resetPasswordCommand: CliCommand = {
   run: async (args, io, ctx) => {
     const id = await userIdOf(ctx.db!, args);
     const { user, oneTimePassword } = await resetPassword(ctx.db!, "system", id, ctx.now());
+    await sendSecurityEvent(ctx.db!, {
+      kind: "credentials_revoked",
+      userId: id,
+      credentialIds: "all",
+    });
     io.stdout(
       `password of ${user.email} reset; every session and API key revoked\n` +
         `one-time password (must be changed at first login): ${oneTimePassword}\n`,
