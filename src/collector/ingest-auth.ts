@@ -26,10 +26,10 @@ interface ComponentRow {
 
 /**
  * Resolves agent tokens to an ingest context, served from memory: a known token costs no
- * query per push. The cache is dropped at once when this process hears that ingest access
- * changed (token rotated or revoked, component or contract changed: `invalidate`, wired to
- * the security events); `ttlMs` only bounds how long a change made by another process
- * (the CLI, a second API instance) can go unseen.
+ * query per push. The cache is dropped at once when any process announces that ingest
+ * access changed (token rotated or revoked, component or contract changed: `invalidate`,
+ * wired to the security events, which cross processes on PostgreSQL); `ttlMs` is only the
+ * backstop should such an announcement be lost.
  */
 export class IngestAuth {
   private cache = new Map<string, { at: number; principal: IngestPrincipal }>();
