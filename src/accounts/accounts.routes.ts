@@ -144,9 +144,11 @@ export function accountsRoutes(deps: AccountsDeps): RouteDef[] {
       roles: USER_ROLES,
       summary: "Who am I",
       allowWhilePasswordChangeRequired: true,
-      response: UserView,
-      handler: async ({ actor }) =>
-        toUserView(await db.getRepository(UserEntity).findOneByOrFail({ id: actor.userId })),
+      response: UserView.extend({ mustChangePassword: z.boolean() }),
+      handler: async ({ actor }) => {
+        const user = await db.getRepository(UserEntity).findOneByOrFail({ id: actor.userId });
+        return { ...toUserView(user), mustChangePassword: user.mustChangePassword };
+      },
     }),
     defineRoute({
       method: "post",

@@ -44,4 +44,24 @@ describe("web UI: one-time password", () => {
       await context.close();
     }
   });
+
+  it("a reload before the change logs out instead of showing a broken board", async () => {
+    const created = await app.api("post", "/users", {
+      body: { email: "reload@example.jp", displayName: "Reload", role: "noc", language: "en" },
+    });
+    const context = await browser.newContext({ baseURL: app.url, locale: "en-US" });
+    try {
+      const page = await context.newPage();
+      await page.goto("/");
+      await page.fill('input[name="email"]', "reload@example.jp");
+      await page.fill('input[name="password"]', created.body.oneTimePassword);
+      await page.click('button[type="submit"]');
+      await page.locator('input[name="newPassword"]').waitFor();
+      await page.reload();
+      await page.locator('input[name="email"]').waitFor();
+      expect(await page.locator("header.top").count()).toBe(0);
+    } finally {
+      await context.close();
+    }
+  });
 });

@@ -187,7 +187,9 @@ describe("account security", () => {
     expect(blocked.status).toBe(403);
     expect(blocked.body.reason).toBe("password_change_required");
     expect((await app.api("post", "/api-keys", { token, body: { name: "x" } })).status).toBe(403);
-    expect((await me(token)).status).toBe(200);
+    const self = await me(token);
+    expect(self.status).toBe(200);
+    expect(self.body.mustChangePassword).toBe(true);
     const socket = await connect(app.url, { token }).catch((e: ConnectError) => e);
     expect((socket as ConnectError).data?.code).toBe("FORBIDDEN");
     const changed = await app.api("post", "/auth/password", {
@@ -196,6 +198,7 @@ describe("account security", () => {
     });
     expect(changed.status).toBe(204);
     expect((await app.api("get", "/contracts", { token })).status).toBe(200);
+    expect((await me(token)).body.mustChangePassword).toBe(false);
   });
 
   it("an admin reset revokes everything and hands out a one-time password", async () => {

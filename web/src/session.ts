@@ -22,7 +22,13 @@ setUnauthorizedHandler(() => session.set({ me: null, checked: true }));
 
 export async function loadSession(): Promise<void> {
   try {
-    const me = await api<Me>("GET", "/auth/me");
+    const me = await api<Me & { mustChangePassword?: boolean }>("GET", "/auth/me");
+    if (me.mustChangePassword) {
+      // A one-time-password session left open (page reloaded before the change): log in
+      // again, and the login page asks for the new password.
+      await logout();
+      return;
+    }
     applyUserLanguage(me.language);
     session.set({ me, checked: true });
   } catch (err) {
