@@ -11,6 +11,7 @@ import { IngestMetrics } from "../ingest/metrics.js";
 import { RateLimiter } from "../ingest/rate-limit.js";
 import type { RollupRow } from "../ingest/rollups.js";
 import type { Clock } from "../platform/clock.js";
+import type { SecurityEvents } from "../platform/security-events.js";
 import { collectorRouter } from "./collector.routes.js";
 import { IngestAuth } from "./ingest-auth.js";
 import { DEFAULT_JSON_BODY_LIMITS } from "./json-body.js";
@@ -53,6 +54,8 @@ export async function startCollector(
     onCapReached?: (e: CapReachedEvent) => void;
     /** Runs in the audit row's transaction (the outbox queues the customer's notice there). */
     onCapReachedInTx?: (tx: EntityManager, e: CapReachedEvent) => Promise<void>;
+    /** Access changes: the agent-token cache is dropped at once. */
+    security?: SecurityEvents;
   },
   opts: CollectorOptions = DEFAULT_COLLECTOR_OPTIONS,
 ) {
@@ -105,6 +108,10 @@ export async function startCollector(
   });
   const seen = new Map<string, Date>();
   const auth = new IngestAuth(db);
+  const unsubscribe =
+    deps.security?.subscribe((e) => {
+      if (e.kind === "ingest_access_changed") auth.invalidate();
+    }) ?? (() => undefined);
 
   // Rebuild the recent window from rollups: raw points do not survive a restart.
   const windowStart = clock.now().getTime() - 3_600_000;
@@ -201,6 +208,7 @@ export async function startCollector(
       store.purgeOlderThan(new Date(now.getTime() - opts.retentionDays * 86_400_000)),
     stop: async () => {
       clearInterval(timer);
+      unsubscribe();
       await forwarder?.stop();
       await flushing.catch(() => undefined);
       await flush(true).catch((err: unknown) => log.error({ err }, "final collector flush failed"));

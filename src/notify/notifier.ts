@@ -16,6 +16,7 @@ import { OutboxListener } from "./incident-listener.js";
 import { NotifyMetrics } from "./metrics.js";
 import { enqueueCapReached, enqueueInvoicesIssued } from "./notices.js";
 import { depthByState, type Queryable } from "./outbox.store.js";
+import { webhookPolicy, type WebhookTargetPolicy } from "./webhook-target.js";
 import { DEFAULT_WORKER_OPTIONS, NotifyWorker, type WorkerOptions } from "./worker.js";
 
 export interface NotifierSettings {
@@ -26,6 +27,8 @@ export interface NotifierSettings {
   digest: DigestPolicy;
   followupEveryMs: number;
   worker: WorkerOptions;
+  /** Where webhooks may connect (see webhook-target.ts). */
+  webhookTargets?: WebhookTargetPolicy;
 }
 
 export function notifierSettings(config: Config): NotifierSettings {
@@ -42,6 +45,7 @@ export function notifierSettings(config: Config): NotifierSettings {
       pageFallbackMs: config.notify.pageFallbackMs,
       backoff: { ...DEFAULT_WORKER_OPTIONS.backoff, capMs: config.notify.retryMaxDelayMs },
     },
+    webhookTargets: webhookPolicy(config.notify.webhookAllowPrivateCidrs),
   };
 }
 
@@ -65,7 +69,11 @@ export function createNotifier(deps: NotifierDeps, settings: NotifierSettings) {
     : mailboxMailer({ db, clock, from: settings.mailFrom });
   const channels = deps.channels ?? {
     email: emailChannel(mailer),
-    webhook: webhookChannel({ db, clock }),
+    webhook: webhookChannel({
+      db,
+      clock,
+      ...(settings.webhookTargets ? { targets: settings.webhookTargets } : {}),
+    }),
   };
   const metrics = deps.registry
     ? new NotifyMetrics(deps.registry, () => depthByState(db))

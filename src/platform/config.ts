@@ -1,4 +1,5 @@
 import { readFileSync } from "node:fs";
+import ipaddr from "ipaddr.js";
 import { z } from "zod";
 
 // Every environment variable the platform reads, parsed once at boot. A bad value stops
@@ -59,6 +60,24 @@ export const Env = z.object({
   INGEST_MAX_BODY_KB: intFrom(16, 256 * 1024).default(16 * 1024),
   INGEST_SAMPLES_PER_S: intFrom(1, 10_000_000).default(2_000),
   METRICS_RETENTION_DAYS: intFrom(1, 3650).default(35),
+  // Staff webhooks may reach these private ranges (comma-separated CIDRs); customers never.
+  WEBHOOK_ALLOW_PRIVATE_CIDRS: z
+    .string()
+    .default("")
+    .transform((v, ctx) => {
+      const list = v
+        .split(",")
+        .map((s) => s.trim())
+        .filter((s) => s.length > 0);
+      const bad = list.filter((c) => !ipaddr.isValidCIDR(c));
+      if (bad.length > 0) {
+        ctx.addIssue({ code: "custom", message: `not CIDR ranges: ${bad.join(", ")}` });
+        return z.NEVER;
+      }
+      return list;
+    }),
+  // When set, GET /metrics requires `Authorization: Bearer <this>`.
+  METRICS_BEARER_TOKEN: z.string().min(16).optional(),
   FORWARD_REMOTE_WRITE_URL: z.url().optional(),
   FORWARD_REMOTE_WRITE_BEARER: z.string().min(1).optional(),
   INCIDENT_ESCALATION_MINUTES: intFrom(1, 1440).default(15),
@@ -97,7 +116,10 @@ export interface Config {
     retryForMs: number;
     retryMaxDelayMs: number;
     pageFallbackMs: number;
+    webhookAllowPrivateCidrs: string[];
   };
+  /** Bearer token GET /metrics requires, when set. */
+  metricsBearerToken: string | undefined;
   logLevel: Env["LOG_LEVEL"];
   sessionTtlMs: number;
   roles: Role[];
@@ -160,7 +182,9 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       retryForMs: e.NOTIFY_RETRY_FOR_HOURS * 3_600_000,
       retryMaxDelayMs: e.NOTIFY_RETRY_MAX_DELAY_S * 1000,
       pageFallbackMs: e.NOTIFY_PAGE_FALLBACK_MINUTES * 60_000,
+      webhookAllowPrivateCidrs: e.WEBHOOK_ALLOW_PRIVATE_CIDRS,
     },
+    metricsBearerToken: e.METRICS_BEARER_TOKEN,
     logLevel: e.LOG_LEVEL,
     sessionTtlMs: e.SESSION_TTL_HOURS * 3_600_000,
     roles: e.ROLES,
