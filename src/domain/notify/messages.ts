@@ -61,6 +61,11 @@ const en = {
   digestBody:
     "Instead of one e-mail each, these are the incidents opened meanwhile. Resolution e-mails still come one by one.",
   digestLink: "All incidents",
+  // Grouped incident (an alert storm)
+  groupHeading: "More components affected: {rule} on {active}",
+  groupBody: "They are handled as one incident (as of {at}, {active} of {total} still failing).",
+  groupMore: "and {n} more",
+  groupRecovered: " (recovered)",
   // Values from data
   "sev.critical": "critical",
   "sev.warning": "warning",
@@ -123,6 +128,11 @@ const ja: Record<MailKey, string> = {
   digestBody:
     "個別のメールに代えて、この間に検知した障害をまとめてお知らせします。解消のお知らせは個別にお送りします。",
   digestLink: "インシデント一覧",
+  groupHeading: "影響を受けるサーバーが増えました: {active} 件で {rule}",
+  groupBody:
+    "同じ障害として 1 件のインシデントにまとめています ({at} 時点で {total} 件中 {active} 件が継続中)。",
+  groupMore: "ほか {n} 件",
+  groupRecovered: " (回復)",
   "sev.critical": "重大",
   "sev.warning": "警告",
   "sev.info": "情報",
