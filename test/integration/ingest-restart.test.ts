@@ -4,7 +4,7 @@ import { fixedClock } from "../../src/platform/clock.js";
 import { loadConfig } from "../../src/platform/config.js";
 import { createLogger } from "../../src/platform/logger.js";
 import { startPlatform, type Platform } from "../../src/platform/platform.js";
-import { apiClient } from "../support/app.js";
+import { apiClient, loginAdmin } from "../support/app.js";
 import { createTestDatabase, type TestDatabase } from "../support/db.js";
 
 // Raw points live in memory only; after a restart the recent window is rebuilt from the
@@ -31,12 +31,7 @@ describe("collector restart", () => {
     platforms.push(first);
     let token = "";
     const api = apiClient(`${first.url}/api/v1`, () => token);
-    token = (
-      await api("post", "/auth/login", {
-        token: null,
-        body: { email: first.bootstrapAdmin!.email, password: first.bootstrapAdmin!.password },
-      })
-    ).body.token;
+    token = await loginAdmin(api, first.bootstrapAdmin!);
     const c = (
       await api("post", "/contracts", {
         body: {
@@ -71,12 +66,7 @@ describe("collector restart", () => {
     const second = await startPlatform(config, { log: createLogger("silent"), clock });
     platforms.push(second);
     const api2 = apiClient(`${second.url}/api/v1`, () => token);
-    token = (
-      await api2("post", "/auth/login", {
-        token: null,
-        body: { email: first.bootstrapAdmin!.email, password: first.bootstrapAdmin!.password },
-      })
-    ).body.token;
+    token = await loginAdmin(api2, first.bootstrapAdmin!);
     const labels = encodeURIComponent(JSON.stringify({ __name__: "restart_metric" }));
     const points = await api2(
       "get",

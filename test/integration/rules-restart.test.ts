@@ -3,7 +3,7 @@ import { fixedClock } from "../../src/platform/clock.js";
 import { loadConfig } from "../../src/platform/config.js";
 import { createLogger } from "../../src/platform/logger.js";
 import { startPlatform, type Platform } from "../../src/platform/platform.js";
-import { apiClient, type ApiClient } from "../support/app.js";
+import { apiClient, loginAdmin, type ApiClient } from "../support/app.js";
 import { createTestDatabase, type TestDatabase } from "../support/db.js";
 import { makeContract } from "../support/factories.js";
 
@@ -34,7 +34,7 @@ describe("rule engine restart", () => {
     const api = apiClient(`${p.url}/api/v1`, () => token);
     const admin = p.bootstrapAdmin ?? first!;
     first = admin;
-    token = (await api("post", "/auth/login", { token: null, body: admin })).body.token;
+    token = await loginAdmin(api, admin);
     return { p, api };
   };
   let first: { email: string; password: string } | undefined;

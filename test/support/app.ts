@@ -50,6 +50,34 @@ export function apiClient(baseUrl: string, defaultToken: () => string | null): A
   };
 }
 
+/**
+ * Logs the admin in; a one-time (bootstrap) password is replaced first, as an operator must,
+ * and `admin.password` then carries the new one. Returns the session token.
+ */
+export async function loginAdmin(
+  api: ApiClient,
+  admin: { email: string; password: string },
+): Promise<string> {
+  const login = await api("post", "/auth/login", {
+    token: null,
+    body: { email: admin.email, password: admin.password },
+  });
+  if (login.status !== 200) throw new Error(`admin login failed: ${JSON.stringify(login.body)}`);
+  const token = login.body.token as string;
+  const me = await api("get", "/auth/me", { token });
+  if (me.body?.mustChangePassword) {
+    const newPassword = `${admin.password}-changed`;
+    const changed = await api("post", "/auth/password", {
+      token,
+      body: { currentPassword: admin.password, newPassword },
+    });
+    if (changed.status !== 204)
+      throw new Error(`admin password change failed: ${JSON.stringify(changed.body)}`);
+    admin.password = newPassword;
+  }
+  return token;
+}
+
 /** Starts the whole platform in-process on a fresh database with an injected clock. */
 export async function startTestApp(
   opts: { now?: Date; env?: Record<string, string> } = {},
