@@ -224,7 +224,13 @@ export class NotifyWorker {
     );
     if (next === null)
       return { state: "failed", error: `${error} (retried for ${fmtMs(this.opts.retryForMs)})` };
-    return { state: "queued", error, nextAttemptAt: new Date(next) };
+    // A failing page is tried again when its fallback is due, not a jittered backoff later:
+    // the staff webhooks are told at NOTIFY_PAGE_FALLBACK_MINUTES, not minutes after.
+    const fallbackAt = new Date(msg.queuedAt).getTime() + this.opts.pageFallbackMs;
+    const isPageMail = msg.event === "page" && msg.channel === "email";
+    const now = this.deps.clock.now().getTime();
+    const at = isPageMail && now < fallbackAt && next > fallbackAt ? fallbackAt : next;
+    return { state: "queued", error, nextAttemptAt: new Date(at) };
   }
 }
 
