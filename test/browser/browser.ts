@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 // Playwright-core driving Debian's Chromium (installed by .ci/run); never a downloaded browser.
 import { mkdirSync } from "node:fs";
 import { chromium, type Browser, type Page } from "playwright-core";
@@ -53,13 +54,12 @@ export async function fireBreach(
   target: { contractId: string; componentId: string },
   ruleName = "cpu high",
 ): Promise<void> {
-  const [rule] = await app.platform.db.dataSource.query(
-    `SELECT id FROM rules WHERE contract_id IS NULL ORDER BY name LIMIT 1`,
-  );
+  // One rule (and so one incident: grouping is per rule) per rule name.
+  const h = createHash("sha1").update(ruleName).digest("hex");
   const alert: Alert = {
     ...target,
-    ruleId: rule?.id ?? "00000000-0000-4000-8000-000000000001",
-    labelsKey: `test=${ruleName}`, // one incident per rule name
+    ruleId: `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-8${h.slice(17, 20)}-${h.slice(20, 32)}`,
+    labelsKey: `test=${ruleName}`,
     ruleName,
     ruleKind: "threshold",
     severity: "critical",
