@@ -1,5 +1,5 @@
-import { createHash } from "node:crypto";
 // Playwright-core driving Debian's Chromium (installed by .ci/run); never a downloaded browser.
+import { createHash } from "node:crypto";
 import { mkdirSync } from "node:fs";
 import { chromium, type Browser, type Page } from "playwright-core";
 import type { Alert } from "../../src/incidents/alerts.js";
