@@ -113,7 +113,8 @@ describe("collector ingest", () => {
     const onlyNew = await push(snappy(encodeWriteRequest(series(3, t0 + 20_000, "other"))), fresh);
     expect(onlyNew.status).toBe(400);
     expect(await onlyNew.json()).toMatchObject({
-      code: "LIMIT_EXCEEDED",
+      code: "VALIDATION",
+      reason: "cap_exceeded",
       rejectedSeries: 3,
       cap: 200,
     });
