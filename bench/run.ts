@@ -1,6 +1,6 @@
 // `npm run bench [-- <name>]`: runs the benchmarks and prints one JSON object per line
 // (DESIGN.md "Performance goals"). <name> is a group (ingest, realtime,
-// alert, billing, notify, agent) or a bench name.
+// alert, billing, notify, startup, agent) or a bench name.
 import { spawn } from "node:child_process";
 
 type Line = { bench: string; value: number; unit: string; [k: string]: unknown };
@@ -43,6 +43,10 @@ const GROUPS: Record<string, Group> = {
     const mod = (await import("./notify/notify.bench.js")) as {
       main: () => Promise<Line[] | void>;
     };
+    return mod.main();
+  },
+  startup: async () => {
+    const mod = await import("./startup/ready.bench.js");
     return mod.main();
   },
   agent: () =>

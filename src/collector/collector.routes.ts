@@ -5,6 +5,7 @@ import { IngestError } from "../ingest/errors.js";
 import type { IngestPipeline, IngestResult } from "../ingest/ingest-pipeline.js";
 import type { IngestFormat, IngestMetrics } from "../ingest/metrics.js";
 import type { Clock } from "../platform/clock.js";
+import { AppError } from "../shared/errors.js";
 import type { IngestAuth } from "./ingest-auth.js";
 import { decodeJsonBody, type JsonBodyLimits } from "./json-body.js";
 
@@ -33,17 +34,11 @@ const STALLED_AUTH_MS = 2_000;
 /** Seconds a sender is asked to wait when the database is unreachable. */
 const RETRY_AFTER_S = 10;
 
-const errorBody = (req: Request, code: string, message: string, extra: object = {}) => ({
-  code,
-  message,
-  requestId: req.id,
-  issues: [],
-  ...extra,
-});
-
 /**
  * The collector's two ingest endpoints. They read the raw body themselves: Prometheus
- * sends `Content-Encoding: snappy`, which a generic body parser would refuse.
+ * sends `Content-Encoding: snappy`, which a generic body parser would refuse. Refusals are
+ * AppErrors thrown to the platform's error handler: the status (413, 429 with Retry-After,
+ * 503 with Retry-After, …) comes from the one code → status map in src/http/error-handler.ts.
  */
 export function collectorRouter(deps: CollectorDeps): express.Router {
   const router = express.Router();
@@ -67,10 +62,7 @@ async function handle(
   const started = process.hrtime.bigint();
   const elapsed = () => Number(process.hrtime.bigint() - started) / 1e9;
   const secret = secretFromHeaders(req.header("authorization"), undefined);
-  if (!secret) {
-    res.status(401).json(errorBody(req, "UNAUTHORIZED", "missing Bearer ingest token"));
-    return;
-  }
+  if (!secret) throw new AppError("UNAUTHORIZED", "missing Bearer ingest token");
   const now = deps.clock.now();
   const principal = await deps.auth.resolve(secret, now).catch((err: unknown) => {
     deps.log.error({ err }, "ingest auth failed");
@@ -80,30 +72,20 @@ async function handle(
     deps.onPlatformStall?.(deps.clock.now().getTime());
   if (!principal) {
     // The database is needed to check the token and is unreachable: senders resend later.
-    res
-      .setHeader("retry-after", String(RETRY_AFTER_S))
-      .status(503)
-      .json(errorBody(req, "INTERNAL", "ingest temporarily unavailable"))
-      .end();
-    return;
+    throw new AppError("UNAVAILABLE", "ingest temporarily unavailable", [], {
+      retryAfterS: RETRY_AFTER_S,
+    });
   }
-  if (!principal.ok) {
-    res
-      .status(principal.status)
-      .json(
-        errorBody(req, principal.status === 401 ? "UNAUTHORIZED" : "FORBIDDEN", principal.reason),
-      );
-    return;
-  }
+  if (!principal.ok)
+    throw new AppError(principal.status === 401 ? "UNAUTHORIZED" : "FORBIDDEN", principal.reason);
   let body: Buffer;
   try {
     body = await readBody(req, deps.maxBodyBytes);
   } catch {
     deps.metrics.recordFailure(format, "payload_too_large", elapsed());
-    res
-      .status(413)
-      .json(errorBody(req, "PAYLOAD_TOO_LARGE", `request body over ${deps.maxBodyBytes} bytes`));
-    return;
+    throw new AppError("PAYLOAD_TOO_LARGE", `request body over ${deps.maxBodyBytes} bytes`, [], {
+      reason: "payload_too_large",
+    });
   }
   try {
     const result =
@@ -118,15 +100,15 @@ async function handle(
     // "Last seen" for every component that accepted a sample, whatever the token kind.
     const seen = deps.pipeline.seenComponents();
     if (seen.length > 0) deps.onSeen(seen, now);
-    respond(req, res, format, result);
+    respond(res, format, result);
   } catch (err) {
     if (!(err instanceof IngestError)) throw err;
     deps.metrics.recordFailure(format, err.reason, elapsed());
-    if (err.retryAfterS !== undefined)
-      res.setHeader("retry-after", String(Math.max(1, Math.ceil(err.retryAfterS))));
-    const status =
-      err.reason === "rate_limited" ? 429 : err.reason === "payload_too_large" ? 413 : 400;
-    res.status(status).json(errorBody(req, err.code, err.message, { reason: err.reason }));
+    const retry = err.retryAfterS;
+    throw new AppError(err.code, err.message, [], {
+      reason: err.reason,
+      ...(retry !== undefined ? { retryAfterS: Math.max(1, Math.ceil(retry)) } : {}),
+    });
   }
 }
 
@@ -138,7 +120,7 @@ async function handle(
  * makes Prometheus log "non-recoverable error" for every scrape of series that will never
  * fit, and the refusal is shown on the component page (refused-series) and in the metrics.
  */
-function respond(req: Request, res: Response, format: IngestFormat, result: IngestResult): void {
+function respond(res: Response, format: IngestFormat, result: IngestResult): void {
   const rejected = Object.values(result.rejectedSamples).reduce((a, b) => a + (b ?? 0), 0);
   const summary = {
     acceptedSamples: result.acceptedSamples,
@@ -152,27 +134,17 @@ function respond(req: Request, res: Response, format: IngestFormat, result: Inge
     const capOnly =
       result.rejectedSeries > 0 &&
       Object.keys(result.rejectedSamples).every((r) => r === "cap_exceeded");
+    const message = `series cap reached: ${result.rejectedSeries} new series rejected (cap ${result.cap})`;
     if (capOnly && format === "remote_write") {
-      res.status(200).json({
-        code: "LIMIT_EXCEEDED",
-        message: `series cap reached: ${result.rejectedSeries} new series rejected (cap ${result.cap})`,
-        ...summary,
-      });
+      res.status(200).json({ code: "LIMIT_EXCEEDED", message, ...summary });
       return;
     }
-    res
-      .status(400)
-      .json(
-        errorBody(
-          req,
-          capOnly ? "LIMIT_EXCEEDED" : "VALIDATION",
-          capOnly
-            ? `series cap reached: ${result.rejectedSeries} new series rejected (cap ${result.cap})`
-            : "no sample was accepted",
-          summary,
-        ),
-      );
-    return;
+    // 400, not LIMIT_EXCEEDED's 429: a sender retries a 429 forever, and a resend of new
+    // series over the cap would be refused again. The reason says which it was.
+    throw new AppError("VALIDATION", capOnly ? message : "no sample was accepted", [], {
+      ...(capOnly ? { reason: "cap_exceeded" } : {}),
+      ...summary,
+    });
   }
   res.status(200).json(summary);
 }

@@ -19,6 +19,10 @@ export async function startEmbeddedPostgres(
     const db = await PGlite.create(`${dataDir}/pgdata`);
     const server = new PGLiteSocketServer({ db, host: "127.0.0.1", port: 0, maxConnections });
     // Handlers take the server's queue when they connect: swap it before start (see the file).
+    // A private field of pglite-socket 0.2.17: refuse to start rather than run unprotected
+    // if a release moved it (pglite-socket-private-field.test.ts checks its shape).
+    if (!Object.keys(server).includes("queryQueue"))
+      throw new Error("@electric-sql/pglite-socket has no queryQueue to replace (decision 0001)");
     (server as unknown as { queryQueue: ProtocolAwareQueue }).queryQueue = new ProtocolAwareQueue(
       db,
     );

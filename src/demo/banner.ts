@@ -72,13 +72,6 @@ export function demoBanner(opts: {
     "",
     "  Follow along:  GET /api/v1/incidents?state=active   GET /api/v1/mailbox",
     "                 GET /api/v1/contracts/{id}/quota     (with the admin's token)",
-    ...(state.skipped.length
-      ? [
-          "",
-          "  Not set up (the platform does not serve it yet):",
-          ...state.skipped.map((s) => `    - ${s}`),
-        ]
-      : []),
     "",
     "  Ctrl-C stops the agents and the platform. The next `npm run demo` starts afresh.",
     "",

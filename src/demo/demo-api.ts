@@ -14,8 +14,6 @@ export class DemoApiError extends Error {
 }
 
 export class DemoApi {
-  private routes: Set<string> | undefined;
-
   constructor(
     readonly baseUrl: string,
     private token: string | null = null,
@@ -42,24 +40,5 @@ export class DemoApi {
     const parsed: unknown = text ? JSON.parse(text) : null;
     if (!res.ok) throw new DemoApiError(method, path, res.status, parsed);
     return parsed as T;
-  }
-
-  /**
-   * Whether the platform serves `method template` (e.g. "post /oncall/rotations"), from its
-   * OpenAPI document: features still being built are skipped, not failed.
-   */
-  async has(method: string, template: string): Promise<boolean> {
-    if (!this.routes) {
-      const doc = await this.call<{ paths: Record<string, Record<string, unknown>> }>(
-        "get",
-        "/openapi.json",
-      );
-      this.routes = new Set(
-        Object.entries(doc.paths).flatMap(([path, ops]) =>
-          Object.keys(ops).map((m) => `${m} ${path.replace(/^\/api\/v1/, "")}`),
-        ),
-      );
-    }
-    return this.routes.has(`${method} ${template.replace(/:(\w+)/g, "{$1}")}`);
   }
 }

@@ -1,6 +1,6 @@
 // Creates the demo's contracts, components, runbooks, users, on-call rotations and rule
-// overrides through the REST API as the bootstrap admin. Steps whose API the platform does
-// not serve yet are listed in `skipped` instead of failing the demo.
+// overrides through the REST API as the bootstrap admin. A step the platform refuses fails
+// the demo (DemoApiError names the route and the answer).
 import { randomBytes } from "node:crypto";
 import {
   BUNDLED_AGENT_COMPONENT,
@@ -42,8 +42,6 @@ export interface DemoContractState {
 export interface DemoState {
   contracts: DemoContractState[];
   users: DemoUser[];
-  /** Steps skipped because the platform does not serve their API yet. */
-  skipped: string[];
 }
 
 const password = () => `demo-${randomBytes(9).toString("base64url")}`;
@@ -84,10 +82,9 @@ export async function setupDemo(api: DemoApi, now: Date): Promise<DemoState> {
       ),
     );
   }
-  const skipped: string[] = [];
-  await createRotations(api, users, now, skipped);
-  await createRuleOverrides(api, contracts, skipped);
-  return { contracts, users, skipped };
+  await createRotations(api, users, now);
+  await createRuleOverrides(api, contracts);
+  return { contracts, users };
 }
 
 async function createContract(
@@ -165,11 +162,7 @@ async function createUser(
 }
 
 /** First line: oncall1 on call now; second line: oncall2. Shifts of 12 h from now. */
-async function createRotations(api: DemoApi, users: DemoUser[], now: Date, skipped: string[]) {
-  if (!(await api.has("post", "/oncall/rotations"))) {
-    skipped.push("on-call rotations (POST /api/v1/oncall/rotations is not served yet)");
-    return;
-  }
+async function createRotations(api: DemoApi, users: DemoUser[], now: Date) {
   const id = (email: string) => users.find((u) => u.email === email)!.id!;
   const lines = [
     {
@@ -188,15 +181,7 @@ async function createRotations(api: DemoApi, users: DemoUser[], now: Date, skipp
   }
 }
 
-async function createRuleOverrides(
-  api: DemoApi,
-  contracts: DemoContractState[],
-  skipped: string[],
-) {
-  if (!(await api.has("post", "/rules"))) {
-    skipped.push("short-`for` demo rule overrides (POST /api/v1/rules is not served yet)");
-    return;
-  }
+async function createRuleOverrides(api: DemoApi, contracts: DemoContractState[]) {
   for (const c of contracts) {
     for (const rule of demoRuleOverrides())
       await api.call("post", "/rules", { ...rule, contractId: c.id });

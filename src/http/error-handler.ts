@@ -22,6 +22,8 @@ export function httpStatusOf(code: ErrorCode): number {
       return 415;
     case "LIMIT_EXCEEDED":
       return 429;
+    case "UNAVAILABLE":
+      return 503;
     case "INTERNAL":
       return 500;
     default:

@@ -1,5 +1,6 @@
 // Typed errors of the ingest path. A whole request fails only when its body cannot be read
 // (these codes); per-series problems are counted in the result instead (RejectReason).
+import type { ErrorCode } from "../shared/errors.js";
 
 /** Why a whole request was refused. */
 export const REQUEST_ERRORS = [
@@ -11,8 +12,11 @@ export const REQUEST_ERRORS = [
 ] as const;
 export type RequestErrorReason = (typeof REQUEST_ERRORS)[number];
 
-/** The project's AppError code each reason maps to, so the HTTP layer maps once. */
-export type AppErrorCode = "VALIDATION" | "LIMIT_EXCEEDED";
+/** The project's AppError code each reason maps to: the HTTP status comes from that code alone. */
+export type AppErrorCode = Extract<
+  ErrorCode,
+  "VALIDATION" | "PAYLOAD_TOO_LARGE" | "LIMIT_EXCEEDED"
+>;
 
 export function appCodeOf(reason: RequestErrorReason): AppErrorCode {
   switch (reason) {
@@ -21,6 +25,7 @@ export function appCodeOf(reason: RequestErrorReason): AppErrorCode {
     case "bad_json":
       return "VALIDATION";
     case "payload_too_large":
+      return "PAYLOAD_TOO_LARGE";
     case "rate_limited":
       return "LIMIT_EXCEEDED";
     default:

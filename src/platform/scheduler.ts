@@ -14,8 +14,9 @@ export interface JobDef {
 
 /**
  * Runs jobs on a cron schedule in JST. With several instances each run happens on one
- * only: the job body runs under a transaction-scoped PostgreSQL advisory lock, and an
- * instance that does not get it skips the run (the jobs themselves are idempotent).
+ * only: the job body runs under a session-level PostgreSQL advisory lock
+ * (`pg_try_advisory_lock`, held on one dedicated connection and released when the body
+ * ends), and an instance that does not get it skips the run (the jobs are idempotent).
  */
 export function startScheduler(
   deps: { db: DataSource; clock: Clock; log: Logger },

@@ -10,6 +10,8 @@ export const ERROR_CODES = [
   "LIMIT_EXCEEDED",
   "PAYLOAD_TOO_LARGE",
   "UNSUPPORTED_MEDIA_TYPE",
+  /** A dependency (the database) is down for now: the client retries after `retryAfterS`. */
+  "UNAVAILABLE",
   "INTERNAL",
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];

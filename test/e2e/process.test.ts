@@ -22,36 +22,42 @@ const exitOf = (child: ChildProcess) =>
     child.exitCode !== null ? r(child.exitCode) : child.once("exit", (c) => r(c)),
   );
 
+/** Waits for `/readyz` to answer 200; throws if the process exits or 60 s pass. */
+async function untilReady(child: ChildProcess, out: { stderr: string }, port: string) {
+  const end = Date.now() + 60_000;
+  for (;;) {
+    const ok = await fetch(`http://127.0.0.1:${port}/readyz`).then(
+      (r) => r.ok,
+      () => false,
+    );
+    if (ok) return;
+    if (child.exitCode !== null) throw new Error(`exited ${child.exitCode}: ${out.stderr}`);
+    if (Date.now() > end) throw new Error(`not ready in 60 s: ${out.stderr}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+const login = (port: string, email: string, password: string) =>
+  fetch(`http://127.0.0.1:${port}/api/v1/auth/login`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ email, password }),
+  });
+
 describe("the platform process on its embedded defaults", () => {
   const dataDir = mkdtempSync(join(tmpdir(), "msp-e2e-"));
   const port = String(20000 + Math.floor(Math.random() * 20000));
   let first: ChildProcess;
   let out: { stdout: string; stderr: string };
-  let readyAfterMs = 0;
 
+  // Time to ready is a figure for `npm run bench`, not a test: here only a generous deadline.
   beforeAll(async () => {
-    const t0 = Date.now();
     first = start({ DATA_DIR: dataDir, PORT: port });
     out = collect(first);
-    for (;;) {
-      const ok = await fetch(`http://127.0.0.1:${port}/readyz`).then(
-        (r) => r.ok,
-        () => false,
-      );
-      if (ok) break;
-      if (first.exitCode !== null) throw new Error(`exited: ${out.stderr}`);
-      if (Date.now() - t0 > 60_000) throw new Error("not ready in 60 s");
-      await new Promise((r) => setTimeout(r, 200));
-    }
-    readyAfterMs = Date.now() - t0;
+    await untilReady(first, out, port);
   }, 90_000);
   afterAll(() => {
     first?.kill("SIGKILL");
     rmSync(dataDir, { recursive: true, force: true });
-  });
-
-  it("answers /readyz within 20 s of a fresh start, initdb included", () => {
-    expect(readyAfterMs).toBeLessThan(20_000);
   });
 
   it("prints the first admin's one-time password once", () => {
@@ -81,19 +87,13 @@ describe("the platform process on its embedded defaults", () => {
   it("shuts down gracefully on SIGTERM and keeps its data", async () => {
     first.kill("SIGTERM");
     expect(await exitOf(first)).toBe(0);
+    const [, password] = /e-mail: +admin@msp\.local\n +password: +(\S{20})/.exec(out.stdout)!;
     const again = start({ DATA_DIR: dataDir, PORT: port });
     const o = collect(again);
     try {
-      for (let i = 0; i < 100; i++) {
-        if (
-          await fetch(`http://127.0.0.1:${port}/readyz`).then(
-            (r) => r.ok,
-            () => false,
-          )
-        )
-          break;
-        await new Promise((r) => setTimeout(r, 200));
-      }
+      await untilReady(again, o, port); // throws unless the restarted process came up
+      // The first start's admin and password are still there: the data survived.
+      expect((await login(port, "admin@msp.local", password!)).status).toBe(200);
       expect(o.stdout).not.toContain("one-time"); // the admin exists already: no new password
       expect(o.stdout).not.toContain("First start");
     } finally {

@@ -3,7 +3,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { resync } from "../../src/realtime/resync.js";
 import { startTestApp, type TestApp } from "../support/app.js";
 import { makeContract, makeUser } from "../support/factories.js";
-import { collect, connect, fireAlert, settle, waitFor } from "./realtime.helpers.js";
+import { collect, connect, drained, fireAlert, waitFor } from "./realtime.helpers.js";
 
 type Made = Awaited<ReturnType<typeof makeContract>>;
 
@@ -31,7 +31,10 @@ describe("realtime: resync and metric streams", () => {
     customerA = await makeUser(app.api, "customer", a.contract.id);
     noc = await makeUser(app.api, "noc");
   });
-  afterEach(() => sockets.splice(0).forEach((s) => s.close()));
+  afterEach(() => {
+    sockets.splice(0).forEach((s) => s.close());
+    app.platform.realtime!.streams.start(); // a test that drove the rounds itself stopped it
+  });
   afterAll(() => app?.stop());
 
   it("resyncs every change made while disconnected, scoped to the customer", async () => {
@@ -109,6 +112,10 @@ describe("realtime: resync and metric streams", () => {
       });
       expect(res.status, await res.text()).toBeLessThan(300);
     };
+    // The test drives the throttle's rounds itself (its timer is stopped), so the pushes
+    // between two rounds cannot straddle a wall-clock interval on a slow machine.
+    const streams = app.platform.realtime!.streams;
+    streams.stop();
     const now = app.clock.now().getTime();
     await pushAt(now - 2_000, 10);
     const cust = await open(customerA.token);
@@ -118,6 +125,7 @@ describe("realtime: resync and metric streams", () => {
       seriesId: 'cpu_usage{cpu="0"}',
     });
     expect(sub).toMatchObject({ ok: true, subscriptions: 1 });
+    streams.tick();
     const firstEvent = await waitFor(series, () => true, 3_000);
     expect(firstEvent.series).toEqual([
       {
@@ -127,19 +135,22 @@ describe("realtime: resync and metric streams", () => {
       },
     ]);
     for (let i = 1; i <= 5; i++) await pushAt(now - 2_000 + i * 100, 10 + i);
+    streams.tick();
     const next = await waitFor(series, (e) => e !== firstEvent, 3_000);
-    // Only new points, and all five in one event: at most one update per interval.
+    // Only new points, and all five in one event: at most one update per round.
     expect(next.series[0].points.map((p: number[]) => p[1])).toEqual([11, 12, 13, 14, 15]);
+    await drained(cust);
+    expect(series).toHaveLength(2);
     expect(
       await cust.emitWithAck("unsubscribe:series", {
         componentId: component.id,
         seriesId: 'cpu_usage{cpu="0"}',
       }),
     ).toMatchObject({ ok: true, removed: true, subscriptions: 0 });
-    const count = series.length;
     await pushAt(now, 99);
-    await settle(1_300);
-    expect(series.length).toBe(count);
+    streams.tick();
+    await drained(cust);
+    expect(series).toHaveLength(2);
   });
 
   it("publishes a component's cap_reached to noc and its own customer only", async () => {
@@ -178,7 +189,7 @@ describe("realtime: resync and metric streams", () => {
       cap: 200,
     });
     await waitFor(staffSeen, (e) => e.componentId === component.id);
-    await settle();
+    await drained(other); // one broadcast reached noc and A: B's socket has had its turn
     expect(otherSeen).toEqual([]);
   });
 

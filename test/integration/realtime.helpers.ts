@@ -102,5 +102,16 @@ export async function waitFor<T>(
   }
 }
 
-/** Waits for `ms` so that events that should NOT arrive have had their chance. */
-export const settle = (ms = 300) => new Promise((r) => setTimeout(r, ms));
+/**
+ * A positive marker before asserting that something did NOT arrive: one round trip of a no-op
+ * message on `socket`. The server emits in order on a socket, so once the reply is here every
+ * event emitted to this socket before the server handled the marker has arrived too. (Incident
+ * changes are emitted synchronously after commit, so wait for the commit first.) Throws if
+ * the reply does not come within the deadline.
+ */
+export async function drained(socket: Socket, timeoutMs = 5_000): Promise<void> {
+  const reply = await socket
+    .timeout(timeoutMs)
+    .emitWithAck("unsubscribe:series", { componentId: randomUUID() });
+  if (reply?.ok !== true) throw new Error(`marker refused: ${JSON.stringify(reply)}`);
+}

@@ -9,7 +9,7 @@ import {
   connect,
   fireAlert,
   nextEvent,
-  settle,
+  drained,
   waitFor,
   type ConnectError,
 } from "./realtime.helpers.js";
@@ -115,7 +115,7 @@ describe("realtime: handshake, rooms and incident deltas", () => {
     }
     await waitFor(staffSeen, (e) => e.event.note === "visible=false");
     await waitFor(custSeen, (e) => e.event.note === "visible=true");
-    await settle();
+    await drained(cust);
     expect(custSeen.map((e) => e.event.note)).toEqual(["visible=true"]);
   });
 
@@ -132,7 +132,7 @@ describe("realtime: handshake, rooms and incident deltas", () => {
     // Still not in B's room: B's incidents do not reach this socket.
     const seen = collect(cust, "incident");
     const inB = await fireAlert(app, target(b), "net down");
-    await settle();
+    await drained(cust);
     expect(seen.map((e) => e.incident.id)).not.toContain(inB);
     expect(cust.connected).toBe(true);
   });
@@ -150,7 +150,7 @@ describe("realtime: handshake, rooms and incident deltas", () => {
       "",
       "componentId",
     ]);
-    await settle(100);
+    await drained(staff);
     expect(errors[0]).toMatchObject({ event: "join", code: "VALIDATION" });
     expect(errors[0].issues[0].path).toBe("room");
     expect(errors[1].issues[0].path).toBe("");
@@ -173,7 +173,7 @@ describe("realtime: handshake, rooms and incident deltas", () => {
       });
       await disconnected;
       expect(errors).toEqual([expect.objectContaining({ event: "session", code: "UNAUTHORIZED" })]);
-      await settle(100);
+      await drained(wall); // answers: still connected and authenticated
       expect(wall.connected).toBe(true);
     } finally {
       app.clock.advance(-13 * 3_600_000);

@@ -1,6 +1,5 @@
 import { describe, expect, it } from "vitest";
 import { csvText } from "./invoice-csv.js";
-import { esc } from "./invoice-html.js";
 import { monthLabel, yenText } from "./labels.js";
 
 describe(csvText.name, () => {
@@ -14,11 +13,6 @@ describe(csvText.name, () => {
 });
 
 describe("invoice HTML helpers", () => {
-  it("escapes every HTML-significant character", () => {
-    expect(esc(`<a href="x" title='y'>&</a>`)).toBe(
-      "&lt;a href=&quot;x&quot; title=&#39;y&#39;&gt;&amp;&lt;/a&gt;",
-    );
-  });
   it("formats months and yen without locale data", () => {
     expect([monthLabel("2026-11", "ja"), monthLabel("2027-01", "en")]).toEqual([
       "2026年11月",

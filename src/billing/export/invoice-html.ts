@@ -4,22 +4,13 @@
 import type { InvoiceEntity } from "../../db/entities/index.js";
 import type { InvoiceLine } from "../../domain/billing/invoice-line.js";
 import { jstDateOf } from "../../domain/time/jst.js";
+import { escapeHtml as esc } from "../../shared/html.js";
 import { LINE_LABELS, monthLabel, TEXT, yenText, type Lang } from "./labels.js";
 
 export interface Seller {
   sellerName: string;
   sellerRegistrationNumber: string;
 }
-
-const ESCAPES: Record<string, string> = {
-  "&": "&amp;",
-  "<": "&lt;",
-  ">": "&gt;",
-  '"': "&quot;",
-  "'": "&#39;",
-};
-export const esc = (value: unknown): string =>
-  String(value).replace(/[&<>"']/g, (c) => ESCAPES[c]!);
 
 const STYLE = `body{font-family:"Noto Sans JP","Hiragino Sans",sans-serif;margin:2rem;color:#111}
 main{max-width:60rem;margin:auto}h1{text-align:center;letter-spacing:.3em}

@@ -10,17 +10,7 @@ export function languageOf(value: string | null | undefined): Language {
   return value === "en" ? "en" : "ja";
 }
 
-const HTML_ESCAPES: Record<string, string> = {
-  "&": "&amp;",
-  "<": "&lt;",
-  ">": "&gt;",
-  '"': "&quot;",
-  "'": "&#39;",
-};
-
-export function escapeHtml(value: string): string {
-  return value.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c] ?? c);
-}
+export { escapeHtml } from "../../shared/html.js";
 
 /** A header-safe line: CR/LF would let a customer-chosen name forge extra headers. */
 export function oneLine(value: string): string {
