@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Logger } from "pino";
@@ -12,6 +13,11 @@ import { IncidentHub } from "../incidents/hub.js";
 import { IncidentService } from "../incidents/incident-service.js";
 import { incidentMetrics } from "../incidents/incident-metrics.js";
 import { startRealtime, type Realtime } from "../realtime/realtime-server.js";
+import {
+  incidentFeedPublisher,
+  startIncidentFeed,
+  type IncidentFeed,
+} from "../realtime/incident-feed.js";
 import { webRouter } from "../web/web.router.js";
 import { createNotifier, notifierSettings, type Notifier } from "../notify/notifier.js";
 import { allRoutes } from "../routes.js";
@@ -35,6 +41,8 @@ export interface Platform {
   rules: RuleRunner | undefined;
   /** The socket.io server, when this process runs the realtime role. */
   realtime: Realtime | undefined;
+  /** Other processes' incident changes, on PostgreSQL where the realtime role runs (0017). */
+  incidentFeed: IncidentFeed | undefined;
   /** The incident engine (alert sink, verbs, timers) and where its changes are published. */
   incidents: IncidentService;
   hub: IncidentHub;
@@ -62,6 +70,10 @@ export async function startPlatform(
     await seedDefaultPack(db.dataSource, clock.now());
     const metrics = createMetrics();
     const hub = new IncidentHub(log);
+    // Several processes can share PostgreSQL: each announces its incident changes (0017).
+    const origin = randomUUID();
+    const shared = db.kind === "postgres" ? config.database.url : undefined;
+    if (shared) hub.addListener(incidentFeedPublisher(origin));
     const incidentStats = incidentMetrics(metrics.registry);
     hub.addListener(incidentStats.listener);
     const incidents = new IncidentService(
@@ -77,6 +89,7 @@ export async function startPlatform(
     hub.addListener(notifier.listener);
     let server: Server | undefined;
     let realtime: Realtime | undefined;
+    let incidentFeed: IncidentFeed | undefined;
     const rules = config.roles.includes("collector")
       ? await startRuleRunner({
           db: db.dataSource,
@@ -151,6 +164,17 @@ export async function startPlatform(
           series: () => collector?.pipeline,
         });
         stops.unshift(realtime.stop); // before the server: upgraded sockets would hold it open
+        if (shared) {
+          incidentFeed = await startIncidentFeed({
+            url: shared,
+            db: db.dataSource,
+            hub,
+            log,
+            origin,
+            emit: (e) => realtime?.publish(e),
+          });
+          stops.unshift(incidentFeed.stop);
+        }
       }
     }
     if (config.roles.includes("scheduler")) {
@@ -200,6 +224,7 @@ export async function startPlatform(
       collector,
       rules,
       realtime,
+      incidentFeed,
       incidents,
       hub,
       notifier,
