@@ -1,5 +1,5 @@
 // `npm run bench [-- <name>]`: runs the benchmarks and prints one JSON object per line
-// (DESIGN.md "Performance goals"). <name> is a group (ingest, realtime,
+// (DESIGN.md "Performance goals"). <name> is a group (ingest, realtime, scaleout,
 // alert, billing, notify, agent) or a bench name.
 import { spawn } from "node:child_process";
 
@@ -19,6 +19,10 @@ const GROUPS: Record<string, Group> = {
   },
   realtime: async () => {
     const { main } = await import("./realtime/fanout.bench.js");
+    return main();
+  },
+  scaleout: async () => {
+    const { main } = await import("./scaleout/cross-process.bench.js");
     return main();
   },
   alert: async () => {
