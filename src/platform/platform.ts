@@ -22,7 +22,11 @@ import { webRouter } from "../web/web.router.js";
 import { createNotifier, notifierSettings, type Notifier } from "../notify/notifier.js";
 import { allRoutes } from "../routes.js";
 import { startCollector, type Collector } from "../collector/collector.js";
-import { startRuleRunner, type RuleRunner } from "../rules/rule-runner.js";
+import {
+  DEFAULT_RULE_RUNNER_OPTIONS,
+  startRuleRunner,
+  type RuleRunner,
+} from "../rules/rule-runner.js";
 import { seedDefaultPack } from "../rules/rule-store.js";
 import type { Clock } from "./clock.js";
 import type { Config } from "./config.js";
@@ -91,13 +95,17 @@ export async function startPlatform(
     let realtime: Realtime | undefined;
     let incidentFeed: IncidentFeed | undefined;
     const rules = config.roles.includes("collector")
-      ? await startRuleRunner({
-          db: db.dataSource,
-          clock,
-          log,
-          sink: incidents,
-          registry: metrics.registry,
-        })
+      ? await startRuleRunner(
+          {
+            db: db.dataSource,
+            clock,
+            log,
+            sink: incidents,
+            registry: metrics.registry,
+          },
+          // Other collectors may share the database: read their last-seen times (0017).
+          { ...DEFAULT_RULE_RUNNER_OPTIONS, sharedLastSeenMs: shared ? 5_000 : 0 },
+        )
       : undefined;
     if (rules) stops.push(rules.stop);
     const collector = config.roles.includes("collector")
