@@ -100,6 +100,24 @@ describe.skipIf(process.env.TEST_DB_KIND === "pglite")("incident changes across 
     expect(new Set(versions).size).toBe(versions.length);
   });
 
+  it("ignores an unreadable notification and a version with no committed row, then delivers the next change", async () => {
+    const socket = await open(noc.token);
+    const events = collect(socket, "incident");
+    const delivered = b.incidentFeed!.stats.delivered;
+    const notify = (payload: string) =>
+      a.platform.db.dataSource.query("SELECT pg_notify('msp_incident_changes', $1)", [payload]);
+    await notify("garbage");
+    await notify("someone-else 12x");
+    await notify("someone-else 999999999"); // no such row: nothing to show
+    const incidentId = await fireAlert(a, target, "feed: after garbage");
+    await waitFor(events, (e) => e.incident.id === incidentId, 2_000);
+    await settle(200);
+    await b.incidentFeed!.whenIdle();
+    await settle(100); // emitted events on their way to the socket
+    expect(events.every((e) => e.incident.id === incidentId)).toBe(true);
+    expect(b.incidentFeed!.stats.delivered - delivered).toBe(events.length);
+  });
+
   it("a process's own changes reach its sockets once (hub), not again through the feed", async () => {
     const c = await makeContract(a.api, { plan: "entry" });
     const socket = await open(noc.token);
