@@ -180,6 +180,7 @@ export async function startPlatform(
             log,
             origin,
             emit: (e) => realtime?.publish(e),
+            registry: metrics.registry,
           });
           stops.unshift(incidentFeed.stop);
         }

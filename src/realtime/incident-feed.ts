@@ -7,6 +7,7 @@
 // dropped it catches up from the highest version it has seen, looking back as resync does.
 // On the embedded PGlite only one process can open the database: nothing to carry.
 import type { Logger } from "pino";
+import { Counter, type Registry } from "prom-client";
 import { In, type DataSource, type EntityManager } from "typeorm";
 import { ComponentEntity, IncidentEntity, IncidentEventEntity } from "../db/entities/index.js";
 import type { IncidentChange, IncidentListener } from "../incidents/events.js";
@@ -53,9 +54,18 @@ export async function startIncidentFeed(deps: {
   log: Logger;
   origin: string;
   emit: (event: IncidentEvent) => void;
+  registry?: Registry;
 }): Promise<IncidentFeed> {
   const { db, log, origin } = deps;
   const stats: IncidentFeedStats = { delivered: 0, caughtUp: 0 };
+  const counter = deps.registry
+    ? new Counter({
+        name: "realtime_feed_changes_total",
+        help: "Other processes' incident changes emitted to this process's sockets, by path (notify, catch_up)",
+        labelNames: ["via"] as const,
+        registers: [deps.registry],
+      })
+    : undefined;
   // Versions already on this process's sockets (own through the hub, others' through here).
   const seen = new Set<bigint>();
   let highest = 0n;
@@ -89,12 +99,13 @@ export async function startIncidentFeed(deps: {
         const missed = rows.map((r) => BigInt(r.id)).filter((v) => !seen.has(v));
         const n = await deliver(missed.slice(0, CATCH_UP_MAX));
         stats.caughtUp += n;
+        counter?.inc({ via: "catch_up" }, n);
         if (missed.length > CATCH_UP_MAX)
           log.warn({ missed: missed.length }, "incident feed catch-up truncated; clients resync");
       }
       const batch = pending.filter((v) => !seen.has(v));
       pending = [];
-      await deliver(batch);
+      counter?.inc({ via: "notify" }, await deliver(batch));
     }
   };
   const kick = () => {

@@ -96,6 +96,8 @@ describe.skipIf(process.env.TEST_DB_KIND === "pglite")("incident changes across 
     const incidentId = await fireAlert(a, target, "feed: memory high"); // while b listens nowhere
     await waitFor(events, (e) => e.incident.id === incidentId && e.kind === "opened", 5_000);
     expect(b.incidentFeed!.stats.caughtUp).toBeGreaterThan(before);
+    const metrics = await (await fetch(`${b.url}/metrics`)).text();
+    expect(metrics).toMatch(/realtime_feed_changes_total\{via="catch_up"\} [1-9]/);
     const versions = events.map((e) => e.version);
     expect(new Set(versions).size).toBe(versions.length);
   });
