@@ -106,10 +106,11 @@ export async function startRuleRunner(
   sweepTimer.unref();
   reloadTimer.unref();
   // Pushes may reach another collector (several behind one address): their last-seen times,
-  // flushed every 10 s, hold off absence here. Raising a time only: never a false silence.
+  // flushed every 10 s, hold off absence here and end a silence declared here. Raising a
+  // time only: never a false silence.
   const refreshLastSeen = async () => {
     const since = new Date(clock.now().getTime() - SHARED_LAST_SEEN_HORIZON_MS);
-    engine.restore(await loadLastSeen(db, since), []);
+    for (const [id, ms] of await loadLastSeen(db, since)) engine.seenElsewhere(id, ms);
   };
   let refreshing: Promise<void> | undefined;
   const sharedTimer =

@@ -7,7 +7,8 @@ import { makeContract } from "../support/factories.js";
 
 // Several collectors behind one address (decision 0017): a component whose pushes reach
 // another collector is seen through the last-seen time that collector flushes to
-// PostgreSQL, so this one does not declare it "Agent silent". One that nobody hears is.
+// PostgreSQL, so this one does not declare it "Agent silent". One that nobody hears is,
+// until another collector hears it again.
 // PGlite admits one process only: a single collector, nothing shared.
 describe.skipIf(process.env.TEST_DB_KIND === "pglite")("absence across collectors", () => {
   let api: TestApp; // api only: the test plays the other collector's flush in SQL
@@ -21,7 +22,7 @@ describe.skipIf(process.env.TEST_DB_KIND === "pglite")("absence across collector
     await api?.stop();
   });
 
-  it("holds off absence for a component another collector hears, fires for one nobody hears", async () => {
+  it("holds off absence for a component another collector hears, fires for one nobody hears, and ends it when another collector hears it again", async () => {
     const { components } = await makeContract(api.api, { components: ["elsewhere", "gone"] });
     const [elsewhere, gone] = components;
     const sql = (q: string, p: unknown[]) => api.platform.db.dataSource.query(q, p);
@@ -54,5 +55,17 @@ describe.skipIf(process.env.TEST_DB_KIND === "pglite")("absence across collector
       [[elsewhere.id, gone.id]],
     );
     expect(incidents).toEqual([{ component_id: gone.id, rule_kind: "absence_component" }]);
+
+    // "gone" comes back, pushing to the other collector: the silence declared here ends.
+    api.clock.advance(5_000);
+    await seen(gone.id, api.clock.now());
+    await collector.rules!.refreshLastSeen();
+    await collector.incidents.whenIdle();
+    const after = await sql(
+      `SELECT i.state, array_agg(e.kind ORDER BY e.id) AS kinds FROM incidents i
+         JOIN incident_events e ON e.incident_id = i.id WHERE i.component_id = $1 GROUP BY i.state`,
+      [gone.id],
+    );
+    expect(after).toEqual([{ state: "resolved", kinds: ["opened", "routed", "resolved"] }]);
   });
 });
