@@ -35,7 +35,7 @@ try {
   if (platform.bootstrapAdmin) {
     // Printed once, on the first start with an empty database; it is not stored anywhere.
     process.stdout.write(
-      `\n  First start: an admin account was created.\n  e-mail:   ${platform.bootstrapAdmin.email}\n  password: ${platform.bootstrapAdmin.password}\n  (shown only this once)\n\n`,
+      `\n  First start: an admin account was created.\n  e-mail:   ${platform.bootstrapAdmin.email}\n  password: ${platform.bootstrapAdmin.password}\n  (shown only this once; one-time: change it first, POST /api/v1/auth/password)\n\n`,
     );
   }
   process.stdout.write(`  Platform ready at ${platform.url} (database: ${platform.db.kind})\n`);

@@ -19,6 +19,7 @@ import type { IngestPipeline } from "./ingest/ingest-pipeline.js";
 import type { RouteDef } from "./http/route.js";
 import type { Clock } from "./platform/clock.js";
 import { loadConfig } from "./platform/config.js";
+import type { SecurityEvents } from "./platform/security-events.js";
 import { maintenanceRoutes } from "./maintenance/maintenance.routes.js";
 import { oncallRoutes } from "./oncall/oncall.routes.js";
 import { runbookTasksRoutes } from "./runbook-tasks/runbook-tasks.routes.js";
@@ -46,6 +47,10 @@ export interface RouteDeps {
   onInvoicesIssued?: OnInvoicesIssued;
   /** A rule changed through the API: this process's rule engine reloads at once. */
   onRulesChanged?: () => void;
+  /** Revocations and access changes other roles act on at once (sockets, ingest cache). */
+  security?: SecurityEvents;
+  /** Where webhooks may point (private ranges staff allowed; a test's resolver). */
+  webhookTargets?: import("./notify/webhook-target.js").WebhookTargetPolicy;
 }
 
 /** Every /api/v1 route of the platform; the OpenAPI document is generated from this list. */
@@ -53,8 +58,10 @@ export function allRoutes(deps: RouteDeps): RouteDef[] {
   const seller = deps.seller ?? loadConfig({}).billing;
   return [
     ...accountsRoutes(deps),
-    ...contractsRoutes(deps),
-    ...lifecycleRoutes(deps),
+    ...announceIngestAccessChanges(
+      [...contractsRoutes(deps), ...lifecycleRoutes(deps)],
+      deps.security,
+    ),
     ...tariffsRoutes(deps),
     ...auditRoutes(deps),
     ...billingRoutes(deps),
@@ -75,4 +82,25 @@ export function allRoutes(deps: RouteDeps): RouteDef[] {
     ...mailboxRoutes(deps),
     ...webhooksRoutes(deps),
   ];
+}
+
+/**
+ * Every successful write through the contract routes (status, components, agent tokens) may
+ * change who may push metrics: the collector's token cache is dropped at once. Dropping it
+ * is cheap (it refills on the next push), so no route has to remember to announce itself.
+ */
+function announceIngestAccessChanges(routes: RouteDef[], security?: SecurityEvents): RouteDef[] {
+  if (!security) return routes;
+  return routes.map((r) =>
+    r.method === "get"
+      ? r
+      : {
+          ...r,
+          handler: async (ctx) => {
+            const result = await r.handler(ctx);
+            security.publish({ kind: "ingest_access_changed", contractId: null });
+            return result;
+          },
+        },
+  );
 }

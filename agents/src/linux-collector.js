@@ -56,8 +56,6 @@ export function createLinuxCollector(opts = {}) {
   const log = opts.log ?? silentLogger;
   /** @param {string} name */
   const read = (name) => fsp.readFile(join(procRoot, name), "utf8");
-  /** @type {CpuTimes | null} */
-  let prevTotal = null;
   // A statfs on a dead NFS server never returns; such mounts are skipped until it does.
   /** @type {Set<string>} */
   const stuck = new Set();
@@ -68,12 +66,17 @@ export function createLinuxCollector(opts = {}) {
   const sections = {
     async stat(set) {
       const st = parseStat(await read("stat"));
-      for (const cpu of opts.perCpu === false && st.total ? [st.total] : st.cpus) {
+      // cpu="total" is the mean over CPUs, so the server's 1 − avg(rate(idle)) stays a share.
+      const n = Math.max(1, st.cpus.length);
+      const total = opts.perCpu === false && st.total !== null;
+      for (const cpu of total && st.total ? [st.total] : st.cpus) {
         for (const mode of CPU_MODES)
-          set.add("node_cpu_seconds_total", { cpu: cpu.cpu, mode }, cpu[mode]);
+          set.add(
+            "node_cpu_seconds_total",
+            { cpu: cpu.cpu, mode },
+            total ? cpu[mode] / n : cpu[mode],
+          );
       }
-      if (st.total && prevTotal) set.add("node_cpu_busy_ratio", {}, busyRatio(prevTotal, st.total));
-      prevTotal = st.total;
       if (st.bootTime !== undefined) set.add("node_boot_time_seconds", {}, st.bootTime);
       if (st.contextSwitches !== undefined)
         set.add("node_context_switches_total", {}, st.contextSwitches);
@@ -188,15 +191,6 @@ export function createLinuxCollector(opts = {}) {
       return sets.flat();
     },
   };
-}
-
-/** Share of non-idle, non-iowait time between two readings of the aggregate cpu line. @param {CpuTimes} a @param {CpuTimes} b */
-export function busyRatio(a, b) {
-  let total = 0;
-  for (const mode of CPU_MODES) total += b[mode] - a[mode];
-  if (total <= 0) return NaN; // no tick elapsed: no ratio rather than a fake 0
-  const idle = b.idle - a.idle + (b.iowait - a.iowait);
-  return Math.min(1, Math.max(0, 1 - idle / total));
 }
 
 /**

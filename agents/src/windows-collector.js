@@ -30,16 +30,12 @@ export function createWindowsCollector(opts = {}) {
   const statfs = opts.statfs ?? ((p) => fsp.statfs(p));
   const now = opts.now ?? Date.now;
   const systemDrive = opts.systemDrive ?? process.env["SystemDrive"] ?? "C:";
-  /** @type {{ busy: number, total: number } | null} */
-  let prev = null;
 
   return {
     os: "windows",
     async collect() {
       const set = new PointSet();
       const cpus = os.cpus();
-      let busy = 0;
-      let total = 0;
       /** @type {Record<string, number>} */
       const sum = {};
       cpus.forEach((c, i) => {
@@ -47,17 +43,12 @@ export function createWindowsCollector(opts = {}) {
           const s = c.times[key] / 1000;
           sum[mode] = (sum[mode] ?? 0) + s;
           if (opts.perCpu !== false) set.add("node_cpu_seconds_total", { cpu: String(i), mode }, s);
-          total += s;
-          if (mode !== "idle") busy += s;
         }
       });
       if (opts.perCpu === false) {
         for (const [, mode] of MODES)
-          set.add("node_cpu_seconds_total", { cpu: "total", mode }, sum[mode] ?? 0);
+          set.add("node_cpu_seconds_total", { cpu: "total", mode }, (sum[mode] ?? 0) / cpus.length);
       }
-      if (prev && total > prev.total)
-        set.add("node_cpu_busy_ratio", {}, (busy - prev.busy) / (total - prev.total));
-      prev = { busy, total };
 
       // Windows' "free" physical memory is what Linux calls available (standby pages count as free).
       set.add("node_memory_MemTotal_bytes", {}, os.totalmem());

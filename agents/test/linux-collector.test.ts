@@ -40,14 +40,16 @@ describe(createLinuxCollector.name, () => {
     expect(valueOf(points, "node_cpu_seconds_total", { cpu: "1", mode: "steal" })).toBe(4.4);
   });
 
-  it("reports one aggregate cpu when perCpu is off", async () => {
+  it("reports one aggregate cpu when perCpu is off: the mean over CPUs", async () => {
     const points = await createLinuxCollector({
       procRoot: FIXTURE_PROC,
       statfs: fakeStatfs,
       perCpu: false,
     }).collect();
     expect(labelValues(points, "node_cpu_seconds_total", "cpu")).toEqual(["total"]);
-    expect(valueOf(points, "node_cpu_seconds_total", { cpu: "total", mode: "idle" })).toBe(50007);
+    expect(valueOf(points, "node_cpu_seconds_total", { cpu: "total", mode: "idle" })).toBe(
+      50007 / 2,
+    );
   });
 
   it("reports load, uptime, boot time, process counts and memory in bytes", async () => {
@@ -70,7 +72,7 @@ describe(createLinuxCollector.name, () => {
     expect(valueOf(points, "node_memory_SwapTotal_bytes")).toBe(2147479552);
     expect(valueOf(points, "node_memory_SwapFree_bytes")).toBe(2140160000);
     expect(points.filter((p) => p.name.startsWith("node_memory_"))).toHaveLength(14);
-    expect(points.some((p) => p.name === "node_cpu_busy_ratio")).toBe(false); // needs two readings
+    expect(points.some((p) => p.name === "node_cpu_busy_ratio")).toBe(false); // computed by rules
   });
 
   it("reports real filesystems only, with statfs sizes in bytes", async () => {
@@ -198,18 +200,18 @@ describe(createLinuxCollector.name, () => {
     let dir = "";
     afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-    it("computes the busy ratio from two readings, iowait counted as idle", async () => {
+    it("exports the idle counter as node_exporter does, and no invented busy ratio", async () => {
       dir = mkdtempSync(join(os.tmpdir(), "msp-proc-"));
       cpSync(FIXTURE_PROC, dir, { recursive: true });
-      const collector = createLinuxCollector({ procRoot: dir, statfs: fakeStatfs });
+      const collector = createLinuxCollector({ procRoot: dir, statfs: fakeStatfs, perCpu: false });
       await collector.collect();
-      // +1 s user, +0.5 s system, +3 s idle, +0.5 s iowait: 1.5 s busy out of 5 s.
       writeFileSync(
         join(dir, "stat"),
         "cpu  784300 1500 443650 5001000 6650 0 10800 870 0 0\nbtime 1795620623\n",
       );
       const points = await collector.collect();
-      expect(valueOf(points, "node_cpu_busy_ratio")).toBeCloseTo(0.3, 12);
+      expect(valueOf(points, "node_cpu_seconds_total", { cpu: "total", mode: "idle" })).toBe(50010);
+      expect(points.some((p) => p.name === "node_cpu_busy_ratio")).toBe(false);
     });
 
     it("keeps the other sections when one file is unreadable", async () => {
@@ -247,11 +249,6 @@ describe.runIf(process.platform === "linux")("on this machine", () => {
     expect(valueOf(points, "node_boot_time_seconds")).toBeLessThan(Date.now() / 1000);
     expect(valueOf(points, "node_uptime_seconds")).toBeGreaterThan(0);
     expect(valueOf(points, "node_procs_total")).toBeGreaterThan(1);
-    const busy = points.find((p) => p.name === "node_cpu_busy_ratio");
-    if (busy) {
-      expect(busy.value).toBeGreaterThanOrEqual(0);
-      expect(busy.value).toBeLessThanOrEqual(1);
-    }
     for (const size of points.filter((p) => p.name === "node_filesystem_size_bytes")) {
       expect(size.value).toBeGreaterThanOrEqual(
         valueOf(points, "node_filesystem_avail_bytes", size.labels),

@@ -86,13 +86,14 @@ describe(createWindowsCollector.name, () => {
     expect(labelValues(points, "node_network_info", "device")).toEqual(["Ethernet"]);
   });
 
-  it("computes the busy ratio between two collections", async () => {
+  it("exports per-CPU idle seconds (the server's CPU rule rates them), no busy ratio", async () => {
     const os = fakeOs();
     const collector = createWindowsCollector({ os: os as never, statfs, typeperf: null });
     await collector.collect();
-    // 10 s of two cores: 3 s user + 1 s sys busy, 16 s idle.
     os.setCpus([cpu(102_000, 50_500, 807_500, 2_000), cpu(121_000, 40_500, 798_500, 1_000)]);
-    expect(valueOf(await collector.collect(), "node_cpu_busy_ratio")).toBeCloseTo(0.2, 12);
+    const points = await collector.collect();
+    expect(valueOf(points, "node_cpu_seconds_total", { cpu: "1", mode: "idle" })).toBe(798.5);
+    expect(points.some((p) => p.name === "node_cpu_busy_ratio")).toBe(false);
   });
 
   it("adds typeperf disk/network counters and statfs for the drive letters typeperf found", async () => {

@@ -50,6 +50,15 @@ export async function startBenchPlatform(env: Record<string, string> = {}): Prom
   const admin = platform.bootstrapAdmin;
   if (!admin) throw new Error("bench needs an empty database (no bootstrap admin was created)");
   const login = await api<{ token: string }>("post", "/auth/login", admin);
+  // The bootstrap password is one-time: replace it, as an operator must, so the admin can act.
+  const newPassword = `${admin.password}-bench`;
+  await api(
+    "post",
+    "/auth/password",
+    { currentPassword: admin.password, newPassword },
+    login.token,
+  );
+  admin.password = newPassword;
   return {
     platform,
     url: platform.url,

@@ -10,12 +10,26 @@ import { AppError, notFound } from "../shared/errors.js";
 import { SESSION_COOKIE } from "./authenticate.js";
 import { issueCredential } from "./credentials.js";
 import { dummyPasswordHash, hashPassword, verifyPassword } from "./passwords.js";
-import { createUser, disableUser, NewUser, toUserView, UserView } from "./users.js";
+import type { SecurityEvents } from "../platform/security-events.js";
+import { LoginThrottle, type ThrottleSettings } from "./login-throttle.js";
+import {
+  createUser,
+  disableUser,
+  enableUser,
+  NewUser,
+  resetPassword,
+  revokeUserCredentials,
+  toUserView,
+  UserView,
+} from "./users.js";
 
 export interface AccountsDeps {
   db: DataSource;
   clock: Clock;
   sessionTtlMs: number;
+  /** Told when credentials are revoked (the realtime server closes their sockets). */
+  security?: SecurityEvents;
+  loginThrottle?: ThrottleSettings;
 }
 
 const Login = z.strictObject({
@@ -41,6 +55,12 @@ const ApiKeyView = z.object({
   expiresAt: z.iso.datetime().nullable(),
   revoked: z.boolean(),
 });
+const CredentialView = ApiKeyView.extend({
+  kind: z.enum(["session", "api_key"]),
+  lastUsedAt: z.iso.datetime().nullable(),
+  expired: z.boolean(),
+});
+const CredentialParams = z.object({ id: z.uuid(), credentialId: z.uuid() });
 const toKeyView = (c: CredentialEntity) => ({
   id: c.id,
   name: c.name,
@@ -52,6 +72,11 @@ const toKeyView = (c: CredentialEntity) => ({
 
 export function accountsRoutes(deps: AccountsDeps): RouteDef[] {
   const { db, clock } = deps;
+  const throttle = new LoginThrottle(db, deps.loginThrottle);
+  const revoked = (userId: string, credentialIds: string[] | "all") => {
+    if (credentialIds === "all" || credentialIds.length > 0)
+      deps.security?.publish({ kind: "credentials_revoked", userId, credentialIds });
+  };
   return [
     defineRoute({
       method: "post",
@@ -61,14 +86,19 @@ export function accountsRoutes(deps: AccountsDeps): RouteDef[] {
       summary: "Log in",
       body: Login,
       response: LoginResult,
-      handler: async ({ body, res }) => {
+      handler: async ({ body, req, res }) => {
+        const address = req.ip ?? req.socket.remoteAddress ?? "unknown";
+        await throttle.assertAllowed(body.email, address, clock.now());
         const user = await db.getRepository(UserEntity).findOneBy({ email: body.email });
         const ok = await verifyPassword(
           user?.passwordHash ?? (await dummyPasswordHash()),
           body.password,
         );
-        if (!user || !ok || user.disabledAt)
+        if (!user || !ok || user.disabledAt) {
+          await throttle.recordFailure(body.email, address, clock.now());
           throw new AppError("UNAUTHORIZED", "wrong e-mail or password");
+        }
+        await throttle.recordSuccess(body.email);
         const expiresAt = new Date(clock.now().getTime() + deps.sessionTtlMs);
         const cred = await issueCredential(db.manager, {
           kind: "session",
@@ -97,11 +127,13 @@ export function accountsRoutes(deps: AccountsDeps): RouteDef[] {
       tag: "auth",
       roles: USER_ROLES,
       summary: "Log out (revoke this session)",
+      allowWhilePasswordChangeRequired: true,
       status: 204,
       handler: async ({ actor, res }) => {
         await db
           .getRepository(CredentialEntity)
           .update({ id: actor.credentialId }, { revokedAt: clock.now() });
+        revoked(actor.userId, [actor.credentialId]);
         res.clearCookie(SESSION_COOKIE, { path: "/" });
       },
     }),
@@ -111,16 +143,20 @@ export function accountsRoutes(deps: AccountsDeps): RouteDef[] {
       tag: "auth",
       roles: USER_ROLES,
       summary: "Who am I",
-      response: UserView,
-      handler: async ({ actor }) =>
-        toUserView(await db.getRepository(UserEntity).findOneByOrFail({ id: actor.userId })),
+      allowWhilePasswordChangeRequired: true,
+      response: UserView.extend({ mustChangePassword: z.boolean() }),
+      handler: async ({ actor }) => {
+        const user = await db.getRepository(UserEntity).findOneByOrFail({ id: actor.userId });
+        return { ...toUserView(user), mustChangePassword: user.mustChangePassword };
+      },
     }),
     defineRoute({
       method: "post",
       path: "/auth/password",
       tag: "auth",
       roles: USER_ROLES,
-      summary: "Change own password",
+      summary: "Change own password (revokes every other session and API key)",
+      allowWhilePasswordChangeRequired: true,
       status: 204,
       body: z.strictObject({
         currentPassword: z.string().min(1).max(200),
@@ -133,9 +169,14 @@ export function accountsRoutes(deps: AccountsDeps): RouteDef[] {
             { path: "currentPassword", message: "does not match" },
           ]);
         }
+        if (body.newPassword === body.currentPassword)
+          throw new AppError("VALIDATION", "the new password must differ", [
+            { path: "newPassword", message: "must differ from the current password" },
+          ]);
         const passwordHash = await hashPassword(body.newPassword);
-        await db.transaction(async (tx) => {
+        const ids = await db.transaction(async (tx) => {
           await tx.update(UserEntity, { id: user.id }, { passwordHash, mustChangePassword: false });
+          const ids = await revokeUserCredentials(tx, user.id, clock.now(), actor.credentialId);
           await recordAudit(tx, {
             actor,
             at: clock.now(),
@@ -144,9 +185,11 @@ export function accountsRoutes(deps: AccountsDeps): RouteDef[] {
             entityId: user.id,
             contractId: user.contractId,
             before: null,
-            after: null,
+            after: { credentialsRevoked: ids.length },
           });
+          return ids;
         });
+        revoked(user.id, ids);
       },
     }),
     defineRoute({
@@ -212,7 +255,7 @@ export function accountsRoutes(deps: AccountsDeps): RouteDef[] {
       params: IdParams,
       status: 204,
       handler: async ({ actor, params }) => {
-        await db.transaction(async (tx) => {
+        const owner = await db.transaction(async (tx) => {
           const row = await tx.findOneBy(CredentialEntity, { id: params.id, kind: "api_key" });
           // Admins may revoke anyone's key; others only their own.
           if (!row || (row.userId !== actor.userId && actor.role !== "admin"))
@@ -234,7 +277,9 @@ export function accountsRoutes(deps: AccountsDeps): RouteDef[] {
             before,
             after,
           });
+          return row.userId;
         });
+        revoked(owner, [params.id]);
       },
     }),
     defineRoute({
@@ -268,10 +313,112 @@ export function accountsRoutes(deps: AccountsDeps): RouteDef[] {
       path: "/users/:id/disable",
       tag: "users",
       roles: ["admin"],
-      summary: "Disable a user and revoke their credentials",
+      summary: "Disable a user and revoke their sessions, API keys and open sockets",
       params: IdParams,
       response: UserView,
-      handler: async ({ actor, params }) => disableUser(db, actor, params.id, clock.now()),
+      handler: async ({ actor, params }) => {
+        const user = await disableUser(db, actor, params.id, clock.now());
+        revoked(user.id, "all");
+        return user;
+      },
+    }),
+    defineRoute({
+      method: "post",
+      path: "/users/:id/enable",
+      tag: "users",
+      roles: ["admin"],
+      summary: "Re-enable a disabled user (revoked credentials stay revoked)",
+      params: IdParams,
+      response: UserView,
+      handler: ({ actor, params }) => enableUser(db, actor, params.id, clock.now()),
+    }),
+    defineRoute({
+      method: "post",
+      path: "/users/:id/password-reset",
+      tag: "users",
+      roles: ["admin"],
+      summary: "Reset a password: one-time, must be changed; revokes sessions and API keys",
+      params: IdParams,
+      response: z.object({ user: UserView, oneTimePassword: z.string() }),
+      handler: async ({ actor, params }) => {
+        const result = await resetPassword(db, actor, params.id, clock.now());
+        revoked(result.user.id, "all");
+        return result;
+      },
+    }),
+    defineRoute({
+      method: "get",
+      path: "/users/:id/credentials",
+      tag: "users",
+      roles: ["admin"],
+      summary: "List a user's sessions and API keys (newest first)",
+      params: IdParams,
+      query: Pagination.extend({ live: z.enum(["true", "false"]).default("true") }),
+      response: page(CredentialView),
+      handler: async ({ params, query }) => {
+        if (!(await db.getRepository(UserEntity).existsBy({ id: params.id })))
+          throw notFound("user");
+        const now = clock.now();
+        const qb = db
+          .getRepository(CredentialEntity)
+          .createQueryBuilder("c")
+          .where("c.user_id = :id", { id: params.id });
+        if (query.live === "true")
+          qb.andWhere("c.revoked_at IS NULL AND (c.expires_at IS NULL OR c.expires_at > :now)", {
+            now,
+          });
+        const [rows, total] = await qb
+          .orderBy("c.created_at", "DESC")
+          .addOrderBy("c.id", "ASC")
+          .take(query.limit)
+          .skip(query.offset)
+          .getManyAndCount();
+        return {
+          items: rows.map((c) => ({
+            ...toKeyView(c),
+            kind: c.kind as "session" | "api_key",
+            lastUsedAt: c.lastUsedAt?.toISOString() ?? null,
+            expired: c.expiresAt !== null && c.expiresAt <= now,
+          })),
+          total,
+          limit: query.limit,
+          offset: query.offset,
+        };
+      },
+    }),
+    defineRoute({
+      method: "delete",
+      path: "/users/:id/credentials/:credentialId",
+      tag: "users",
+      roles: ["admin"],
+      summary: "Revoke one of a user's sessions or API keys",
+      params: CredentialParams,
+      status: 204,
+      handler: async ({ actor, params }) => {
+        await db.transaction(async (tx) => {
+          const row = await tx.findOneBy(CredentialEntity, {
+            id: params.credentialId,
+            userId: params.id,
+          });
+          if (!row) throw notFound("credential");
+          await tx.update(
+            CredentialEntity,
+            { id: row.id, revokedAt: IsNull() },
+            { revokedAt: clock.now() },
+          );
+          await recordAudit(tx, {
+            actor,
+            at: clock.now(),
+            action: `${row.kind}.revoke`,
+            entityType: row.kind,
+            entityId: row.id,
+            contractId: null,
+            before: { userId: row.userId, revoked: row.revokedAt !== null },
+            after: { userId: row.userId, revoked: true },
+          });
+        });
+        revoked(params.id, [params.credentialId]);
+      },
     }),
   ];
 }

@@ -5,12 +5,15 @@ import { hashSecret } from "./secrets.js";
 
 export const SESSION_COOKIE = "msp_session";
 
+/** An authenticated actor and whether its user still has to replace a one-time password. */
+export type Authenticated = Actor & { mustChangePassword: boolean };
+
 /** Resolves a bearer secret (session or API key) to an actor, or null when not valid now. */
 export async function authenticate(
   db: DataSource,
   secret: string,
   now: Date,
-): Promise<Actor | null> {
+): Promise<Authenticated | null> {
   const row = await db
     .getRepository(CredentialEntity)
     .createQueryBuilder("c")
@@ -26,6 +29,7 @@ export async function authenticate(
     credentialId: row.id,
     role: row.user.role as UserRole,
     contractId: row.user.contractId,
+    mustChangePassword: row.user.mustChangePassword,
   };
 }
 
@@ -41,7 +45,14 @@ export function secretFromHeaders(
   if (cookie) {
     for (const part of cookie.split(";")) {
       const [k, ...v] = part.trim().split("=");
-      if (k === SESSION_COOKIE) return decodeURIComponent(v.join("="));
+      if (k === SESSION_COOKIE) {
+        // A malformed percent-escape is a bad credential (401), not a server error.
+        try {
+          return decodeURIComponent(v.join("=")) || null;
+        } catch {
+          return null;
+        }
+      }
     }
   }
   return null;

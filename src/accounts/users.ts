@@ -1,4 +1,4 @@
-import type { DataSource, EntityManager } from "typeorm";
+import { IsNull, Not, type DataSource, type EntityManager } from "typeorm";
 import { z } from "zod";
 import { USER_ROLES, type Actor } from "../access/actor.js";
 import { recordAudit } from "../audit/audit.js";
@@ -92,21 +92,45 @@ export async function createUser(
   });
 }
 
+/**
+ * Revokes the user's live sessions and API keys (all, or all but `keep`); returns the ids
+ * revoked so the caller can publish them after commit.
+ */
+export async function revokeUserCredentials(
+  tx: EntityManager,
+  userId: string,
+  now: Date,
+  keep?: string,
+): Promise<string[]> {
+  const rows = await tx.find(CredentialEntity, {
+    where: { userId, revokedAt: IsNull(), ...(keep ? { id: Not(keep) } : {}) },
+    select: { id: true },
+  });
+  if (rows.length === 0) return [];
+  await tx.update(
+    CredentialEntity,
+    { userId, revokedAt: IsNull(), ...(keep ? { id: Not(keep) } : {}) },
+    { revokedAt: now },
+  );
+  return rows.map((r) => r.id);
+}
+
+/** Disables the user and revokes every session and API key; idempotent. */
 export async function disableUser(
   db: DataSource,
-  actor: Actor,
+  actor: Actor | "system",
   userId: string,
   now: Date,
 ): Promise<UserView> {
   return db.transaction(async (tx) => {
     const row = await tx.findOneBy(UserEntity, { id: userId });
     if (!row) throw notFound("user");
-    if (row.id === actor.userId)
+    if (actor !== "system" && row.id === actor.userId)
       throw new AppError("PRECONDITION_FAILED", "you cannot disable yourself");
     const before = toUserView(row);
     row.disabledAt ??= now;
     await tx.save(row);
-    await tx.update(CredentialEntity, { userId, revokedAt: null as never }, { revokedAt: now });
+    const revoked = await revokeUserCredentials(tx, userId, now);
     const after = toUserView(row);
     await recordAudit(tx, {
       actor,
@@ -116,8 +140,69 @@ export async function disableUser(
       entityId: userId,
       contractId: row.contractId,
       before,
+      after: { ...after, credentialsRevoked: revoked.length },
+    });
+    return after;
+  });
+}
+
+/** Re-enables a disabled user (credentials stay revoked: they log in again). */
+export async function enableUser(
+  db: DataSource,
+  actor: Actor | "system",
+  userId: string,
+  now: Date,
+): Promise<UserView> {
+  return db.transaction(async (tx) => {
+    const row = await tx.findOneBy(UserEntity, { id: userId });
+    if (!row) throw notFound("user");
+    const before = toUserView(row);
+    row.disabledAt = null;
+    await tx.save(row);
+    const after = toUserView(row);
+    await recordAudit(tx, {
+      actor,
+      at: now,
+      action: "user.enable",
+      entityType: "user",
+      entityId: userId,
+      contractId: row.contractId,
+      before,
       after,
     });
     return after;
+  });
+}
+
+/**
+ * Sets a new one-time password the user must change at next login, and revokes every
+ * session and API key of the user. Returns the password (shown once).
+ */
+export async function resetPassword(
+  db: DataSource,
+  actor: Actor | "system",
+  userId: string,
+  now: Date,
+): Promise<{ user: UserView; oneTimePassword: string }> {
+  const oneTimePassword = generatePassword();
+  const passwordHash = await hashPassword(oneTimePassword);
+  return db.transaction(async (tx) => {
+    const row = await tx.findOneBy(UserEntity, { id: userId });
+    if (!row) throw notFound("user");
+    row.passwordHash = passwordHash;
+    row.mustChangePassword = true;
+    await tx.save(row);
+    const revoked = await revokeUserCredentials(tx, userId, now);
+    await recordAudit(tx, {
+      actor,
+      at: now,
+      action: "user.password_reset",
+      entityType: "user",
+      entityId: userId,
+      contractId: row.contractId,
+      before: null,
+      after: { mustChangePassword: true, credentialsRevoked: revoked.length },
+    });
+    return { user: toUserView(row), oneTimePassword };
   });
 }

@@ -13,6 +13,7 @@ import {
   migrateCommand,
   rotateTokenCommand,
 } from "./commands/operator.js";
+import { disableUserCommand, enableUserCommand, resetPasswordCommand } from "./commands/users.js";
 
 // `npm run cli -- <command>`: the operators' entry point; later capabilities add commands here.
 const COMMANDS: CliCommand[] = [
@@ -20,6 +21,9 @@ const COMMANDS: CliCommand[] = [
   createAdminCommand,
   listContractsCommand,
   rotateTokenCommand,
+  disableUserCommand,
+  enableUserCommand,
+  resetPasswordCommand,
   billingPreviewCommand,
   billingCloseCommand,
   billingReviseCommand,

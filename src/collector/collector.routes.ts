@@ -115,12 +115,10 @@ async function handle(
             now.getTime(),
           );
     deps.metrics.recordRequest(format, result, elapsed());
-    // "Agent last seen" only for a component's own token: a contract token's push does not
-    // say which of its components were in it (the result is per push, not per component).
-    if (result.acceptedSamples > 0 && principal.ctx.kind === "component") {
-      deps.onSeen(principal.componentIds, now);
-    }
-    respond(req, res, result);
+    // "Last seen" for every component that accepted a sample, whatever the token kind.
+    const seen = deps.pipeline.seenComponents();
+    if (seen.length > 0) deps.onSeen(seen, now);
+    respond(req, res, format, result);
   } catch (err) {
     if (!(err instanceof IngestError)) throw err;
     deps.metrics.recordFailure(format, err.reason, elapsed());
@@ -135,9 +133,12 @@ async function handle(
 /**
  * 2xx whenever anything was accepted, so senders (Prometheus retries 5xx and 429 forever)
  * never re-send data we already hold; 400 only when nothing in the push was accepted or
- * held already (out of order, too old, bad labels: resending would not change that).
+ * held already (out of order, too old, bad labels: resending would not change that). A
+ * remote_write push refused only by the cap is answered 200 too (docs/decisions/0012): a 4xx
+ * makes Prometheus log "non-recoverable error" for every scrape of series that will never
+ * fit, and the refusal is shown on the component page (refused-series) and in the metrics.
  */
-function respond(req: Request, res: Response, result: IngestResult): void {
+function respond(req: Request, res: Response, format: IngestFormat, result: IngestResult): void {
   const rejected = Object.values(result.rejectedSamples).reduce((a, b) => a + (b ?? 0), 0);
   const summary = {
     acceptedSamples: result.acceptedSamples,
@@ -151,6 +152,14 @@ function respond(req: Request, res: Response, result: IngestResult): void {
     const capOnly =
       result.rejectedSeries > 0 &&
       Object.keys(result.rejectedSamples).every((r) => r === "cap_exceeded");
+    if (capOnly && format === "remote_write") {
+      res.status(200).json({
+        code: "LIMIT_EXCEEDED",
+        message: `series cap reached: ${result.rejectedSeries} new series rejected (cap ${result.cap})`,
+        ...summary,
+      });
+      return;
+    }
     res
       .status(400)
       .json(

@@ -5,11 +5,13 @@ import { recordAudit } from "../audit/audit.js";
 import type { CapReachedEvent } from "../ingest/caps.js";
 import { RemoteWriteForwarder } from "../ingest/forwarder.js";
 import { guardHook, NOOP_HOOK } from "../ingest/ingest-contract.js";
+import type { SeriesPriority } from "../ingest/ingest-core.js";
 import { combineHooks, IngestPipeline, type SampleHook } from "../ingest/ingest-pipeline.js";
 import { IngestMetrics } from "../ingest/metrics.js";
 import { RateLimiter } from "../ingest/rate-limit.js";
 import type { RollupRow } from "../ingest/rollups.js";
 import type { Clock } from "../platform/clock.js";
+import type { SecurityEvents } from "../platform/security-events.js";
 import { collectorRouter } from "./collector.routes.js";
 import { IngestAuth } from "./ingest-auth.js";
 import { DEFAULT_JSON_BODY_LIMITS } from "./json-body.js";
@@ -46,10 +48,14 @@ export async function startCollector(
     hook?: SampleHook;
     /** The platform could not take pushes until then (collector.routes.ts). */
     onPlatformStall?: (atMs: number) => void;
+    /** The series the rules read (the rule engine): admitted first when a component is full. */
+    priority?: SeriesPriority;
     /** Told once the cap_reached audit row is written (the realtime role publishes it). */
     onCapReached?: (e: CapReachedEvent) => void;
     /** Runs in the audit row's transaction (the outbox queues the customer's notice there). */
     onCapReachedInTx?: (tx: EntityManager, e: CapReachedEvent) => Promise<void>;
+    /** Access changes: the agent-token cache is dropped at once. */
+    security?: SecurityEvents;
   },
   opts: CollectorOptions = DEFAULT_COLLECTOR_OPTIONS,
 ) {
@@ -94,6 +100,7 @@ export async function startCollector(
       burst: opts.samplesPerSecondPerComponent * 30,
     }),
     onCapReached: (e) => pendingCapEvents.push(e), // the hot path only queues; the flush writes
+    ...(deps.priority ? { priority: deps.priority } : {}),
   });
   const metrics = new IngestMetrics(deps.registry, {
     components: () => pipeline.components(),
@@ -101,6 +108,10 @@ export async function startCollector(
   });
   const seen = new Map<string, Date>();
   const auth = new IngestAuth(db);
+  const unsubscribe =
+    deps.security?.subscribe((e) => {
+      if (e.kind === "ingest_access_changed") auth.invalidate();
+    }) ?? (() => undefined);
 
   // Rebuild the recent window from rollups: raw points do not survive a restart.
   const windowStart = clock.now().getTime() - 3_600_000;
@@ -197,6 +208,7 @@ export async function startCollector(
       store.purgeOlderThan(new Date(now.getTime() - opts.retentionDays * 86_400_000)),
     stop: async () => {
       clearInterval(timer);
+      unsubscribe();
       await forwarder?.stop();
       await flushing.catch(() => undefined);
       await flush(true).catch((err: unknown) => log.error({ err }, "final collector flush failed"));

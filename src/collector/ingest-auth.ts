@@ -29,15 +29,20 @@ interface ComponentRow {
 }
 
 /**
- * Resolves agent tokens to an ingest context. Results are cached for `ttlMs` so a push
- * costs no query on the hot path; revocation and termination take effect within that time.
+ * Resolves agent tokens to an ingest context, served from memory: a known token costs no
+ * query per push. The cache is dropped at once when any process announces that ingest
+ * access changed (token rotated or revoked, component or contract changed: `invalidate`,
+ * wired to the security events, which cross processes on PostgreSQL); `ttlMs` is only the
+ * backstop should such an announcement be lost.
  */
 export class IngestAuth {
   private cache = new Map<string, { at: number; principal: IngestPrincipal }>();
+  /** Database look-ups made (cache misses); tests read it. */
+  loads = 0;
 
   constructor(
     private readonly db: DataSource,
-    private readonly ttlMs = 5_000,
+    private readonly ttlMs = 30_000,
   ) {
     // Suspension, lifting and termination in this process apply to the next push.
     const self = new WeakRef(this);
@@ -54,12 +59,13 @@ export class IngestAuth {
     return principal;
   }
 
-  /** Forget cached principals (after a revocation in this process). */
+  /** Forgets every cached principal (access changed somewhere). */
   invalidate(): void {
     this.cache.clear();
   }
 
   private async load(hash: string, now: Date): Promise<IngestPrincipal> {
+    this.loads++;
     const rows = await this.db.query<TokenRow[]>(
       `SELECT t.id AS token_id, t.contract_id, t.component_id, t.scope, c.status, c.instance_label,
               c.suspended_from, c.suspension_kind

@@ -4,6 +4,7 @@ import { scopeOf, USER_ROLES } from "../access/actor.js";
 import { getComponent } from "../contracts/scoped.js";
 import { defineRoute, IdParams, type RouteDef } from "../http/route.js";
 import type { IngestPipeline } from "../ingest/ingest-pipeline.js";
+import { REFUSAL_REASONS } from "../ingest/refused-series.js";
 import type { Clock } from "../platform/clock.js";
 import { AppError, notFound } from "../shared/errors.js";
 import { labelsKey } from "./rollup-store.js";
@@ -47,6 +48,25 @@ const Points = z.object({
   ),
 });
 
+const RefusedSeries = z.object({
+  componentId: z.string(),
+  cap: z.number().int().nullable().describe("null: the collector has not seen the component"),
+  activeSeries: z.number().int().nullable(),
+  refused: z.array(
+    z.object({
+      metric: z.string(),
+      reason: z
+        .enum(REFUSAL_REASONS)
+        .describe("cap_exceeded: no slot at the cap; displaced: gave its slot to a rule series"),
+      series: z.number().int().describe("distinct label sets refused"),
+      refusals: z.number().int().describe("times a series was refused (once per series per push)"),
+      firstRefusedAt: z.iso.datetime(),
+      lastRefusedAt: z.iso.datetime(),
+      exampleLabels: z.record(z.string(), z.string()),
+    }),
+  ),
+});
+
 /** The query API over a component's series: the recent window from memory, rollups from the database. */
 export function seriesRoutes(deps: {
   db: DataSource;
@@ -55,6 +75,37 @@ export function seriesRoutes(deps: {
 }): RouteDef[] {
   const { db, clock } = deps;
   return [
+    defineRoute({
+      method: "get",
+      path: "/components/:id/refused-series",
+      tag: "metrics",
+      roles: USER_ROLES,
+      summary: "Series the component's cap refused in the last hour, and why",
+      params: IdParams,
+      response: RefusedSeries,
+      handler: async ({ actor, params }) => {
+        const component = await getComponent(db.manager, scopeOf(actor), params.id);
+        const pipeline = deps.pipeline();
+        const counts = pipeline?.activeSeries(component.id);
+        const iso = (ms: number) => new Date(ms).toISOString();
+        return {
+          componentId: component.id,
+          cap: counts?.cap ?? null,
+          activeSeries: counts?.active ?? null,
+          refused: (pipeline?.refusedSeries(component.id, clock.now().getTime()) ?? []).map(
+            (r) => ({
+              metric: r.metric,
+              reason: r.reason,
+              series: r.series,
+              refusals: r.refusals,
+              firstRefusedAt: iso(r.firstRefusedAtMs),
+              lastRefusedAt: iso(r.lastRefusedAtMs),
+              exampleLabels: { ...r.exampleLabels },
+            }),
+          ),
+        };
+      },
+    }),
     defineRoute({
       method: "get",
       path: "/components/:id/series",

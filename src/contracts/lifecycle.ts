@@ -24,7 +24,12 @@ import { contractStateChanged } from "./status-signal.js";
 import { ContactInput, IsoDate, Plan, toContractView, type ContractView } from "./views.js";
 
 export const NewApplication = z.strictObject({
-  customerName: z.string().trim().min(1).max(200),
+  customerName: z
+    .string()
+    .trim()
+    .min(1)
+    .max(200)
+    .refine((v) => !v.includes("\u0000"), "must not contain NUL characters"),
   plan: Plan,
   tierMode: z.enum(["graduated", "volume"]).default("graduated"),
   contacts: z.array(ContactInput).min(1).max(20),
@@ -178,7 +183,10 @@ export async function expireApplications(deps: Deps, now: Date): Promise<string[
 
 export const CancellationNotice = z.strictObject({
   desiredDate: IsoDate,
+  /** Staff only: the day a notice given on paper or by phone was received. */
   noticeDate: IsoDate.optional(),
+  /** Required with noticeDate: why the notice is dated other than today (audited). */
+  noticeReason: z.string().trim().min(1).max(500).optional(),
 });
 export async function giveCancellationNotice(
   deps: Deps,
@@ -188,7 +196,9 @@ export async function giveCancellationNotice(
   input: z.infer<typeof CancellationNotice>,
   now: Date,
 ) {
-  const noticeDate = input.noticeDate ?? jstDateOf(now.getTime());
+  const today = jstDateOf(now.getTime());
+  assertNoticeDating(actor, input, today);
+  const noticeDate = input.noticeDate ?? today;
   const deadline = cancellationNoticeDeadline(input.desiredDate);
   if (noticeDate > deadline) {
     throw new AppError(
@@ -213,9 +223,48 @@ export async function giveCancellationNotice(
       endDate: input.desiredDate,
     });
     const after = toContractView(await tx.save(row));
-    await recordAudit(tx, audit(actor, now, "contract.cancellation_notice", before, after));
+    const entry = audit(actor, now, "contract.cancellation_notice", before, after);
+    await recordAudit(
+      tx,
+      input.noticeDate === undefined
+        ? entry
+        : {
+            ...entry,
+            after: { ...after, noticeDatedBy: "staff", noticeReason: input.noticeReason },
+          },
+    );
     return { contract: after, deadline };
   });
+}
+
+/**
+ * A customer's notice is dated the day the platform receives it. Staff may record an earlier
+ * day (a notice received on paper) with a reason, which the audit log keeps.
+ */
+function assertNoticeDating(
+  actor: Actor,
+  input: z.infer<typeof CancellationNotice>,
+  today: string,
+): void {
+  if (input.noticeDate === undefined) {
+    if (input.noticeReason !== undefined)
+      throw new AppError("VALIDATION", "noticeReason goes with noticeDate", [
+        { path: "noticeReason", message: "only with noticeDate" },
+      ]);
+    return;
+  }
+  if (actor.role === "customer")
+    throw new AppError("VALIDATION", "a customer's notice is dated the day it is received", [
+      { path: "noticeDate", message: "only staff may date a notice; omit it" },
+    ]);
+  if (!input.noticeReason)
+    throw new AppError("VALIDATION", "a dated notice needs a reason", [
+      { path: "noticeReason", message: "required with noticeDate" },
+    ]);
+  if (input.noticeDate > today)
+    throw new AppError("VALIDATION", "a notice cannot be dated in the future", [
+      { path: "noticeDate", message: `must be on or before ${today}` },
+    ]);
 }
 
 /**

@@ -42,6 +42,9 @@ export class SimulatedHost {
   private rxBytes = 0;
   private txBytes = 0;
   private readonly bootS: number;
+  /** Per CPU: cumulative idle and user seconds (node_cpu_seconds_total). */
+  private readonly idleS: number[];
+  private readonly userS: number[];
 
   constructor(
     readonly spec: HostSpec,
@@ -49,6 +52,9 @@ export class SimulatedHost {
     private readonly random: () => number = Math.random,
   ) {
     this.bootS = Math.floor(startMs / 1000) - 86_400 * (3 + Math.floor(random() * 40));
+    const upS = Math.floor(startMs / 1000) - this.bootS;
+    this.idleS = Array.from({ length: spec.cpus }, () => upS * 0.75);
+    this.userS = Array.from({ length: spec.cpus }, () => upS * 0.25);
   }
 
   /** True while the scenario has the agent silent: nothing is pushed. */
@@ -75,8 +81,17 @@ export class SimulatedHost {
       labels,
       samples: [[tMs, v]],
     });
+    const cpu: SeriesSample[] = [];
+    for (let i = 0; i < spec.cpus; i++) {
+      const b = clamp(busy + jitter(0.02), 0, 1);
+      this.idleS[i]! += (1 - b) * intervalS;
+      this.userS[i]! += b * intervalS;
+      const labels = (mode: string) => ({ cpu: String(i), mode });
+      cpu.push(one("node_cpu_seconds_total", round(this.idleS[i]!, 2), labels("idle")));
+      cpu.push(one("node_cpu_seconds_total", round(this.userS[i]!, 2), labels("user")));
+    }
     return [
-      one("node_cpu_busy_ratio", round(busy, 4)),
+      ...cpu,
       one("node_load1", round(load1, 2)),
       one("node_load5", round(this.load5, 2)),
       one("node_load15", round(this.load15, 2)),

@@ -10,6 +10,7 @@ import { startPlatform, type Platform } from "../platform/platform.js";
 import { demoBanner } from "./banner.js";
 import { startBundledAgent, type BundledAgent } from "./bundled-agent.js";
 import { resetDemoDataDir } from "./data-dir.js";
+import { generatePassword } from "../accounts/passwords.js";
 import { DemoApi } from "./demo-api.js";
 import { AgentSimulator } from "./simulator.js";
 import { setupDemo, type DemoState } from "./setup.js";
@@ -47,9 +48,17 @@ export async function runDemo(env: Record<string, string | undefined>): Promise<
     for (const stop of stops.splice(0)) await stop().catch(() => undefined);
   };
   try {
-    const admin = platform.bootstrapAdmin;
-    if (!admin) throw new Error(`${dataDir} already had users: the demo needs a fresh directory`);
-    const api = await DemoApi.login(platform.url, admin.email, admin.password);
+    const bootstrap = platform.bootstrapAdmin;
+    if (!bootstrap)
+      throw new Error(`${dataDir} already had users: the demo needs a fresh directory`);
+    const api = await DemoApi.login(platform.url, bootstrap.email, bootstrap.password);
+    // The bootstrap password is one-time (only a password change is allowed with it): the
+    // demo replaces it with another generated one, which it prints.
+    const admin = { email: bootstrap.email, password: generatePassword() };
+    await api.call("post", "/auth/password", {
+      currentPassword: bootstrap.password,
+      newPassword: admin.password,
+    });
     const state = await setupDemo(api, new Date());
     const credentialsFile = join(dataDir, "demo-credentials.txt");
     writeFileSync(

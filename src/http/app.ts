@@ -1,6 +1,6 @@
 import express, { type NextFunction, type Request, type Response } from "express";
 import helmet from "helmet";
-import { randomUUID } from "node:crypto";
+import { createHash, randomUUID, timingSafeEqual } from "node:crypto";
 import type { Logger } from "pino";
 import type { DataSource } from "typeorm";
 import type { z } from "zod";
@@ -22,6 +22,8 @@ export interface HttpDeps {
   metrics: PlatformMetrics;
   bodyLimitBytes: number;
   trustProxy: boolean;
+  /** When set, GET /metrics requires `Authorization: Bearer <token>`. */
+  metricsBearerToken?: string | undefined;
   version: string;
   /** Extra routers mounted before the API (e.g. ingest endpoints with their own parsers). */
   mounts?: { path: string; router: express.Router }[];
@@ -49,7 +51,15 @@ export function createHttpApp(deps: HttpDeps, routes: readonly RouteDef[]): expr
     const ready = await deps.isReady().catch(() => false);
     res.status(ready ? 200 : 503).json({ status: ready ? "ready" : "not ready" });
   });
-  app.get("/metrics", async (_req, res) => {
+  app.get("/metrics", async (req, res) => {
+    if (
+      deps.metricsBearerToken &&
+      !bearerMatches(req.header("authorization"), deps.metricsBearerToken)
+    ) {
+      res.setHeader("www-authenticate", 'Bearer realm="metrics"');
+      res.status(401).json({ code: "UNAUTHORIZED", message: "metrics need the bearer token" });
+      return;
+    }
     res.type(deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics());
   });
   const openapi = buildOpenApi(routes, deps.version);
@@ -62,6 +72,15 @@ export function createHttpApp(deps: HttpDeps, routes: readonly RouteDef[]): expr
   app.use(notFoundHandler);
   app.use(errorHandler);
   return app;
+}
+
+/** Constant-time comparison of `Authorization: Bearer …` with the expected token. */
+function bearerMatches(header: string | undefined, expected: string): boolean {
+  const given = /^Bearer\s+(\S+)$/i.exec(header ?? "")?.[1];
+  if (!given) return false;
+  const a = createHash("sha256").update(given).digest();
+  const b = createHash("sha256").update(expected).digest();
+  return timingSafeEqual(a, b);
 }
 
 function requestContext(deps: HttpDeps) {
@@ -83,7 +102,8 @@ function requestContext(deps: HttpDeps) {
       req.log.info(
         {
           method: req.method,
-          url: req.originalUrl,
+          // The path only: query strings can carry search terms and other personal data.
+          url: req.originalUrl.split("?", 1)[0],
           status: res.statusCode,
           ms: Math.round(seconds * 1000),
         },
@@ -135,8 +155,17 @@ function mountRoute(router: express.Router, route: RouteDef, deps: HttpDeps) {
 
 async function requireActor(req: Request, route: RouteDef, deps: HttpDeps): Promise<Actor> {
   const secret = secretFromHeaders(req.header("authorization"), req.header("cookie"));
-  const actor = secret ? await authenticate(deps.db, secret, deps.clock.now()) : null;
-  if (!actor) throw new AppError("UNAUTHORIZED", "missing, expired or revoked credentials");
+  const found = secret ? await authenticate(deps.db, secret, deps.clock.now()) : null;
+  if (!found) throw new AppError("UNAUTHORIZED", "missing, expired or revoked credentials");
+  const { mustChangePassword, ...actor } = found;
+  if (mustChangePassword && !route.allowWhilePasswordChangeRequired) {
+    throw new AppError(
+      "FORBIDDEN",
+      "change your one-time password first (POST /api/v1/auth/password)",
+      [],
+      { reason: "password_change_required" },
+    );
+  }
   if (route.roles !== "public" && !route.roles.includes(actor.role)) {
     throw new AppError("FORBIDDEN", `role ${actor.role} may not ${route.summary.toLowerCase()}`);
   }

@@ -36,6 +36,11 @@ export interface RouteDef<
   query?: Q;
   body?: B;
   response?: z.ZodType;
+  /**
+   * Usable by a user who must still replace a one-time password (change it, log out, read
+   * themself); every other route refuses such a user (403, reason password_change_required).
+   */
+  allowWhilePasswordChangeRequired?: boolean;
   /** Success status; 204 sends no body. */
   status?: 200 | 201 | 202 | 204;
   /** Non-JSON responses (CSV, HTML) write to `res` themselves and declare their type. */

@@ -17,6 +17,7 @@ import {
   IncidentDetailView,
   IncidentView,
   loadNames,
+  forCustomer,
   toIncidentView,
   toTimelineView,
   toMemberView,
@@ -88,8 +89,10 @@ export function incidentsRoutes(deps: {
       params: IdParams,
       body,
       response: IncidentView,
-      handler: async ({ actor, params, body: input }) =>
-        view(await run(service(), actor as never, params.id, input as never)),
+      handler: async ({ actor, params, body: input }) => {
+        const v = await view(await run(service(), actor as never, params.id, input as never));
+        return scopeOf(actor).kind === "contract" ? forCustomer(v) : v;
+      },
     });
   return [
     defineRoute({
@@ -108,8 +111,11 @@ export function incidentsRoutes(deps: {
           skip: query.offset,
         });
         const names = await loadNames(db.manager, rows);
+        const customer = scopeOf(actor).kind === "contract";
         return {
-          items: rows.map((r) => toIncidentView(r, names)),
+          items: rows.map((r) =>
+            customer ? forCustomer(toIncidentView(r, names)) : toIncidentView(r, names),
+          ),
           total,
           limit: query.limit,
           offset: query.offset,
@@ -138,12 +144,12 @@ export function incidentsRoutes(deps: {
           },
           order: { id: "ASC" },
         });
-        const members = await membersOf(db.manager, row.id);
-        return {
-          ...(await view(row)),
-          timeline: events.map(toTimelineView),
-          members: members.map(toMemberView),
-        };
+        const v = await view(row);
+        const timeline = events.map(toTimelineView);
+        const members = (await membersOf(db.manager, row.id)).map(toMemberView);
+        return scope.kind === "contract"
+          ? { ...forCustomer(v), timeline, members }
+          : { ...v, timeline, members };
       },
     }),
     verb(

@@ -59,6 +59,31 @@ export const IncidentView = z.object({
 });
 export type IncidentView = z.infer<typeof IncidentView>;
 
+/**
+ * The NOC's own workings (escalation, paging, repeats, who did what): not part of what a
+ * customer reads about its incident (issue 14). The API leaves them out for customer users.
+ */
+export const INTERNAL_INCIDENT_FIELDS = [
+  "escalationLevel",
+  "escalateAt",
+  "repeatCount",
+  "reopenCount",
+  "assigneeId",
+  "acknowledgedBy",
+  "resolvedBy",
+  "routedAt",
+  "lastFiredAt",
+] as const;
+
+/** The view as a customer user gets it: without INTERNAL_INCIDENT_FIELDS. */
+export function forCustomer<T extends IncidentView>(
+  v: T,
+): Omit<T, (typeof INTERNAL_INCIDENT_FIELDS)[number]> {
+  const out: Partial<T> = { ...v };
+  for (const k of INTERNAL_INCIDENT_FIELDS) delete out[k];
+  return out as Omit<T, (typeof INTERNAL_INCIDENT_FIELDS)[number]>;
+}
+
 export const TimelineEntryView = z.object({
   id: z.string().describe("the global change version"),
   at: iso,

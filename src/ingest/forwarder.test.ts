@@ -46,7 +46,7 @@ afterEach(async () => {
   await Promise.all(servers.splice(0).map((s) => new Promise((r) => s.close(r))));
 });
 
-const comp = new ComponentState("vm-1", 1, 200, undefined);
+const comp = new ComponentState("vm-1", 1, 200, "contract-a");
 const up = new Series(0, comp, { __name__: "up", instance: "vm-1:9100", job: "node" });
 const load = new Series(1, comp, { __name__: "node_load1", instance: "vm-1:9100" });
 
@@ -83,6 +83,8 @@ describe(RemoteWriteForwarder.name, () => {
       {
         labels: [
           ["__name__", "up"],
+          ["component_id", "vm-1"],
+          ["contract_id", "contract-a"],
           ["instance", "vm-1:9100"],
           ["job", "node"],
         ],
@@ -94,6 +96,8 @@ describe(RemoteWriteForwarder.name, () => {
       {
         labels: [
           ["__name__", "node_load1"],
+          ["component_id", "vm-1"],
+          ["contract_id", "contract-a"],
           ["instance", "vm-1:9100"],
         ],
         samples: [[1000, 0.25]],
@@ -101,6 +105,42 @@ describe(RemoteWriteForwarder.name, () => {
     ]);
     expect(f.stats).toMatchObject({ sentSamples: 3, requests: 1, retries: 0 });
     expect(f.depth).toBe(0);
+  });
+
+  it("sets contract_id and component_id itself: tenants stay apart and cannot spoof them", async () => {
+    const rx = await receiver([]);
+    const { f } = forwarder(rx.url);
+    const other = new ComponentState("vm-9", 2, 200, "contract-b");
+    const mine = new Series(5, comp, { __name__: "fwd_probe", instance: "web1" });
+    const theirs = new Series(6, other, { __name__: "fwd_probe", instance: "web1" });
+    const spoof = new Series(7, other, {
+      __name__: "fwd_spoof",
+      component_id: "vm-1",
+      contract_id: "contract-a",
+    });
+    f.onSample("vm-1", mine, mine.labels, 1000, 1);
+    f.onSample("vm-9", theirs, theirs.labels, 1000, 2);
+    f.onSample("vm-9", spoof, spoof.labels, 1000, 3);
+    await f.flush();
+    expect(rx.got[0]!.series.map((s) => s.labels)).toEqual([
+      [
+        ["__name__", "fwd_probe"],
+        ["component_id", "vm-1"],
+        ["contract_id", "contract-a"],
+        ["instance", "web1"],
+      ],
+      [
+        ["__name__", "fwd_probe"],
+        ["component_id", "vm-9"],
+        ["contract_id", "contract-b"],
+        ["instance", "web1"],
+      ],
+      [
+        ["__name__", "fwd_spoof"],
+        ["component_id", "vm-9"],
+        ["contract_id", "contract-b"],
+      ],
+    ]);
   });
 
   it("retries 5xx and 429 with backoff, honouring Retry-After", async () => {

@@ -33,6 +33,9 @@ export interface ForwarderStats {
 
 type Outcome = "sent" | "rejected" | "exhausted";
 
+/** Labels only the platform sets on forwarded series. */
+export const PLATFORM_LABELS: ReadonlySet<string> = new Set(["contract_id", "component_id"]);
+
 export class RemoteWriteForwarder implements SampleHook {
   readonly stats: ForwarderStats = {
     sentSamples: 0,
@@ -51,6 +54,7 @@ export class RemoteWriteForwarder implements SampleHook {
   private head = 0;
   private size = 0;
   private readonly encoder = new WriteRequestEncoder({ cacheLabels: true });
+  private readonly labelled = new WeakMap<Series, Labels>();
   private flushing: Promise<void> | undefined;
   private timer: ReturnType<typeof setInterval> | undefined;
 
@@ -144,10 +148,31 @@ export class RemoteWriteForwarder implements SampleHook {
     this.head = (this.head + n) % cap;
     this.size -= n;
     const series: EncodableSeries[] = [...bySeries].map(([s, samples]) => ({
-      labels: s.labels,
+      labels: this.platformLabels(s),
       samples,
     }));
     return { body: snappyCompress(this.encoder.encode(series, ts, values)), samples: n };
+  }
+
+  /**
+   * The series' labels with the tenant identity the platform vouches for: `contract_id` and
+   * `component_id` come from the pushing token, replacing any labels of those names the
+   * tenant sent. Built once per series (off the ingest pass) and kept with it, so the
+   * encoder's per-labels cache still applies.
+   */
+  private platformLabels(s: Series): Labels {
+    let labels = this.labelled.get(s);
+    if (labels === undefined) {
+      const entries: [string, string][] = [["component_id", s.component.id]];
+      if (s.component.contractId !== undefined)
+        entries.push(["contract_id", s.component.contractId]);
+      for (const k in s.labels) if (!PLATFORM_LABELS.has(k)) entries.push([k, s.labels[k]!]);
+      // remote_write wants labels sorted by name
+      entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+      labels = Object.fromEntries(entries);
+      this.labelled.set(s, labels);
+    }
+    return labels;
   }
 
   private async send(body: Uint8Array): Promise<Outcome> {

@@ -72,5 +72,12 @@ export function guardHook(hook: SampleHook, onError: (err: unknown) => void): Sa
         onError(err);
       }
     },
+    beginPush(nowMs) {
+      try {
+        hook.beginPush?.(nowMs);
+      } catch (err) {
+        onError(err);
+      }
+    },
   };
 }

@@ -7,6 +7,7 @@ import type { SampleHook } from "./ingest-contract.js";
 import { StringInterner, type LabelLimits } from "./labels.js";
 import { labelsHash } from "./label-hash.js";
 import { RawLabelStore } from "./raw-label-store.js";
+import { RefusedSeriesLog } from "./refused-series.js";
 import type { RequestTally } from "./request-tally.js";
 import { Rollups } from "./rollups.js";
 import { SeriesIndex } from "./series-index.js";
@@ -29,6 +30,13 @@ export interface IngestCoreOptions {
   onCapReached: (event: CapReachedEvent) => void;
   /** Label naming the component in contract pushes. */
   instanceLabel: string;
+  /** Which series the rules in force read: they take cap slots first (see `admitSlot`). */
+  priority?: SeriesPriority;
+}
+
+/** Implemented by the rule engine: the series its rules for a component read, plus `up`. */
+export interface SeriesPriority {
+  needs(componentId: string, contractId: string | undefined, labels: Labels): boolean;
 }
 
 const R = REASON_INDEX;
@@ -40,6 +48,7 @@ export class IngestCore {
   readonly index: SeriesIndex;
   readonly interner = new StringInterner();
   readonly raw = new RawLabelStore();
+  readonly refused = new RefusedSeriesLog();
   readonly components = new Map<string, ComponentState>();
   private readonly contractSeeds = new Map<string, number>();
   private nextSeed = 1;
@@ -47,6 +56,7 @@ export class IngestCore {
   // Per request: the accepted timestamp range.
   minTs = 0;
   maxTs = 0;
+  private requestNo = 0;
 
   constructor(readonly opts: IngestCoreOptions) {
     this.store = new SeriesStore(opts.store);
@@ -56,6 +66,7 @@ export class IngestCore {
   }
 
   beginRequest(nowMs: number): void {
+    this.requestNo++;
     this.opts.hook.beginPush?.(nowMs);
     this.minTs = nowMs - this.opts.maxPastMs;
     this.maxTs = nowMs + this.opts.maxFutureMs;
@@ -85,8 +96,8 @@ export class IngestCore {
       this.store.touch(s, nowMs);
       return true;
     }
-    if (!this.caps.admit(s.component, nowMs, this.reclaim))
-      return this.capRefused(s.component, tally);
+    if (!this.admitSlot(s.component, s.labels, nowMs))
+      return this.capRefused(s.component, s.labels, nowMs, tally);
     this.store.activate(s, nowMs);
     return true;
   }
@@ -98,8 +109,8 @@ export class IngestCore {
     nowMs: number,
     tally: RequestTally,
   ): Series | undefined {
-    if (!this.caps.admit(c, nowMs, this.reclaim)) {
-      this.capRefused(c, tally);
+    if (!this.admitSlot(c, labels, nowMs)) {
+      this.capRefused(c, labels, nowMs, tally);
       return undefined;
     }
     const s = this.newSeries(c, labels);
@@ -155,8 +166,13 @@ export class IngestCore {
     if (r !== APPEND_OK)
       return this.rejectSample(tally, r === APPEND_DUPLICATE ? R.duplicate : R.out_of_order);
     this.rollups.add(s, ts, v);
-    this.opts.hook.onSample(s.component.id, s, s.labels, ts, v);
+    const c = s.component;
+    this.opts.hook.onSample(c.id, s, s.labels, ts, v);
     tally.accepted++;
+    if (c.seenInRequest !== this.requestNo) {
+      c.seenInRequest = this.requestNo;
+      tally.seen.push(c.id);
+    }
     return true;
   }
 
@@ -165,7 +181,26 @@ export class IngestCore {
     return false;
   }
 
-  private capRefused(c: ComponentState, tally: RequestTally): false {
+  /**
+   * A cap slot for a new or returning series. At the cap, a series the rules read takes the
+   * slot of an active series they do not read (that one is refused from then on); other
+   * series never displace anything. Runs only when a series needs a slot, never per sample.
+   */
+  private admitSlot(c: ComponentState, labels: Labels, nowMs: number): boolean {
+    if (this.caps.admit(c, nowMs, this.reclaim)) return true;
+    const p = this.opts.priority;
+    if (p === undefined || !p.needs(c.id, c.contractId, labels)) return false;
+    for (let i = 0; i < c.series.length && c.active >= c.cap; i++) {
+      const v = c.series[i]!;
+      if (!this.store.isActive(v) || p.needs(c.id, c.contractId, v.labels)) continue;
+      this.store.deactivate(v);
+      this.refused.record(c.id, v.labels, "displaced", nowMs);
+    }
+    return c.active < c.cap;
+  }
+
+  private capRefused(c: ComponentState, labels: Labels, nowMs: number, tally: RequestTally): false {
+    this.refused.record(c.id, labels, "cap_exceeded", nowMs);
     tally.rejectedSeries++;
     tally.capped.set(c, (tally.capped.get(c) ?? 0) + 1);
     return false;
@@ -195,6 +230,7 @@ export class IngestCore {
       this.store.remove(s);
     }
     this.components.delete(id);
+    this.refused.forget(id);
   }
 
   // What other structures hold for a series that leaves the store.

@@ -11,7 +11,8 @@ import {
   type IngestResult,
   type SampleHook,
 } from "./ingest-contract.js";
-import { IngestCore } from "./ingest-core.js";
+import { IngestCore, type SeriesPriority } from "./ingest-core.js";
+import type { RefusedMetric } from "./refused-series.js";
 import { ingestAgentBatch, parseAgentBatch } from "./json-ingest.js";
 import { canonicalLabels, DEFAULT_LABEL_LIMITS, type LabelLimits } from "./labels.js";
 import type { RateLimiter } from "./rate-limit.js";
@@ -58,6 +59,8 @@ export interface IngestPipelineOptions {
   instanceLabel?: string;
   /** Cap given to components seeded after a restart, until a push states theirs. Default 200. */
   defaultCap?: number;
+  /** The series rules read, admitted first at a full cap (the rule engine). */
+  priority?: SeriesPriority;
 }
 
 export class IngestPipeline implements RollupSeedTarget {
@@ -78,6 +81,7 @@ export class IngestPipeline implements RollupSeedTarget {
       hook: guardHook(opts.hook ?? NOOP_HOOK, opts.onHookError ?? (() => {})),
       onCapReached: opts.onCapReached ?? (() => {}),
       instanceLabel: opts.instanceLabel ?? "instance",
+      ...(opts.priority ? { priority: opts.priority } : {}),
     });
     this.snappy = new SnappyDecoder(opts.maxDecodedBytes ?? 32 << 20);
     this.rateLimiter = opts.rateLimiter;
@@ -199,6 +203,16 @@ export class IngestPipeline implements RollupSeedTarget {
   /** Every known component's counters (for metrics; no copy). */
   components(): Iterable<{ readonly id: string; readonly active: number; readonly cap: number }> {
     return this.core.components.values();
+  }
+
+  /** The components that accepted a sample in the last request (any token kind), once each. */
+  seenComponents(): readonly string[] {
+    return this.tally.seen;
+  }
+
+  /** What the component's cap refused in the last hour, and why (latest first). */
+  refusedSeries(componentId: string, nowMs: number): RefusedMetric[] {
+    return this.core.refused.list(componentId, nowMs);
   }
 
   activeSeries(componentId: string): { active: number; cap: number } | undefined {

@@ -8,8 +8,11 @@ export class RequestTally {
   readonly rejected = new Int32Array(REJECT_REASONS.length);
   rejectedSeries = 0;
   readonly capped = new Map<ComponentState, number>();
+  /** Components with at least one accepted sample, once each. */
+  seen: string[] = [];
 
   reset(): void {
+    this.seen = [];
     this.accepted = 0;
     this.rejected.fill(0);
     this.rejectedSeries = 0;

@@ -110,6 +110,14 @@ export class SeriesStore {
     this.lastSeenS[s.id] = nowMs / 1000;
   }
 
+  /** Gives the series' cap slot up (it must win a slot again to flow). */
+  deactivate(s: Series): void {
+    if (this.activeFlag[s.id] === 1) {
+      this.activeFlag[s.id] = 0;
+      s.component.active--;
+    }
+  }
+
   touch(s: Series, nowMs: number): void {
     this.lastSeenS[s.id] = nowMs / 1000;
   }

@@ -10,6 +10,8 @@ export class ComponentState {
   armed = true;
   removed = false;
   sweptAtMs = -Infinity;
+  /** The last request that accepted a sample of this component (for "last seen"). */
+  seenInRequest = 0;
   constructor(
     readonly id: string,
     readonly seed: number, // scope seed of the series hash

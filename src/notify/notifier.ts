@@ -7,7 +7,7 @@ import type { Registry } from "prom-client";
 import type { DataSource, EntityManager } from "typeorm";
 import type { DigestPolicy } from "../domain/notify/digest.js";
 import type { Clock } from "../platform/clock.js";
-import type { Config } from "../platform/config.js";
+import type { Config, SmtpTls } from "../platform/config.js";
 import { emailChannel, type DeliveryChannel } from "./channels/channel.js";
 import { mailboxMailer } from "./channels/mailbox.mailer.js";
 import { smtpMailer } from "./channels/smtp.mailer.js";
@@ -16,15 +16,19 @@ import { OutboxListener } from "./incident-listener.js";
 import { NotifyMetrics } from "./metrics.js";
 import { enqueueCapReached, enqueueInvoicesIssued } from "./notices.js";
 import { depthByState, type Queryable } from "./outbox.store.js";
+import { webhookPolicy, type WebhookTargetPolicy } from "./webhook-target.js";
 import { DEFAULT_WORKER_OPTIONS, NotifyWorker, type WorkerOptions } from "./worker.js";
 
 export interface NotifierSettings {
   publicUrl: string;
   mailFrom: string;
   smtpUrl: string | undefined;
+  smtpTls?: SmtpTls;
   digest: DigestPolicy;
   followupEveryMs: number;
   worker: WorkerOptions;
+  /** Where webhooks may connect (see webhook-target.ts). */
+  webhookTargets?: WebhookTargetPolicy;
 }
 
 export function notifierSettings(config: Config): NotifierSettings {
@@ -32,6 +36,7 @@ export function notifierSettings(config: Config): NotifierSettings {
     publicUrl: config.http.publicUrl,
     mailFrom: config.mail.from,
     smtpUrl: config.mail.smtpUrl,
+    smtpTls: config.mail.tls,
     digest: { windowS: config.notify.digestWindowS, threshold: config.notify.digestThreshold },
     followupEveryMs: config.incidents.followupEveryMs,
     worker: {
@@ -40,6 +45,7 @@ export function notifierSettings(config: Config): NotifierSettings {
       pageFallbackMs: config.notify.pageFallbackMs,
       backoff: { ...DEFAULT_WORKER_OPTIONS.backoff, capMs: config.notify.retryMaxDelayMs },
     },
+    webhookTargets: webhookPolicy(config.notify.webhookAllowPrivateCidrs),
   };
 }
 
@@ -55,11 +61,19 @@ export interface NotifierDeps {
 export function createNotifier(deps: NotifierDeps, settings: NotifierSettings) {
   const { db, clock, log } = deps;
   const mailer = settings.smtpUrl
-    ? smtpMailer({ url: settings.smtpUrl, from: settings.mailFrom })
+    ? smtpMailer({
+        url: settings.smtpUrl,
+        from: settings.mailFrom,
+        ...(settings.smtpTls ? { tls: settings.smtpTls } : {}),
+      })
     : mailboxMailer({ db, clock, from: settings.mailFrom });
   const channels = deps.channels ?? {
     email: emailChannel(mailer),
-    webhook: webhookChannel({ db, clock }),
+    webhook: webhookChannel({
+      db,
+      clock,
+      ...(settings.webhookTargets ? { targets: settings.webhookTargets } : {}),
+    }),
   };
   const metrics = deps.registry
     ? new NotifyMetrics(deps.registry, () => depthByState(db))

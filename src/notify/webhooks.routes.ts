@@ -11,6 +11,11 @@ import { defineRoute, IdParams, page, Pagination, Uuid, type RouteDef } from "..
 import type { Clock } from "../platform/clock.js";
 import { AppError, notFound } from "../shared/errors.js";
 import { NewWebhook, toWebhookView, WebhookView } from "./views.js";
+import {
+  assertWebhookTarget,
+  DEFAULT_WEBHOOK_POLICY,
+  type WebhookTargetPolicy,
+} from "./webhook-target.js";
 
 const MANAGERS: readonly UserRole[] = ["admin", "noc", "customer"];
 const Filter = Pagination.extend({
@@ -18,8 +23,13 @@ const Filter = Pagination.extend({
   staff: z.enum(["true", "false"]).optional().describe("true: only staff endpoints"),
 });
 
-export function webhooksRoutes(deps: { db: DataSource; clock: Clock }): RouteDef[] {
+export function webhooksRoutes(deps: {
+  db: DataSource;
+  clock: Clock;
+  webhookTargets?: WebhookTargetPolicy;
+}): RouteDef[] {
   const { db, clock } = deps;
+  const policy = deps.webhookTargets ?? DEFAULT_WEBHOOK_POLICY;
   return [
     defineRoute({
       method: "get",
@@ -68,6 +78,8 @@ export function webhooksRoutes(deps: { db: DataSource; clock: Clock }): RouteDef
             { path: "url", message: "must be https://" },
           ]);
         }
+        // Only staff endpoints (no contract) may use the operator's private allow-list.
+        await assertWebhookTarget(body.url, { staff: contractId === null, policy });
         return await db.transaction(async (tx) => {
           if (contractId) await getContract(tx, scope, contractId);
           const secret = randomBytes(32).toString("base64url");

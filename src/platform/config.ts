@@ -1,3 +1,5 @@
+import { readFileSync } from "node:fs";
+import ipaddr from "ipaddr.js";
 import { z } from "zod";
 
 // Every environment variable the platform reads, parsed once at boot. A bad value stops
@@ -20,8 +22,13 @@ export const Env = z.object({
     .string()
     .regex(/^smtps?:\/\//, "must be an smtp:// or smtps:// URL")
     .optional(),
+  // require: STARTTLS or fail; opportunistic: STARTTLS when offered; none: never (smtp:// only).
+  SMTP_TLS: z.enum(["require", "opportunistic", "none"]).default("opportunistic"),
+  SMTP_TLS_CA_FILE: z.string().min(1).optional(),
+  SMTP_TLS_REJECT_UNAUTHORIZED: bool.default(true),
   MAIL_FROM: z.string().min(3).default("MSP Platform <noreply@localhost>"),
-  PUBLIC_URL: z.url().default("http://127.0.0.1:8080"),
+  // Links in e-mails; derived from HOST and PORT when unset.
+  PUBLIC_URL: z.url().optional(),
   // Alert-storm digest: past THRESHOLD incidents of one contract opened within WINDOW_S,
   // further "opened" e-mails merge into one digest (0 turns the digest off).
   NOTIFY_DIGEST_WINDOW_S: intFrom(1, 86_400).default(60),
@@ -53,6 +60,24 @@ export const Env = z.object({
   INGEST_MAX_BODY_KB: intFrom(16, 256 * 1024).default(16 * 1024),
   INGEST_SAMPLES_PER_S: intFrom(1, 10_000_000).default(2_000),
   METRICS_RETENTION_DAYS: intFrom(1, 3650).default(35),
+  // Staff webhooks may reach these private ranges (comma-separated CIDRs); customers never.
+  WEBHOOK_ALLOW_PRIVATE_CIDRS: z
+    .string()
+    .default("")
+    .transform((v, ctx) => {
+      const list = v
+        .split(",")
+        .map((s) => s.trim())
+        .filter((s) => s.length > 0);
+      const bad = list.filter((c) => !ipaddr.isValidCIDR(c));
+      if (bad.length > 0) {
+        ctx.addIssue({ code: "custom", message: `not CIDR ranges: ${bad.join(", ")}` });
+        return z.NEVER;
+      }
+      return list;
+    }),
+  // When set, GET /metrics requires `Authorization: Bearer <this>`.
+  METRICS_BEARER_TOKEN: z.string().min(16).optional(),
   FORWARD_REMOTE_WRITE_URL: z.url().optional(),
   FORWARD_REMOTE_WRITE_BEARER: z.string().min(1).optional(),
   INCIDENT_ESCALATION_MINUTES: intFrom(1, 1440).default(15),
@@ -84,14 +109,17 @@ export interface Config {
     publicUrl: string;
   };
   database: { url: string | undefined; dataDir: string; poolSize: number };
-  mail: { smtpUrl: string | undefined; from: string };
+  mail: { smtpUrl: string | undefined; from: string; tls: SmtpTls };
   notify: {
     digestWindowS: number;
     digestThreshold: number;
     retryForMs: number;
     retryMaxDelayMs: number;
     pageFallbackMs: number;
+    webhookAllowPrivateCidrs: string[];
   };
+  /** Bearer token GET /metrics requires, when set. */
+  metricsBearerToken: string | undefined;
   logLevel: Env["LOG_LEVEL"];
   sessionTtlMs: number;
   roles: Role[];
@@ -99,6 +127,13 @@ export interface Config {
   collector: import("../collector/collector.js").CollectorOptions;
   billing: { sellerName: string; sellerRegistrationNumber: string };
   incidents: import("../incidents/incident-tx.js").IncidentSettings;
+}
+
+export interface SmtpTls {
+  mode: "require" | "opportunistic" | "none";
+  /** PEM text of SMTP_TLS_CA_FILE: the CA that signed the relay's certificate. */
+  ca?: string;
+  rejectUnauthorized: boolean;
 }
 
 export class ConfigError extends Error {
@@ -118,23 +153,38 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     );
   }
   const e = parsed.data;
+  const problems: string[] = [];
+  const tls: SmtpTls = { mode: e.SMTP_TLS, rejectUnauthorized: e.SMTP_TLS_REJECT_UNAUTHORIZED };
+  if (e.SMTP_TLS_CA_FILE !== undefined) {
+    try {
+      tls.ca = readFileSync(e.SMTP_TLS_CA_FILE, "utf8");
+      if (!tls.ca.includes("-----BEGIN CERTIFICATE-----")) throw new Error("no PEM certificate");
+    } catch (err) {
+      problems.push(`SMTP_TLS_CA_FILE: cannot read a PEM certificate: ${(err as Error).message}`);
+    }
+  }
+  if (e.SMTP_TLS === "none" && e.SMTP_URL?.startsWith("smtps://"))
+    problems.push("SMTP_TLS: none cannot apply to an smtps:// URL (TLS from the first byte)");
+  if (problems.length > 0) throw new ConfigError(problems);
   return {
     http: {
       port: e.PORT,
       host: e.HOST,
       bodyLimitBytes: e.BODY_LIMIT_KB * 1024,
       trustProxy: e.TRUST_PROXY,
-      publicUrl: e.PUBLIC_URL,
+      publicUrl: e.PUBLIC_URL ?? derivedPublicUrl(e.HOST, e.PORT),
     },
     database: { url: e.DATABASE_URL, dataDir: e.DATA_DIR, poolSize: e.DB_POOL_SIZE },
-    mail: { smtpUrl: e.SMTP_URL, from: e.MAIL_FROM },
+    mail: { smtpUrl: e.SMTP_URL, from: e.MAIL_FROM, tls },
     notify: {
       digestWindowS: e.NOTIFY_DIGEST_WINDOW_S,
       digestThreshold: e.NOTIFY_DIGEST_THRESHOLD,
       retryForMs: e.NOTIFY_RETRY_FOR_HOURS * 3_600_000,
       retryMaxDelayMs: e.NOTIFY_RETRY_MAX_DELAY_S * 1000,
       pageFallbackMs: e.NOTIFY_PAGE_FALLBACK_MINUTES * 60_000,
+      webhookAllowPrivateCidrs: e.WEBHOOK_ALLOW_PRIVATE_CIDRS,
     },
+    metricsBearerToken: e.METRICS_BEARER_TOKEN,
     logLevel: e.LOG_LEVEL,
     sessionTtlMs: e.SESSION_TTL_HOURS * 3_600_000,
     roles: e.ROLES,
@@ -165,4 +215,11 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       unreachableRatio: e.INCIDENT_UNREACHABLE_RATIO,
     },
   };
+}
+
+/** Where this process is reached when PUBLIC_URL is unset: a wildcard HOST means this machine. */
+export function derivedPublicUrl(host: string, port: number): string {
+  const h =
+    host === "0.0.0.0" || host === "::" ? "localhost" : host.includes(":") ? `[${host}]` : host;
+  return `http://${h}:${port}`;
 }

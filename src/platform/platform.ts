@@ -32,6 +32,9 @@ import type { Clock } from "./clock.js";
 import type { Config } from "./config.js";
 import { createMetrics } from "./metrics.js";
 import { startScheduler, type JobDef } from "./scheduler.js";
+import { SecurityEvents } from "./security-events.js";
+import { bridgeSecurityEvents } from "./security-bridge.js";
+import { webhookPolicy } from "../notify/webhook-target.js";
 
 export const VERSION = "0.1.0";
 
@@ -52,6 +55,8 @@ export interface Platform {
   hub: IncidentHub;
   /** The outbox: its listener is on the hub; its worker runs where the "notify" role does. */
   notifier: Notifier;
+  /** Revocations and access changes, published after commit (sockets, ingest cache). */
+  security: SecurityEvents;
   stop(): Promise<void>;
 }
 
@@ -78,6 +83,19 @@ export async function startPlatform(
     const origin = randomUUID();
     const shared = db.kind === "postgres" ? config.database.url : undefined;
     if (shared) hub.addListener(incidentFeedPublisher(origin));
+    const webhookTargets = webhookPolicy(config.notify.webhookAllowPrivateCidrs);
+    const security = new SecurityEvents((err, e) =>
+      log.error({ err, kind: e.kind }, "security event listener failed"),
+    );
+    if (db.kind === "postgres" && config.database.url) {
+      const unbridge = await bridgeSecurityEvents({
+        url: config.database.url,
+        db: db.dataSource,
+        security,
+        log,
+      });
+      stops.push(unbridge);
+    }
     const incidentStats = incidentMetrics(metrics.registry);
     hub.addListener(incidentStats.listener);
     const incidents = new IncidentService(
@@ -119,11 +137,13 @@ export async function startPlatform(
             ...(rules
               ? {
                   hook: rules.engine,
+                  priority: rules.engine,
                   onPlatformStall: (at: number) => rules.engine.platformStalled(at),
                 }
               : {}),
             onCapReached: (e) => void realtime?.capReached(e),
             onCapReachedInTx: notifier.onCapReached,
+            security,
           },
           config.collector,
         )
@@ -142,6 +162,8 @@ export async function startPlatform(
         hub,
         notifyWake: notifier.wake,
         onInvoicesIssued: notifier.onInvoicesIssued,
+        security,
+        webhookTargets,
       });
       const app = createHttpApp(
         {
@@ -152,6 +174,7 @@ export async function startPlatform(
           version: VERSION,
           bodyLimitBytes: config.http.bodyLimitBytes,
           trustProxy: config.http.trustProxy,
+          metricsBearerToken: config.metricsBearerToken,
           isReady: async () =>
             (await db.dataSource.query<unknown[]>("SELECT 1 AS ok")).length === 1,
           mounts: [
@@ -170,6 +193,7 @@ export async function startPlatform(
           log,
           hub,
           series: () => collector?.pipeline,
+          security,
         });
         stops.unshift(realtime.stop); // before the server: upgraded sockets would hold it open
         if (shared) {
@@ -237,6 +261,7 @@ export async function startPlatform(
       incidents,
       hub,
       notifier,
+      security,
       url: address ? `http://${config.http.host}:${address.port}` : "",
       db,
       bootstrapAdmin: admin,

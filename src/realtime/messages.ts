@@ -7,9 +7,15 @@ import { zodIssues } from "../shared/zod-issues.js";
 export const NOC_ROOM = "noc";
 export const contractRoom = (contractId: string): string => `contract:${contractId}`;
 
+/** The largest PostgreSQL bigint: a version above it could never have been issued. */
+const MAX_VERSION = 2n ** 63n - 1n;
+
 /** The change-feed version: incident_events.id, a bigint carried as a decimal string. */
 const Version = z.union([
-  z.string().regex(/^\d{1,19}$/, "must be a non-negative integer version"),
+  z
+    .string()
+    .regex(/^\d{1,19}$/, "must be a non-negative integer version")
+    .refine((v) => BigInt(v) <= MAX_VERSION, "must be at most 2^63-1"),
   z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER),
 ]);
 

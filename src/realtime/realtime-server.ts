@@ -8,6 +8,7 @@ import { ComponentEntity } from "../db/entities/index.js";
 import type { IncidentHub } from "../incidents/hub.js";
 import type { CapReachedEvent } from "../ingest/caps.js";
 import type { Clock } from "../platform/clock.js";
+import type { SecurityEvents } from "../platform/security-events.js";
 import { AppError } from "../shared/errors.js";
 import { incidentEvent } from "./delta.js";
 import { contractRoom, NOC_ROOM, type ComponentEvent, type IncidentEvent } from "./messages.js";
@@ -23,6 +24,8 @@ export interface RealtimeDeps {
   hub: IncidentHub;
   /** The collector's in-memory store, when this process runs the collector role. */
   series: () => SeriesSource | undefined;
+  /** Revocations: the sockets of revoked credentials are closed at once. */
+  security?: SecurityEvents;
 }
 
 export interface RealtimeOptions {
@@ -86,6 +89,11 @@ export function startRealtime(
     afterCommit: (change) => publish(incidentEvent(change)),
   });
 
+  const unsubscribe =
+    deps.security?.subscribe((e) => {
+      if (e.kind === "credentials_revoked") closeRevoked(io, log, e.userId, e.credentialIds);
+    }) ?? (() => undefined);
+
   let checking = false;
   const sessionTimer = setInterval(() => {
     if (checking) return;
@@ -104,6 +112,7 @@ export function startRealtime(
       }),
     stop: () => {
       removeListener();
+      unsubscribe();
       streams.stop();
       clearInterval(sessionTimer);
       io.disconnectSockets(true);
@@ -127,8 +136,29 @@ async function publishCapReached(db: DataSource, io: Server, e: CapReachedEvent)
   io.to([NOC_ROOM, contractRoom(component.contractId)]).emit("component", event);
 }
 
+/** Closes now every socket opened with one of the user's revoked credentials. */
+export function closeRevoked(
+  io: Server,
+  log: Logger,
+  userId: string,
+  credentialIds: readonly string[] | "all",
+): number {
+  const err = new AppError("UNAUTHORIZED", "credentials revoked");
+  let closed = 0;
+  for (const socket of io.of("/").sockets.values()) {
+    const { actor } = socket.data as SocketData;
+    if (actor?.userId !== userId) continue;
+    if (credentialIds !== "all" && !credentialIds.includes(actor.credentialId)) continue;
+    socket.emit("error", errorEvent(log, "session", err));
+    socket.disconnect(true);
+    closed++;
+  }
+  return closed;
+}
+
 /**
- * Disconnects sockets whose credential expired or was revoked. One query per distinct
+ * Disconnects sockets whose credential expired or was revoked (the backstop for revocations
+ * made by another process). One query per distinct
  * credential, one at a time, so hundreds of sockets do not burst the connection pool.
  */
 export async function expireSessions(

@@ -56,8 +56,13 @@ export async function authenticateSecret(
   deps: { db: DataSource; clock: Clock },
   secret: string,
 ): Promise<Actor> {
-  const actor = await authenticate(deps.db, secret, deps.clock.now());
-  if (!actor) throw new AppError("UNAUTHORIZED", "session expired or credentials not valid");
+  const found = await authenticate(deps.db, secret, deps.clock.now());
+  if (!found) throw new AppError("UNAUTHORIZED", "session expired or credentials not valid");
+  const { mustChangePassword, ...actor } = found;
+  if (mustChangePassword)
+    throw new AppError("FORBIDDEN", "change your one-time password first", [], {
+      reason: "password_change_required",
+    });
   if (actor.role === "customer" && !actor.contractId)
     throw new AppError("FORBIDDEN", "customer user without a contract");
   return actor;

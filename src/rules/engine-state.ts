@@ -5,6 +5,7 @@ import { newAbsenceState, type AbsenceState } from "../domain/rules/absence-stat
 import { firingState, type ThresholdState } from "../domain/rules/threshold-state.js";
 import type { AlertKey } from "../incidents/alerts.js";
 import type { CompiledRule, CompiledRules } from "./compiled-rules.js";
+import { DerivedState, type Derivation } from "./derived.js";
 
 /** One threshold rule on one label set; a ratio's numerator and denominator share it. */
 export interface ThresholdSlot {
@@ -35,6 +36,8 @@ export class ComponentRules {
   /** How many of `silence` are firing: the hot path checks only this number. */
   silent = 0;
   readonly seriesAbsence = new Map<string, SeriesAbsence>();
+  /** Counter windows and aggregate groups of derived rules (derived.ts). */
+  readonly derived = new DerivedState();
   constructor(readonly id: string) {}
 
   /** Marks a key firing as it was before a restart: a breach then repeats, a recovery clears. */
@@ -113,6 +116,8 @@ export interface Item {
   labels: Record<string, string>;
   slot: ThresholdSlot | null;
   absence: SeriesAbsence | null;
+  /** Rate, aggregate or complement rules: how the sample becomes the compared value. */
+  derived: Derivation | null;
 }
 
 /** Stored in Series.ruleState; `items: null` is the cached "no rule matches". */

@@ -105,7 +105,13 @@ async function resolveScope(
 // A disabled rule may be a bare switch-off of a pack rule; it is checked once enabled.
 function assertConsistent(row: RuleEntity): void {
   if (!row.enabled) return;
-  const issues = checkRule({ ...row, op: row.op as never, kind: row.kind as never });
+  const issues = checkRule({
+    ...row,
+    op: row.op as never,
+    kind: row.kind as never,
+    counter: row.counter as never,
+    aggregate: row.aggregate as never,
+  });
   if (issues.length > 0)
     throw new AppError(
       "VALIDATION",

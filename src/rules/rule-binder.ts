@@ -8,6 +8,7 @@ import type { RuleSpec } from "../domain/rules/rule.js";
 import { newThresholdState } from "../domain/rules/threshold-state.js";
 import type { Labels, Series } from "../ingest/series.js";
 import { compileRules, type CompiledRules, type MetricUse } from "./compiled-rules.js";
+import { groupKey, groupLabels, isDerived } from "./derived.js";
 import { ComponentRules, slotId, type Item, type SeriesBinding } from "./engine-state.js";
 
 /** A component as the rules see it: whose it is and whether it may alert at all. */
@@ -75,23 +76,55 @@ export class RuleBinder {
   }
 
   private item(comp: ComponentRules, use: MetricUse, labels: Labels): Item {
-    const ruleId = use.rule.spec.id;
-    const labelsKey = labelsKeyOf(labels);
+    const spec = use.rule.spec;
+    const ruleId = spec.id;
+    const aggregated = spec.aggregate !== null && use.rule.params !== null;
+    const labelsKey = aggregated ? groupKey(spec, labels) : labelsKeyOf(labels);
     const id = slotId(ruleId, labelsKey);
     const key = { componentId: comp.id, ruleId, labelsKey };
-    const alertLabels = withoutName(labels);
+    const alertLabels = aggregated ? groupLabels(spec, labels) : withoutName(labels);
     if (use.rule.params === null) {
       let absence = comp.seriesAbsence.get(id);
       if (absence === undefined) {
         absence = { ruleId, key, labels: alertLabels, state: newAbsenceState(-Infinity) };
         comp.seriesAbsence.set(id, absence);
       }
-      return { rule: use.rule, role: use.role, key, labels: alertLabels, slot: null, absence };
+      return {
+        rule: use.rule,
+        role: use.role,
+        key,
+        labels: alertLabels,
+        slot: null,
+        absence,
+        derived: null,
+      };
     }
     let slot = comp.slots.get(id);
     if (slot === undefined)
       comp.slots.set(id, (slot = { state: newThresholdState(), num: NaN, den: NaN }));
-    return { rule: use.rule, role: use.role, key, labels: alertLabels, slot, absence: null };
+    const derived = isDerived(spec) ? comp.derived.derivation(spec, labels) : null;
+    return {
+      rule: use.rule,
+      role: use.role,
+      key,
+      labels: alertLabels,
+      slot,
+      absence: null,
+      derived,
+    };
+  }
+
+  /**
+   * Whether the rules in force for a component read this series (or it is `up`): such series
+   * keep their cap slot first when the component is full (ingest-core.ts `admitSlot`).
+   */
+  needs(componentId: string, contractId: string | undefined, labels: Labels): boolean {
+    const name = labels.__name__;
+    if (name === "up") return true;
+    const comp = this.component(componentId);
+    if (comp.contractId === undefined) comp.contractId = contractId;
+    const uses = name === undefined ? undefined : this.compiledFor(comp)?.byMetric.get(name);
+    return uses?.some((u) => matchesAll(labels, u.rule.spec.matchers)) ?? false;
   }
 
   protected compiledFor(comp: ComponentRules): CompiledRules | null {

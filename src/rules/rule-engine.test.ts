@@ -28,8 +28,18 @@ const pack: RuleSpec[] = DEFAULT_PACK.map((p) => ({
   componentId: null,
   enabled: true,
 }));
-const rule = (over: Partial<RuleSpec> & { id: string }): RuleSpec => ({
+/** A plain gauge threshold rule (the pack's CPU rule is a derived one). */
+const plain: RuleSpec = {
   ...pack[0]!,
+  metric: "node_cpu_busy_ratio",
+  matchers: {},
+  counter: null,
+  windowSeconds: null,
+  aggregate: null,
+  complement: false,
+};
+const rule = (over: Partial<RuleSpec> & { id: string }): RuleSpec => ({
+  ...plain,
   packKey: null,
   name: over.id,
   ...over,
@@ -213,7 +223,8 @@ describe(RuleEngine.name, () => {
       }),
     ];
     const { sink, push } = setup(rules, { "vm-3": { contractId: "K2", eligible: true } });
-    for (let t = 0; t <= 400; t += 100) push(t, [["node_cpu_busy_ratio", {}, 0.95]], "vm-3");
+    for (let t = 0; t <= 400; t += 100)
+      push(t, [["node_cpu_seconds_total", { cpu: "0", mode: "idle" }, t * 0.01]], "vm-3");
     push(0, [["node_cpu_busy_ratio", {}, 0.6]]);
     expect(sink.events).toEqual(["fire vm1-cpu  @0"]);
   });
@@ -246,16 +257,23 @@ describe(RuleEngine.name, () => {
           agent: { name: "a", version: "1" },
           os: "linux",
           host: "h",
-          series: [{ name: "node_cpu_busy_ratio", labels: {}, samples: [[T0 + sec * S, v]] }],
+          series: [
+            {
+              name: "node_cpu_seconds_total",
+              labels: { cpu: "0", mode: "idle" },
+              samples: [[T0 + sec * S, v]],
+            },
+          ],
         },
         T0 + sec * S,
       );
-    send(10, 0.95);
-    send(20, 0.5);
-    send(81, 0.5);
+    send(0, 0); // idle seconds: a rate needs two samples
+    send(10, 0.5); // idle 5 %: busy 95 %
+    send(20, 10.5); // busy 47.5 % over the window: recovering
+    send(81, 71.5);
     expect(sink.events).toEqual([
       "fire Agent silent  @0",
-      "clear agent_silent  @10",
+      "clear agent_silent  @0",
       "fire CPU busy above 90%  @10",
       "clear cpu_high  @81",
     ]);
@@ -268,5 +286,91 @@ describe(RuleEngine.name, () => {
     expect(sink.events).toEqual(["fire hot  @0", "clear hot  @5"]);
     push(10, [["node_cpu_busy_ratio", {}, 1]], "vm-new");
     expect(unknown).toEqual(["vm-new"]);
+  });
+});
+
+describe("rules on counters", () => {
+  const idle = (cpu: string, v: number): [string, Record<string, string>, number] => [
+    "node_cpu_seconds_total",
+    { cpu, mode: "idle" },
+    v,
+  ];
+  const user = (cpu: string, v: number): [string, Record<string, string>, number] => [
+    "node_cpu_seconds_total",
+    { cpu, mode: "user" },
+    v,
+  ];
+
+  it("fires the pack's CPU rule from node_exporter's idle counters (1 − avg rate) after its `for`", () => {
+    const { sink, push } = setup();
+    // Two CPUs, 15 s scrapes: cpu0 idles 0.5 s/s, cpu1 never: busy = 1 − 0.25 = 0.75 < 0.9.
+    for (let t = 0; t <= 120; t += 15) push(t, [idle("0", t * 0.5), idle("1", 0), user("0", t)]);
+    expect(sink.events).toEqual([]);
+    // From 120 s both CPUs idle 0.02 s/s: the 2-minute window holds only that from 240 s.
+    for (let t = 135; t <= 600; t += 15)
+      push(t, [idle("0", 60 + (t - 120) * 0.02), idle("1", (t - 120) * 0.02)]);
+    expect(sink.events.length).toBeGreaterThanOrEqual(1); // then repeats once a minute
+    expect(sink.events[0]).toMatch(/^fire CPU busy above 90% {2}@(\d+)$/);
+    const at = Number(/@(\d+)/.exec(sink.events[0]!)![1]);
+    expect(at).toBeGreaterThanOrEqual(240 + 300 - 120); // breaching from ~180-240 s, then for 300 s
+    expect(at).toBeLessThanOrEqual(240 + 300);
+    expect(sink.alerts[0]).toMatchObject({ labels: {}, labelsKey: "" });
+    expect(sink.alerts[0]!.value).toBeCloseTo(0.98, 6);
+  });
+
+  it("fires the Windows twin on windows_cpu_time_total", () => {
+    const { sink, push } = setup();
+    for (let t = 0; t <= 330; t += 30)
+      push(t, [["windows_cpu_time_total", { core: "0,0", mode: "idle" }, t * 0.01]]);
+    // Busy 99 % from the second sample (30 s), then `for` 300 s.
+    expect(sink.events).toEqual(["fire CPU busy above 90% (Windows exporter)  @330"]);
+  });
+
+  it("takes a counter reset as a restart, not a negative rate", () => {
+    const r = rule({
+      id: "errors",
+      metric: "http_errors_total",
+      counter: "increase",
+      windowSeconds: 60,
+      op: ">",
+      threshold: 15,
+      recoveryThreshold: 15,
+      forSeconds: 0,
+    });
+    const { sink, push } = setup([r]);
+    const errs = (v: number): [string, Record<string, string>, number][] => [
+      ["http_errors_total", { path: "/" }, v],
+    ];
+    push(0, errs(100));
+    push(20, errs(105));
+    push(40, errs(3)); // restarted: +3 after the reset, 8 in the window
+    expect(sink.events).toEqual([]);
+    push(50, errs(13)); // 5 + 3 + 10 = 18 > 15
+    expect(sink.events).toEqual(["fire errors path=/ @50"]);
+  });
+
+  it("aggregates max by label into one alert per group", () => {
+    const r = rule({
+      id: "nic",
+      metric: "node_network_receive_errs_total",
+      counter: "rate",
+      windowSeconds: 60,
+      aggregate: "max",
+      aggregateBy: ["job"],
+      op: ">",
+      threshold: 1,
+      recoveryThreshold: 1,
+      forSeconds: 0,
+    });
+    const { sink, push } = setup([r]);
+    const rx = (device: string, v: number): [string, Record<string, string>, number] => [
+      "node_network_receive_errs_total",
+      { device, job: "node" },
+      v,
+    ];
+    push(0, [rx("eth0", 0), rx("eth1", 0)]);
+    push(10, [rx("eth0", 5), rx("eth1", 30)]); // eth1: 3 errors/s
+    expect(sink.events).toEqual(["fire nic job=node @10"]);
+    expect(sink.alerts[0]).toMatchObject({ labels: { job: "node" }, value: 3 });
   });
 });

@@ -14,6 +14,7 @@ import type { AlertKey, AlertSink } from "../incidents/alerts.js";
 import type { SampleHook } from "../ingest/ingest-contract.js";
 import type { Labels, Series } from "../ingest/series.js";
 import { DENOMINATOR, REPEAT_EVERY_MS, type CompiledRule } from "./compiled-rules.js";
+import { deriveValue } from "./derived.js";
 import type { ComponentRules, FiringKey, Item, SeriesBinding } from "./engine-state.js";
 import { RuleBinder, type DirectoryEntry } from "./rule-binder.js";
 
@@ -147,7 +148,10 @@ export class RuleEngine extends RuleBinder implements SampleHook {
     }
     const slot = item.slot!;
     let value = v;
-    if (item.rule.spec.divideBy !== null) {
+    if (item.derived !== null) {
+      value = deriveValue(item.derived, tsMs, v);
+      if (value !== value) return; // fewer than two counter samples in the window yet
+    } else if (item.rule.spec.divideBy !== null) {
       if (item.role === DENOMINATOR) slot.den = v;
       else slot.num = v;
       value = slot.num / slot.den;
@@ -189,7 +193,9 @@ export class RuleEngine extends RuleBinder implements SampleHook {
   }
 
   private prune(comp: ComponentRules, nowMs: number): void {
-    comp.prune(this.compiledFor(comp), (key) => this.clear(key, nowMs));
+    const compiled = this.compiledFor(comp);
+    comp.prune(compiled, (key) => this.clear(key, nowMs));
+    comp.derived.prune((ruleId) => compiled?.byId.has(ruleId) ?? false);
   }
 
   /** After a restart: when components were last seen, and the keys with an unresolved incident. */

@@ -3,6 +3,8 @@
 import type { DataSource, EntityManager } from "typeorm";
 import { recordAudit } from "../audit/audit.js";
 import { RuleEntity } from "../db/entities/index.js";
+import type { Aggregate } from "../domain/rules/aggregate.js";
+import type { CounterFn } from "../domain/rules/counter-window.js";
 import { DEFAULT_PACK } from "../domain/rules/default-pack.js";
 import type { RuleKind, RuleOp, RuleSpec, Severity } from "../domain/rules/rule.js";
 import { jstDateOf } from "../domain/time/jst.js";
@@ -28,6 +30,11 @@ export function toRuleSpec(r: RuleEntity): RuleSpec {
     recoveryForSeconds: r.recoveryForSeconds,
     absenceSeconds: r.absenceSeconds,
     severity: r.severity as Severity,
+    counter: r.counter as CounterFn | null,
+    windowSeconds: r.windowSeconds,
+    aggregate: r.aggregate as Aggregate | null,
+    aggregateBy: r.aggregateBy ?? [],
+    complement: r.complement ?? false,
   };
 }
 
@@ -114,6 +121,7 @@ export async function seedDefaultPack(db: DataSource, now: Date): Promise<number
       const row = await tx.save(
         tx.create(RuleEntity, {
           ...p,
+          aggregateBy: [...p.aggregateBy],
           contractId: null,
           componentId: null,
           enabled: true,

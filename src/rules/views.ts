@@ -2,6 +2,8 @@
 import { z } from "zod";
 import type { RuleEntity } from "../db/entities/index.js";
 import { scopeOfRule } from "../domain/rules/resolve.js";
+import { AGGREGATES } from "../domain/rules/aggregate.js";
+import { COUNTER_FNS } from "../domain/rules/counter-window.js";
 import { RULE_KINDS, RULE_OPS, SEVERITIES } from "../domain/rules/rule.js";
 import { Pagination, Uuid } from "../http/route.js";
 
@@ -31,6 +33,17 @@ const fields = {
   recoveryForSeconds: Seconds(WEEK_S),
   absenceSeconds: z.number().int().min(1).max(WEEK_S).nullable(),
   severity: z.enum(SEVERITIES),
+  counter: z
+    .enum(COUNTER_FNS)
+    .nullable()
+    .describe("threshold on rate() (per second) or increase() of the counter over windowSeconds"),
+  windowSeconds: z.number().int().min(1).max(86_400).nullable(),
+  aggregate: z
+    .enum(AGGREGATES)
+    .nullable()
+    .describe("combine the component's matching series into one value per aggregateBy group"),
+  aggregateBy: z.array(LabelName).max(10).describe("labels that split the aggregate into groups"),
+  complement: z.boolean().describe("compare 1 − value (e.g. CPU busy from the idle share)"),
 };
 
 export const NewRule = z.strictObject({
@@ -50,6 +63,11 @@ export const NewRule = z.strictObject({
   recoveryForSeconds: fields.recoveryForSeconds.default(0),
   absenceSeconds: fields.absenceSeconds.default(null),
   severity: fields.severity.default("warning"),
+  counter: fields.counter.default(null),
+  windowSeconds: fields.windowSeconds.default(null),
+  aggregate: fields.aggregate.default(null),
+  aggregateBy: fields.aggregateBy.default([]),
+  complement: fields.complement.default(false),
 });
 export type NewRule = z.infer<typeof NewRule>;
 
@@ -106,6 +124,11 @@ export function toRuleView(r: RuleEntity): RuleView {
     recoveryForSeconds: r.recoveryForSeconds,
     absenceSeconds: r.absenceSeconds,
     severity: r.severity,
+    counter: r.counter as RuleView["counter"],
+    windowSeconds: r.windowSeconds,
+    aggregate: r.aggregate as RuleView["aggregate"],
+    aggregateBy: r.aggregateBy ?? [],
+    complement: r.complement ?? false,
     createdBy: r.createdBy,
     createdAt: r.createdAt.toISOString(),
     updatedAt: r.updatedAt.toISOString(),

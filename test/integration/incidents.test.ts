@@ -217,6 +217,19 @@ describe("incident engine", () => {
         body: {},
       });
       expect(ack.status).toBe(200);
+      // Nor the NOC's workings (issue 14): staff see escalation and repeats, customers do not.
+      expect(ack.body).not.toHaveProperty("escalationLevel");
+      const mineDetail = await detail(own.id, customer.token);
+      for (const field of ["escalationLevel", "repeatCount", "assigneeId", "routedAt"]) {
+        expect(mineDetail).not.toHaveProperty(field);
+        expect(all.body.items[0]).not.toHaveProperty(field);
+      }
+      expect(mineDetail).toMatchObject({
+        id: own.id,
+        state: "acknowledged",
+        severity: own.severity,
+      });
+      expect(await detail(own.id)).toHaveProperty("escalationLevel");
       // Internal entries (pages) are not shown in the customer portal.
       expect(kinds(await detail(own.id, customer.token))).toEqual([
         "opened",

@@ -95,12 +95,8 @@ describe("collector ingest", () => {
   });
 
   it("rejects only the new series beyond the cap, keeps existing ones flowing, and says so", async () => {
-    const fresh = (
-      await app.api(
-        "post",
-        `/components/${(await makeContract(app.api)).components[0].id}/agent-token`,
-      )
-    ).body.token;
+    const freshComponent = (await makeContract(app.api)).components[0].id;
+    const fresh = (await app.api("post", `/components/${freshComponent}/agent-token`)).body.token;
     const t0 = nowMs() - 60_000;
     const first = await push(snappy(encodeWriteRequest(series(200, t0))), fresh);
     expect((await first.json()).acceptedSamples).toBe(200);
@@ -111,12 +107,24 @@ describe("collector ingest", () => {
     expect(over.status).toBe(200);
     expect(await over.json()).toMatchObject({ acceptedSamples: 200, rejectedSeries: 5, cap: 200 });
     const onlyNew = await push(snappy(encodeWriteRequest(series(3, t0 + 20_000, "other"))), fresh);
-    expect(onlyNew.status).toBe(400);
+    // 200 even though nothing was taken: a 4xx would make Prometheus log "non-recoverable
+    // error" on every scrape of series that can never fit (docs/decisions/0012).
+    expect(onlyNew.status).toBe(200);
     expect(await onlyNew.json()).toMatchObject({
       code: "LIMIT_EXCEEDED",
+      acceptedSamples: 0,
       rejectedSeries: 3,
       cap: 200,
     });
+    const refused = await app.api("get", `/components/${freshComponent}/refused-series`);
+    expect(refused.status).toBe(200);
+    expect(refused.body).toMatchObject({ cap: 200, activeSeries: 200 });
+    expect(refused.body.refused).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ metric: "other_0", reason: "cap_exceeded", series: 1 }),
+        expect.objectContaining({ metric: "new_4", reason: "cap_exceeded", series: 1 }),
+      ]),
+    );
   });
 
   it("answers malformed payloads with 400 and the reason", async () => {
@@ -226,6 +234,37 @@ describe("collector ingest", () => {
         })
       ).status,
     ).toBe(404);
+    expect(
+      (
+        await app.api("get", `/components/${component.id}/refused-series`, {
+          token: customer.token,
+        })
+      ).status,
+    ).toBe(404);
+  });
+
+  it("marks every component of a per-contract token's push as seen", async () => {
+    const made = await makeContract(app.api, { components: ["vm-a", "vm-b", "vm-c"] });
+    const tok = (await app.api("post", `/contracts/${made.contract.id}/agent-tokens`)).body.token;
+    const ts = nowMs() - 1_000;
+    const res = await push(
+      snappy(
+        encodeWriteRequest(
+          ["vm-a:9100", "vm-b"].map((instance) => ({
+            labels: { __name__: "up", instance, job: "node" },
+            samples: [[ts, 1] as [number, number]],
+          })),
+        ),
+      ),
+      tok,
+    );
+    expect(res.status).toBe(200);
+    await app.platform.collector!.flush();
+    const seen = async (id: string) =>
+      (await app.api("get", `/components/${id}`)).body.lastSeenAt as string | null;
+    expect(await seen(made.components[0].id)).toBe(app.clock.now().toISOString());
+    expect(await seen(made.components[1].id)).toBe(app.clock.now().toISOString());
+    expect(await seen(made.components[2].id)).toBeNull();
   });
 });
 

@@ -15,7 +15,10 @@ describe("local mailbox, webhooks and notices", () => {
   >;
 
   beforeAll(async () => {
-    app = await startTestApp({ env: { ROLES: "api,collector,notify" } });
+    app = await startTestApp({
+      // the staff pager below points at a local address: the operator's allow-list admits it
+      env: { ROLES: "api,collector,notify", WEBHOOK_ALLOW_PRIVATE_CIDRS: "127.0.0.0/8" },
+    });
     const engineer = await makeUser(app.api, "oncall");
     await app.api("post", "/oncall/rotations", {
       body: {
@@ -55,6 +58,8 @@ describe("local mailbox, webhooks and notices", () => {
     expect(one.status).toBe(200);
     expect(one.body.html).toContain("<!doctype html>");
     expect(one.body.headers["message-id"]).toBe(`<incident-${t.a.incidentId}@localhost>`);
+    expect(one.body.headers["content-language"]).toBe("ja");
+    expect(one.body.html).toContain('<html lang="ja">');
     expect(one.body.text).toContain("障害時一次対応");
     expect(
       (await app.api("get", `/mailbox/${list.body.items[0].id}`, { token: t.b.token })).status,
@@ -105,6 +110,7 @@ describe("local mailbox, webhooks and notices", () => {
     const staffHook = await app.api("post", "/webhooks", {
       body: { name: "pager", url: "http://127.0.0.1:9/x" },
     });
+    expect(staffHook.status, JSON.stringify(staffHook.body)).toBe(201);
     const mine = await app.api("get", "/webhooks", { token: t.a.token });
     expect(mine.body.items.map((w: any) => w.id)).toEqual([created.body.id]);
     expect(mine.body.items[0].secret).toBeUndefined();

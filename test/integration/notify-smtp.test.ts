@@ -51,6 +51,7 @@ describe("notifications over SMTP", () => {
         MAIL_FROM: "MSP Platform <noreply@msp.test>",
         PUBLIC_URL: "https://msp.test",
         ROLES: "api,collector,notify",
+        WEBHOOK_ALLOW_PRIVATE_CIDRS: "127.0.0.0/8", // the signed receiver runs on 127.0.0.1
         NOTIFY_DIGEST_THRESHOLD: "3",
         NOTIFY_DIGEST_WINDOW_S: "60",
       },

@@ -29,6 +29,7 @@ describe("rules API", () => {
     expect(res.body.items.map((r: { packKey: string }) => r.packKey).sort()).toEqual([
       "agent_silent",
       "cpu_high",
+      "cpu_high_windows",
       "disk_full",
       "memory_low",
     ]);
@@ -43,6 +44,19 @@ describe("rules API", () => {
       forSeconds: 60,
       severity: "critical",
     });
+    expect(res.body.items.find((r: { packKey: string }) => r.packKey === "cpu_high")).toMatchObject(
+      {
+        metric: "node_cpu_seconds_total",
+        matchers: { mode: "idle" },
+        counter: "rate",
+        windowSeconds: 120,
+        aggregate: "avg",
+        aggregateBy: [],
+        complement: true,
+        op: ">",
+        threshold: 0.9,
+      },
+    );
   });
 
   it("names the offending field of an invalid rule", async () => {
@@ -55,6 +69,11 @@ describe("rules API", () => {
       [{ ...cpu, forSeconds: -1 }, "forSeconds"],
       [{ ...cpu, divideBy: "node_cpu_busy_ratio" }, "divideBy"],
       [{ kind: "absence_component", name: "silent" }, "absenceSeconds"],
+      [{ ...cpu, counter: "rate" }, "windowSeconds"],
+      [{ ...cpu, counter: "rate", windowSeconds: 60, divideBy: "x" }, "counter"],
+      [{ ...cpu, aggregate: "median" }, "aggregate"],
+      [{ ...cpu, aggregateBy: ["cpu"] }, "aggregateBy"],
+      [{ kind: "absence_component", name: "s", absenceSeconds: 60, complement: true }, "kind"],
       [{ kind: "absence_series", name: "gone", absenceSeconds: 60 }, "metric"],
       [{ ...cpu, componentId: "00000000-0000-4000-8000-000000000000" }, "componentId"],
       [{ ...cpu, contractId: "00000000-0000-4000-8000-000000000000" }, "contractId"],
@@ -141,9 +160,19 @@ describe("rules API", () => {
     expect(res.status).toBe(200);
     const keys = (rules: { packKey: string | null; name: string }[]) =>
       rules.map((r) => r.packKey ?? r.name).sort();
-    expect(keys(res.body.rules)).toEqual(["agent_silent", "disk_full", "memory_low"]);
+    expect(keys(res.body.rules)).toEqual([
+      "agent_silent",
+      "cpu_high_windows",
+      "disk_full",
+      "memory_low",
+    ]);
     const byName = Object.fromEntries(res.body.components.map((c: any) => [c.name, c]));
-    expect(keys(byName["a-1"].rules)).toEqual(["agent_silent", "disk_full", "memory_low"]);
+    expect(keys(byName["a-1"].rules)).toEqual([
+      "agent_silent",
+      "cpu_high_windows",
+      "disk_full",
+      "memory_low",
+    ]);
     expect(
       byName["a-2"].rules.find((r: { packKey: string }) => r.packKey === "cpu_high"),
     ).toMatchObject({ name: "a-2 CPU", threshold: 0.8 });
@@ -151,7 +180,12 @@ describe("rules API", () => {
       (await app.api("get", `/contracts/${b.contract.id}/rules`, { token: customerA })).status,
     ).toBe(404);
     const bRules = (await app.api("get", `/contracts/${b.contract.id}/rules`)).body;
-    expect(keys(bRules.rules)).toEqual(["agent_silent", "cpu_high", "memory_low"]);
+    expect(keys(bRules.rules)).toEqual([
+      "agent_silent",
+      "cpu_high",
+      "cpu_high_windows",
+      "memory_low",
+    ]);
   });
 
   it("lets only admin and NOC manage rules", async () => {

@@ -49,20 +49,28 @@ describe("rule engine over HTTP ingest", () => {
       repeatCount: number;
     }[];
 
+  /** node_exporter's idle counter of one CPU: the pack's CPU rule is 1 − its rate. */
+  const idle = (v: number): [string, Record<string, string>, number] => [
+    "node_cpu_seconds_total",
+    { cpu: "0", mode: "idle" },
+    v,
+  ];
+
   it("opens an incident once a breach has held for `for`, and auto-resolves on recovery", async () => {
     const { component, token } = await agent();
-    for (let i = 0; i < 5; i++) {
-      await push(token, [["node_cpu_busy_ratio", {}, 0.95]]);
+    // Idle 3 s a minute (busy 95 %); the first sample only starts the rate window.
+    for (let i = 0; i <= 5; i++) {
+      await push(token, [idle(i * 3)]);
       app.clock.advance(60_000);
     }
-    expect(await incidents(component.id)).toEqual([]); // 240 s of breach: not yet
-    await push(token, [["node_cpu_busy_ratio", {}, 0.97]]); // 300 s
+    expect(await incidents(component.id)).toEqual([]); // breaching from 60 s: 240 s, not yet
+    await push(token, [idle(18)]); // 360 s: 300 s of breach
     const [opened] = await incidents(component.id);
     expect(opened).toMatchObject({ ruleName: "CPU busy above 90%", state: "open", labelsKey: "" });
     app.clock.advance(30_000);
-    await push(token, [["node_cpu_busy_ratio", {}, 0.5]]);
+    await push(token, [idle(48)]); // fully idle since: busy 63 % over the window, recovering
     app.clock.advance(60_000);
-    await push(token, [["node_cpu_busy_ratio", {}, 0.5]]);
+    await push(token, [idle(108)]);
     const [resolved] = await incidents(component.id);
     expect(resolved).toMatchObject({ state: "resolved", resolution: "auto" });
   });
@@ -143,8 +151,8 @@ describe("rule engine over HTTP ingest", () => {
     });
     expect(off.status, JSON.stringify(off.body)).toBe(201);
     await app.platform.rules!.reload(); // the API already asked; this waits for it
-    for (let i = 0; i <= 6; i++) {
-      await push(token, [["node_cpu_busy_ratio", {}, 0.99]]);
+    for (let i = 0; i <= 7; i++) {
+      await push(token, [idle(i * 0.6)]);
       app.clock.advance(60_000);
     }
     expect(await incidents(component.id)).toEqual([]);

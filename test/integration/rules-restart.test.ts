@@ -63,7 +63,26 @@ describe("rule engine restart", () => {
     db = await createTestDatabase();
     let { p, api } = await start();
     platform = p;
-    const { components } = await makeContract(api, { components: ["hot", "quiet", "steady"] });
+    const { contract, components } = await makeContract(api, {
+      components: ["hot", "quiet", "steady"],
+    });
+    // A plain gauge rule (the pack's CPU rule rates a counter, whose window starts afresh).
+    const gauge = await api("post", "/rules", {
+      body: {
+        kind: "threshold",
+        contractId: contract.id,
+        packKey: "cpu_high",
+        name: "CPU busy above 90%",
+        metric: "node_cpu_busy_ratio",
+        op: ">",
+        threshold: 0.9,
+        forSeconds: 300,
+        recoveryThreshold: 0.8,
+        recoveryForSeconds: 60,
+      },
+    });
+    expect(gauge.status).toBe(201);
+    await p.rules!.reload();
     const [hot, quiet, steady] = components;
     const tok: string[] = [];
     for (const c of components)
@@ -100,7 +119,7 @@ describe("rule engine restart", () => {
     expect(s).toMatchObject({ state: "open" });
     expect(s.repeatCount).toBeGreaterThan(1);
     const pack = await api("get", "/rules?scope=global");
-    expect(pack.body.total).toBe(4); // seeding at start is idempotent
+    expect(pack.body.total).toBe(5); // seeding at start is idempotent
     clock.advance(60_000); // 121 s since the restart
     await push(p, tok[0]!, 0.2);
     await push(p, tok[2]!, 0.99);

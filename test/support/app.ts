@@ -78,6 +78,15 @@ export async function startTestApp(
   });
   if (login.status !== 200) throw new Error(`admin login failed: ${JSON.stringify(login.body)}`);
   adminToken = login.body.token;
+  // The bootstrap password is one-time: replace it (as an operator must) so the admin can act.
+  // Tests that log in again read platform.bootstrapAdmin, so it carries the new password.
+  const newPassword = `${platform.bootstrapAdmin!.password}-changed`;
+  const changed = await api("post", "/auth/password", {
+    body: { currentPassword: platform.bootstrapAdmin!.password, newPassword },
+  });
+  if (changed.status !== 204)
+    throw new Error(`admin password change failed: ${JSON.stringify(changed.body)}`);
+  platform.bootstrapAdmin!.password = newPassword;
   return {
     url: platform.url,
     platform,

@@ -1,245 +1,11 @@
 // Japanese and English. The user's own language (from its account) applies at login; the
 // switch in the header overrides it on this browser.
+import { DEFAULT_PACK } from "../../src/domain/rules/default-pack.js";
+import { en, ja, type MessageKey } from "./messages.js";
 import { createStore, useStore } from "./store.js";
 
 export type Lang = "ja" | "en";
-
-const en = {
-  appTitle: "MSP NOC",
-  login: "Log in",
-  logout: "Log out",
-  email: "E-mail",
-  password: "Password",
-  loginFailed: "Wrong e-mail or password.",
-  board: "NOC board",
-  oncall: "On-call",
-  portal: "My contract",
-  largeType: "Large type",
-  sound: "Sound",
-  language: "Language",
-  loading: "Loading…",
-  notFound: "Not found.",
-  unavailable: "Unavailable.",
-  error: "Something went wrong.",
-  contracts: "Contracts",
-  customer: "Customer",
-  plan: "Plan",
-  health: "Health",
-  up: "up",
-  down: "down",
-  silent: "silent",
-  maintenance: "maint.",
-  incidents: "Incidents",
-  liveIncidents: "Live incidents",
-  oldest: "oldest",
-  quota: "Quota",
-  usedOf: "{used}/{quota} used",
-  remaining: "{n} left",
-  overage: "overage",
-  warnings: "Warnings",
-  capWarning: "cap {n}",
-  runbookMissing: "no runbook",
-  suspended: "suspended",
-  restricted: "restricted",
-  failedNotifications: "{n} failed mails",
-  all: "all",
-  contract: "Contract",
-  severity: "Severity",
-  state: "State",
-  component: "Component",
-  rule: "Rule",
-  age: "Age",
-  tier: "Tier",
-  newIncident: "New incident: {what}",
-  connected: "live",
-  disconnected: "reconnecting…",
-  open: "open",
-  acknowledged: "acknowledged",
-  resolved: "resolved",
-  active: "active",
-  critical: "critical",
-  warning: "warning",
-  info: "info",
-  entry: "Entry",
-  standard: "Standard",
-  advanced: "Advanced",
-  premium: "Premium",
-  watch: "watch",
-  first_line: "first line",
-  second_line: "second line",
-  runbook: "runbook",
-  suppressed: "in maintenance",
-  acknowledge: "Acknowledge",
-  escalate: "Escalate",
-  resolve: "Resolve",
-  reopen: "Reopen",
-  declareOutage: "Declare outage",
-  classify: "Classify",
-  startTask: "Start runbook task",
-  stopTask: "Stop runbook task",
-  addNote: "Add note",
-  note: "Note",
-  reason: "Reason",
-  falseAlarm: "False alarm",
-  cause: "Cause",
-  scope: "Scope",
-  timeline: "Timeline",
-  notifications: "Notifications",
-  metric: "Metric",
-  value: "Value",
-  threshold: "Threshold",
-  opened: "Opened",
-  escalationLevel: "Escalation level",
-  repeats: "Repeats",
-  myPages: "My pages",
-  onCallNow: "On call now",
-  handover: "Hand-over notes",
-  post: "Post",
-  nothing: "Nothing here.",
-  series: "Series",
-  range: "Range",
-  capUsage: "Cap usage",
-  relaxations: "Relaxation steps",
-  lastSeen: "Agent last seen",
-  never: "never",
-  components: "Components",
-  maintenanceWindows: "Maintenance windows",
-  schedule: "Schedule",
-  startsAt: "Starts",
-  endsAt: "Ends",
-  recurrence: "Recurrence",
-  runbookAllowance: "Runbook allowance",
-  invoices: "Invoices",
-  view: "View",
-  download: "Download CSV",
-  contacts: "Contacts",
-  mailbox: "Mailbox",
-  month: "Month",
-  total: "Total",
-  minutes: "{n} min",
-  done: "Done.",
-  back: "Back",
-  keyboardHelp: "j/k or ↑/↓ move, Enter opens",
-};
-export type MessageKey = keyof typeof en;
-
-const ja: Record<MessageKey, string> = {
-  appTitle: "MSP 監視センター",
-  login: "ログイン",
-  logout: "ログアウト",
-  email: "メールアドレス",
-  password: "パスワード",
-  loginFailed: "メールアドレスまたはパスワードが違います。",
-  board: "NOCボード",
-  oncall: "オンコール",
-  portal: "ご契約",
-  largeType: "大きな文字",
-  sound: "音",
-  language: "言語",
-  loading: "読み込み中…",
-  notFound: "見つかりません。",
-  unavailable: "利用できません。",
-  error: "エラーが発生しました。",
-  contracts: "契約",
-  customer: "契約者",
-  plan: "プラン",
-  health: "状態",
-  up: "正常",
-  down: "停止",
-  silent: "無応答",
-  maintenance: "保守中",
-  incidents: "インシデント",
-  liveIncidents: "ライブ インシデント",
-  oldest: "最古",
-  quota: "対応枠",
-  usedOf: "{quota}件中{used}件使用",
-  remaining: "残り{n}件",
-  overage: "超過",
-  warnings: "警告",
-  capWarning: "上限 {n}",
-  runbookMissing: "手順書なし",
-  suspended: "利用停止中",
-  restricted: "利用制限中",
-  failedNotifications: "送信失敗 {n}件",
-  all: "すべて",
-  contract: "契約",
-  severity: "重要度",
-  state: "状態",
-  component: "コンポーネント",
-  rule: "ルール",
-  age: "経過",
-  tier: "対応区分",
-  newIncident: "新しいインシデント: {what}",
-  connected: "ライブ",
-  disconnected: "再接続中…",
-  open: "未対応",
-  acknowledged: "対応中",
-  resolved: "解決済み",
-  active: "未解決",
-  critical: "重大",
-  warning: "警告",
-  info: "情報",
-  entry: "エントリー",
-  standard: "スタンダード",
-  advanced: "アドバンスト",
-  premium: "プレミアム",
-  watch: "監視のみ",
-  first_line: "一次対応",
-  second_line: "二次対応",
-  runbook: "運用代行",
-  suppressed: "保守中",
-  acknowledge: "受付",
-  escalate: "エスカレーション",
-  resolve: "解決",
-  reopen: "再オープン",
-  declareOutage: "障害を宣言",
-  classify: "原因を分類",
-  startTask: "運用代行を開始",
-  stopTask: "運用代行を終了",
-  addNote: "メモを追加",
-  note: "メモ",
-  reason: "理由",
-  falseAlarm: "誤報",
-  cause: "原因",
-  scope: "範囲",
-  timeline: "タイムライン",
-  notifications: "通知",
-  metric: "メトリクス",
-  value: "値",
-  threshold: "しきい値",
-  opened: "検知",
-  escalationLevel: "エスカレーション段階",
-  repeats: "再発回数",
-  myPages: "自分への呼び出し",
-  onCallNow: "現在のオンコール",
-  handover: "引き継ぎメモ",
-  post: "投稿",
-  nothing: "ありません。",
-  series: "系列",
-  range: "期間",
-  capUsage: "上限の使用状況",
-  relaxations: "上限緩和",
-  lastSeen: "エージェント最終受信",
-  never: "なし",
-  components: "コンポーネント",
-  maintenanceWindows: "メンテナンス時間帯",
-  schedule: "登録",
-  startsAt: "開始",
-  endsAt: "終了",
-  recurrence: "繰り返し",
-  runbookAllowance: "運用代行の利用枠",
-  invoices: "請求書",
-  view: "表示",
-  download: "CSVダウンロード",
-  contacts: "連絡先",
-  mailbox: "メールボックス",
-  month: "月",
-  total: "合計",
-  minutes: "{n}分",
-  done: "完了しました。",
-  back: "戻る",
-  keyboardHelp: "j/k または ↑/↓ で移動、Enter で開く",
-};
+export type { MessageKey };
 
 const DICTS: Record<Lang, Record<MessageKey, string>> = { en, ja };
 const saved = localStorage.getItem("lang");
@@ -271,24 +37,74 @@ export function translate(lang: Lang): T {
 export function tryKey(t: T, key: string): string {
   return key in en ? t(key as MessageKey) : key;
 }
+/** The label of a data value in a namespace (`label(t, "event", "opened")`), else the value. */
+export function label(t: T, prefix: string, value: string): string {
+  return tryKey(t, `${prefix}.${value}`);
+}
+
+const PACK_KEY_BY_NAME = new Map(DEFAULT_PACK.map((r) => [r.name, r.packKey]));
+/** A default-pack rule's name in the UI's language; a customer's own rule keeps its name. */
+export function ruleLabel(t: T, ruleName: string): string {
+  const key = PACK_KEY_BY_NAME.get(ruleName);
+  return key ? tryKey(t, `rule.${key}`) : ruleName;
+}
+
+/** The platform's own actors on a timeline ("rule engine", "routing") in the UI's language. */
+export function actorLabel(t: T, name: string): string {
+  return label(t, "actor", name.replace(/\s+/g, "_"));
+}
+
+// Notes the platform writes itself (src/incidents), recognised by their English text and
+// shown from the catalog; anything else (an engineer's note) is shown as written.
+const SYSTEM_NOTES: [RegExp, MessageKey][] = [
+  [/^no incident runbook on file: watched only until one is uploaded$/, "note.runbookMissing"],
+  [/^condition cleared$/, "note.conditionCleared"],
+  [
+    /^opened during maintenance \(until (?<until>[^)]+)\): not paged or e-mailed$/,
+    "note.maintenance",
+  ],
+  [/^all (?<n>\d+) components of the contract are silent: declare an outage\?$/, "note.allSilent"],
+  [/^nobody further to page$/, "note.nobodyToPage"],
+  [/^response (?<n>\d+) this month exceeds the quota of (?<quota>\d+)$/, "note.quotaExceeded"],
+];
+export function noteLabel(t: T, note: string, lang: Lang): string {
+  for (const [re, key] of SYSTEM_NOTES) {
+    const m = re.exec(note);
+    if (!m) continue;
+    const vars: Record<string, string> = { ...m.groups };
+    if (vars.until) vars.until = formatTime(vars.until, lang);
+    return t(key, vars);
+  }
+  return note;
+}
 
 export function useT(): T {
   return translate(useStore(language));
 }
 
-export function formatAge(fromIso: string, nowMs: number): string {
+/** "5m", "2h3m" / "5分", "2時間3分": how long ago, in the UI's language. */
+export function formatAge(fromIso: string, nowMs: number, t: T): string {
   const s = Math.max(0, Math.floor((nowMs - Date.parse(fromIso)) / 1000));
-  if (s < 60) return `${s}s`;
-  if (s < 3600) return `${Math.floor(s / 60)}m`;
-  if (s < 86_400) return `${Math.floor(s / 3600)}h${Math.floor((s % 3600) / 60)}m`;
-  return `${Math.floor(s / 86_400)}d${Math.floor((s % 86_400) / 3600)}h`;
+  if (s < 60) return t("ageS", { n: s });
+  if (s < 3600) return t("ageM", { n: Math.floor(s / 60) });
+  if (s < 86_400) return t("ageHM", { h: Math.floor(s / 3600), m: Math.floor((s % 3600) / 60) });
+  return t("ageDH", { d: Math.floor(s / 86_400), h: Math.floor((s % 86_400) / 3600) });
 }
 
-export function formatTime(iso: string | null, lang: Lang): string {
+/**
+ * "2026/12/05 09:44:56" in Japan time, 24-hour, as the charts' axes, in both languages
+ * (year first: unambiguous for an English reader too). `_lang` is kept for callers.
+ */
+export function formatTime(iso: string | null, _lang: Lang): string {
   if (!iso) return "—";
-  return new Date(iso).toLocaleString(lang === "ja" ? "ja-JP" : "en-GB", {
+  return new Date(iso).toLocaleString("ja-JP", {
     timeZone: "Asia/Tokyo",
-    dateStyle: "short",
-    timeStyle: "medium",
+    year: "numeric",
+    month: "2-digit",
+    day: "2-digit",
+    hour: "2-digit",
+    minute: "2-digit",
+    second: "2-digit",
+    hourCycle: "h23",
   });
 }

@@ -22,6 +22,11 @@ export interface Incident {
   escalationLevel: number;
   assigneeId: string | null;
   repeatCount: number;
+  /** Grouped incidents (an alert storm): members failing now and ever joined. */
+  memberCount?: number;
+  membersTotal?: number;
+  /** contract: most of the contract's components silent ("contract unreachable"). */
+  scope?: string;
   ruleName: string;
   value: number | null;
   threshold: number | null;

@@ -22,7 +22,13 @@ setUnauthorizedHandler(() => session.set({ me: null, checked: true }));
 
 export async function loadSession(): Promise<void> {
   try {
-    const me = await api<Me>("GET", "/auth/me");
+    const me = await api<Me & { mustChangePassword?: boolean }>("GET", "/auth/me");
+    if (me.mustChangePassword) {
+      // A one-time-password session left open (page reloaded before the change): log in
+      // again, and the login page asks for the new password.
+      await logout();
+      return;
+    }
     applyUserLanguage(me.language);
     session.set({ me, checked: true });
   } catch (err) {
@@ -31,10 +37,25 @@ export async function loadSession(): Promise<void> {
   }
 }
 
-export async function login(email: string, password: string): Promise<void> {
-  const res = await api<{ user: Me }>("POST", "/auth/login", { email, password });
+/**
+ * Logs in. With a one-time password the session may only change it: the user is not set
+ * yet and "must_change" is returned, so the login page asks for a new password first.
+ */
+export async function login(email: string, password: string): Promise<"ok" | "must_change"> {
+  const res = await api<{ user: Me; mustChangePassword: boolean }>("POST", "/auth/login", {
+    email,
+    password,
+  });
   applyUserLanguage(res.user.language);
+  if (res.mustChangePassword) return "must_change";
   session.set({ me: res.user, checked: true });
+  return "ok";
+}
+
+/** Replaces the one-time password, then enters the application. */
+export async function changeOneTimePassword(current: string, next: string): Promise<void> {
+  await api("POST", "/auth/password", { currentPassword: current, newPassword: next });
+  await loadSession();
 }
 
 export async function logout(): Promise<void> {

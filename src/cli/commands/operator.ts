@@ -5,6 +5,7 @@ import { ContractEntity } from "../../db/entities/index.js";
 import { rotateComponentToken } from "../../contracts/components.js";
 import { toContractView } from "../../contracts/views.js";
 import { AppError } from "../../shared/errors.js";
+import { sendSecurityEvent } from "../../platform/security-bridge.js";
 import type { CliCommand } from "../command.js";
 
 // Operator commands run with full rights as the CLI user; they are audited as "system"
@@ -95,6 +96,7 @@ export const rotateTokenCommand: CliCommand = {
       id.data,
       ctx.now(),
     );
+    await sendSecurityEvent(ctx.db!, { kind: "ingest_access_changed", contractId: null });
     io.stdout(`${token.token}\n`);
     return 0;
   },

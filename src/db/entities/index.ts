@@ -29,6 +29,7 @@ import {
 import { RunbookEntity } from "./runbook.entity.js";
 import { CredentialEntity } from "./credential.entity.js";
 import { UserEntity } from "./user.entity.js";
+import { LoginThrottleEntity } from "./login-throttle.entity.js";
 import { MetricRollupEntity } from "./metric-rollup.entity.js";
 import { MetricSeriesEntity } from "./metric-series.entity.js";
 import { InvoiceEntity } from "./invoice.entity.js";
@@ -70,6 +71,7 @@ export {
   RunbookEntity,
   ServiceFeeEntity,
   UserEntity,
+  LoginThrottleEntity,
 };
 
 export const ENTITIES = [
@@ -105,4 +107,5 @@ export const ENTITIES = [
   RunbookEntity,
   ServiceFeeEntity,
   UserEntity,
+  LoginThrottleEntity,
 ];

@@ -36,6 +36,14 @@ export class RuleEntity {
   @Column({ type: "double precision", nullable: true }) recoveryThreshold: number | null;
   @Column({ type: "integer", default: 0 }) recoveryForSeconds: number;
   @Column({ type: "integer", nullable: true }) absenceSeconds: number | null;
+  /** rate | increase: the threshold applies to the counter's rate/increase over windowSeconds. */
+  @Column({ type: "text", nullable: true }) counter: string | null;
+  @Column({ type: "integer", nullable: true }) windowSeconds: number | null;
+  /** sum | avg | max | min across the component's matching series, grouped by aggregateBy. */
+  @Column({ type: "text", nullable: true }) aggregate: string | null;
+  @Column({ type: "jsonb", default: [] }) aggregateBy: string[];
+  /** Compare 1 − value (CPU busy from the idle share). */
+  @Column({ type: "boolean", default: false }) complement: boolean;
   /** critical | warning | info */
   @Column({ type: "text" }) severity: string;
   @Column({ type: "boolean", default: true }) enabled: boolean;

@@ -4,6 +4,7 @@
 import { formatJst, type Language } from "./format.js";
 import { incidentFields, incidentSubject, type IncidentFacts } from "./incident-mail.js";
 import { renderDoc, type RenderedMail } from "./mail-doc.js";
+import { mailText, ruleDisplayName } from "./messages.js";
 
 export interface GroupMember {
   componentName: string;
@@ -23,16 +24,17 @@ export function componentLabel(f: IncidentFacts): string {
 }
 
 export function memberLines(members: readonly GroupMember[], total: number, lang: Language) {
+  const t = mailText(lang);
   const lines = members
     .slice(0, LISTED_MEMBERS)
-    .map((m) => `${m.componentName}${m.labels ? ` {${m.labels}}` : ""}${memberState(m, lang)}`);
+    .map(
+      (m) =>
+        `${m.componentName}${m.labels ? ` {${m.labels}}` : ""}${m.active ? "" : t("groupRecovered")}`,
+    );
   const rest = total - lines.length;
-  if (rest > 0) lines.push(lang === "ja" ? `ほか ${rest} 件` : `and ${rest} more`);
+  if (rest > 0) lines.push(t("groupMore", { n: rest }));
   return lines;
 }
-
-const memberState = (m: GroupMember, lang: Language) =>
-  m.active ? "" : lang === "ja" ? " (回復)" : " (recovered)";
 
 export function renderGroupFollowup(
   f: IncidentFacts,
@@ -40,22 +42,18 @@ export function renderGroupFollowup(
   counts: { active: number; total: number; atMs: number },
   lang: Language,
 ): RenderedMail {
-  const ja = lang === "ja";
+  const t = mailText(lang);
+  const rule = ruleDisplayName(f.ruleName, lang);
   return renderDoc({
+    lang,
     subject: incidentSubject(f, lang, true),
-    heading: ja
-      ? `影響を受けるサーバーが増えました: ${counts.active} 件で ${f.ruleName}`
-      : `More components affected: ${f.ruleName} on ${counts.active}`,
+    heading: t("groupHeading", { rule, active: counts.active }),
     paragraphs: [
-      ja
-        ? `同じ障害として 1 件のインシデントにまとめています (${formatJst(counts.atMs)} 時点で ${counts.total} 件中 ${counts.active} 件が継続中)。`
-        : `They are handled as one incident (as of ${formatJst(counts.atMs)}, ${counts.active} of ${counts.total} still failing).`,
+      t("groupBody", { at: formatJst(counts.atMs), active: counts.active, total: counts.total }),
     ],
     fields: incidentFields(f, { atMs: counts.atMs }, lang),
     items: memberLines(members, counts.total, lang),
-    link: { label: ja ? "インシデントの詳細" : "Incident details", url: f.link },
-    footer: ja
-      ? "このメールは MSP 監視サービスから自動送信されています。"
-      : "This message was sent automatically by the MSP monitoring service.",
+    link: { label: t("incidentLink"), url: f.link },
+    footer: t("footer"),
   });
 }

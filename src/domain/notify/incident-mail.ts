@@ -5,6 +5,7 @@ import { assertNever } from "../../shared/assert-never.js";
 import { formatJst, formatMetricValue, oneLine, shortId, type Language } from "./format.js";
 import { componentLabel } from "./group-mail.js";
 import { renderDoc, type RenderedMail } from "./mail-doc.js";
+import { mailLabel, mailText, ruleDisplayName } from "./messages.js";
 import { responseOf } from "./responses.js";
 
 export interface IncidentFacts {
@@ -36,59 +37,16 @@ export interface ChangeFacts {
   resolution?: string | null;
 }
 
-const T = {
-  ja: {
-    opened: "障害を検知しました",
-    acknowledged: "担当者が対応を開始しました",
-    resolved: "障害は解消しました",
-    reopened: "障害が再発しました",
-    contract: "ご契約",
-    component: "対象サーバー",
-    rule: "検知ルール",
-    metric: "メトリクス",
-    value: "値 / しきい値",
-    severity: "重要度",
-    detected: "検知日時",
-    at: "更新日時",
-    response: "当社の対応",
-    link: "インシデントの詳細",
-    on: (rule: string, comp: string) => `${comp} で ${rule}`,
-    resolvedBy: {
-      auto: "条件が解消したため自動で",
-      manual: "担当者により",
-      false_alarm: "誤検知として",
-    },
-    footer: "このメールは MSP 監視サービスから自動送信されています。",
-  },
-  en: {
-    opened: "Incident detected",
-    acknowledged: "An engineer is working on it",
-    resolved: "Incident resolved",
-    reopened: "Incident reopened",
-    contract: "Contract",
-    component: "Component",
-    rule: "Rule",
-    metric: "Metric",
-    value: "Value / threshold",
-    severity: "Severity",
-    detected: "Detected",
-    at: "Updated",
-    response: "Our response",
-    link: "Incident details",
-    on: (rule: string, comp: string) => `${rule} on ${comp}`,
-    resolvedBy: {
-      auto: "automatically, the condition cleared",
-      manual: "by an engineer",
-      false_alarm: "as a false alarm",
-    },
-    footer: "This message was sent automatically by the MSP monitoring service.",
-  },
-} as const;
-
 /** `[MSP] #1a2b3c4d cpu high on web-01`; follow-ups add "Re: " so clients thread them. */
 export function incidentSubject(f: IncidentFacts, lang: Language, followUp: boolean): string {
-  const base = `[MSP] #${shortId(f.id)} ${T[lang].on(f.ruleName, f.componentName ?? "—")}`;
+  const base = `[MSP] #${shortId(f.id)} ${what(f, lang)}`;
   return oneLine(followUp ? `Re: ${base}` : base);
+}
+
+/** "CPU busy above 90% on web-01" / "web-01 で CPU 使用率 90% 超". */
+function what(f: IncidentFacts, lang: Language, component = f.componentName ?? "—"): string {
+  const rule = ruleDisplayName(f.ruleName, lang);
+  return mailText(lang)("on", { rule, component });
 }
 
 export function renderIncidentMail(
@@ -97,7 +55,7 @@ export function renderIncidentMail(
   change: ChangeFacts,
   lang: Language,
 ): RenderedMail {
-  const t = T[lang];
+  const t = mailText(lang);
   const paragraphs: string[] = [];
   switch (kind) {
     case "opened":
@@ -105,28 +63,28 @@ export function renderIncidentMail(
       paragraphs.push(responseOf(f.tier, f.runbookMissing, lang));
       break;
     case "acknowledged":
-      if (change.actorName)
-        paragraphs.push(
-          lang === "ja" ? `担当: ${change.actorName}` : `Engineer: ${change.actorName}`,
-        );
+      if (change.actorName) paragraphs.push(t("engineer", { name: change.actorName }));
       break;
     case "resolved": {
+      const resolution = change.resolution ?? "manual";
       const how =
-        t.resolvedBy[(change.resolution ?? "manual") as keyof typeof t.resolvedBy] ??
-        t.resolvedBy.manual;
-      paragraphs.push(lang === "ja" ? `${how}解決済みとしました。` : `Resolved ${how}.`);
+        resolution === "auto" || resolution === "false_alarm"
+          ? t(`resolvedBy.${resolution}`)
+          : t("resolvedBy.manual");
+      paragraphs.push(t("resolvedHow", { how }));
       break;
     }
     default:
       assertNever(kind);
   }
   return renderDoc({
+    lang,
     subject: incidentSubject(f, lang, kind !== "opened"),
-    heading: `${t[kind]}: ${t.on(f.ruleName, componentLabel(f))}`,
+    heading: `${t(`incident.${kind}`)}: ${what(f, lang, componentLabel(f))}`,
     paragraphs,
     fields: incidentFields(f, change, lang),
-    link: { label: t.link, url: f.link },
-    footer: t.footer,
+    link: { label: t("incidentLink"), url: f.link },
+    footer: t("footer"),
   });
 }
 
@@ -135,16 +93,16 @@ export function incidentFields(
   change: ChangeFacts,
   lang: Language,
 ): [string, string][] {
-  const t = T[lang];
+  const t = mailText(lang);
   return [
-    [t.contract, f.contractName],
-    [t.component, componentLabel(f)],
-    [t.rule, f.ruleName],
-    [t.metric, f.metric ?? "—"],
-    [t.value, `${formatMetricValue(f.value)} / ${formatMetricValue(f.threshold)}`],
-    [t.severity, f.severity],
-    [t.detected, formatJst(f.openedAtMs)],
-    [t.at, formatJst(change.atMs)],
+    [t("contract"), f.contractName],
+    [t("component"), componentLabel(f)],
+    [t("rule"), ruleDisplayName(f.ruleName, lang)],
+    [t("metric"), f.metric ?? "—"],
+    [t("valueThreshold"), `${formatMetricValue(f.value)} / ${formatMetricValue(f.threshold)}`],
+    [t("severity"), mailLabel(lang, "sev", f.severity)],
+    [t("detected"), formatJst(f.openedAtMs)],
+    [t("updated"), formatJst(change.atMs)],
   ];
 }
 

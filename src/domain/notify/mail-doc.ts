@@ -1,8 +1,10 @@
 // One document model for every notification, rendered twice (plain text and HTML) so both
 // say the same thing and every user-controlled string passes through one escape.
-import { escapeHtml, oneLine } from "./format.js";
+import { escapeHtml, oneLine, type Language } from "./format.js";
 
 export interface MailDoc {
+  /** The reader's language: `<html lang>` here, Content-Language from the outbox row's language. */
+  lang: Language;
   subject: string;
   heading: string;
   paragraphs: string[];
@@ -54,7 +56,7 @@ function renderHtml(doc: MailDoc): string {
       ? `<p><a href="${e(doc.link.url)}">${e(doc.link.label)}</a></p>`
       : "";
   return [
-    `<!doctype html><html><head><meta charset="utf-8"><title>${e(oneLine(doc.subject))}</title></head><body>`,
+    `<!doctype html><html lang="${doc.lang}"><head><meta charset="utf-8"><title>${e(oneLine(doc.subject))}</title></head><body>`,
     `<h2>${e(doc.heading)}</h2>`,
     ...doc.paragraphs.map((p) => `<p>${e(p)}</p>`),
     rows ? `<table cellpadding="4">${rows}</table>` : "",

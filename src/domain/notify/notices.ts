@@ -3,11 +3,7 @@
 import { formatJst, formatYen, shortId, type Language } from "./format.js";
 import { incidentFields, incidentSubject, type IncidentFacts } from "./incident-mail.js";
 import { renderDoc, type RenderedMail } from "./mail-doc.js";
-
-const FOOTER = {
-  ja: "このメールは MSP 監視サービスから自動送信されています。",
-  en: "This message was sent automatically by the MSP monitoring service.",
-} as const;
+import { mailLabel, mailText, ruleDisplayName } from "./messages.js";
 
 export interface PageFacts {
   /** first | second */
@@ -18,28 +14,19 @@ export interface PageFacts {
 }
 
 export function renderPage(f: IncidentFacts, p: PageFacts, lang: Language): RenderedMail {
-  const ja = lang === "ja";
-  const what = p.escalated
-    ? ja
-      ? `エスカレーション (レベル ${p.level})`
-      : `Escalation (level ${p.level})`
-    : ja
-      ? "呼び出し"
-      : "Page";
+  const t = mailText(lang);
+  const what = p.escalated ? t("escalation", { level: p.level }) : t("page");
   return renderDoc({
+    lang,
     subject: `[PAGE] ${incidentSubject(f, lang, false)}`,
     heading: `${what}: ${f.contractName}`,
     paragraphs: [
-      ja
-        ? `${p.line === "second" ? "二次" : "一次"}対応として呼び出されました。受付 (acknowledge) してください。`
-        : `You are paged as ${p.line}-line on call. Please acknowledge.`,
-      ...(f.runbookMissing
-        ? [ja ? "障害対応手順書が未提出です。" : "No incident runbook on file."]
-        : []),
+      t("pagedAs", { line: mailLabel(lang, "line", p.line === "second" ? "second" : "first") }),
+      ...(f.runbookMissing ? [t("noRunbook")] : []),
     ],
     fields: incidentFields(f, { atMs: p.atMs }, lang),
-    link: { label: ja ? "インシデントを開く" : "Open the incident", url: f.link },
-    footer: FOOTER[lang],
+    link: { label: t("openIncident"), url: f.link },
+    footer: t("footer"),
   });
 }
 
@@ -49,22 +36,15 @@ export function renderQuotaOverage(
   atMs: number,
   lang: Language,
 ): RenderedMail {
-  const ja = lang === "ja";
+  const t = mailText(lang);
   return renderDoc({
-    subject: ja
-      ? `[MSP] 障害対応回数の上限超過のお知らせ (${month}) #${shortId(f.id)}`
-      : `[MSP] Incident response quota exceeded (${month}) #${shortId(f.id)}`,
-    heading: ja
-      ? "今月の障害対応回数 (3 回) を超えました"
-      : "This month's incident response quota (3) is used up",
-    paragraphs: [
-      ja
-        ? "本インシデントへの対応は継続しますが、規約に基づき追加料金が発生する場合があります。"
-        : "We still handle this incident; under the terms, additional charges may apply.",
-    ],
+    lang,
+    subject: t("quotaSubject", { month, id: shortId(f.id) }),
+    heading: t("quotaHeading"),
+    paragraphs: [t("quotaBody")],
     fields: incidentFields(f, { atMs }, lang),
-    link: { label: ja ? "インシデントの詳細" : "Incident details", url: f.link },
-    footer: FOOTER[lang],
+    link: { label: t("incidentLink"), url: f.link },
+    footer: t("footer"),
   });
 }
 
@@ -78,26 +58,21 @@ export interface CapFacts {
 }
 
 export function renderCapReached(c: CapFacts, lang: Language): RenderedMail {
-  const ja = lang === "ja";
+  const t = mailText(lang);
   return renderDoc({
-    subject: ja
-      ? `[MSP] メトリクス数の上限に達しました: ${c.componentName}`
-      : `[MSP] Metric series cap reached: ${c.componentName}`,
-    heading: ja ? "メトリクス数の上限に達しました" : "A component reached its metric series cap",
-    paragraphs: [
-      ja
-        ? "既存のメトリクスは引き続き受け付けますが、新しいメトリクスは受け付けられません。上限緩和をご検討ください。"
-        : "Existing series are still accepted; new series are rejected. Consider a cap relaxation.",
-    ],
+    lang,
+    subject: t("capSubject", { component: c.componentName }),
+    heading: t("capHeading"),
+    paragraphs: [t("capBody")],
     fields: [
-      [ja ? "ご契約" : "Contract", c.contractName],
-      [ja ? "対象サーバー" : "Component", c.componentName],
-      [ja ? "上限" : "Cap", String(c.cap)],
-      [ja ? "アクティブ数" : "Active series", String(c.activeSeries)],
-      [ja ? "日時" : "At", formatJst(c.atMs)],
+      [t("contract"), c.contractName],
+      [t("component"), c.componentName],
+      [t("cap"), String(c.cap)],
+      [t("activeSeries"), String(c.activeSeries)],
+      [t("at"), formatJst(c.atMs)],
     ],
-    link: { label: ja ? "サーバーの詳細" : "Component details", url: c.link },
-    footer: FOOTER[lang],
+    link: { label: t("componentLink"), url: c.link },
+    footer: t("footer"),
   });
 }
 
@@ -110,21 +85,20 @@ export interface InvoiceFacts {
 }
 
 export function renderInvoiceIssued(i: InvoiceFacts, lang: Language): RenderedMail {
-  const ja = lang === "ja";
+  const t = mailText(lang);
   return renderDoc({
-    subject: ja
-      ? `[MSP] ${i.month} 分のご請求書を発行しました`
-      : `[MSP] Your invoice for ${i.month} is issued`,
-    heading: ja ? "ご請求書発行のお知らせ" : "Invoice issued",
+    lang,
+    subject: t("invoiceSubject", { month: i.month }),
+    heading: t("invoiceHeading"),
     paragraphs: [],
     fields: [
-      [ja ? "ご契約" : "Contract", i.contractName],
-      [ja ? "対象月" : "Month", i.month],
-      [ja ? "ご請求額 (税込)" : "Total (tax incl.)", formatYen(i.totalYen, lang)],
-      [ja ? "お支払期日" : "Due date", i.dueDate],
+      [t("contract"), i.contractName],
+      [t("month"), i.month],
+      [t("total"), formatYen(i.totalYen, lang)],
+      [t("dueDate"), i.dueDate],
     ],
-    link: { label: ja ? "請求書を見る" : "View the invoice", url: i.link },
-    footer: FOOTER[lang],
+    link: { label: t("invoiceLink"), url: i.link },
+    footer: t("footer"),
   });
 }
 
@@ -135,22 +109,17 @@ export function renderDigest(
   link: string,
   lang: Language,
 ): RenderedMail {
-  const ja = lang === "ja";
+  const t = mailText(lang);
   const line = (f: IncidentFacts) =>
-    `#${shortId(f.id)} ${formatJst(f.openedAtMs)} ${f.componentName ?? "—"}: ${f.ruleName} (${f.severity}) ${f.link}`;
+    `#${shortId(f.id)} ${formatJst(f.openedAtMs)} ${f.componentName ?? "—"}: ${ruleDisplayName(f.ruleName, lang)} (${mailLabel(lang, "sev", f.severity)}) ${f.link}`;
   return renderDoc({
-    subject: ja
-      ? `[MSP] ${contractName}: ${items.length} 件の障害を検知しました (まとめ)`
-      : `[MSP] ${contractName}: ${items.length} incidents opened (digest)`,
-    heading: ja ? "短時間に多数の障害を検知しました" : "Many incidents opened within a short time",
-    paragraphs: [
-      ja
-        ? "個別のメールに代えて、この間に検知した障害をまとめてお知らせします。解消のお知らせは個別にお送りします。"
-        : "Instead of one e-mail each, these are the incidents opened meanwhile. Resolution e-mails still come one by one.",
-    ],
-    fields: [[ja ? "ご契約" : "Contract", contractName]],
+    lang,
+    subject: t("digestSubject", { contract: contractName, n: items.length }),
+    heading: t("digestHeading"),
+    paragraphs: [t("digestBody")],
+    fields: [[t("contract"), contractName]],
     items: items.map(line),
-    link: { label: ja ? "インシデント一覧" : "All incidents", url: link },
-    footer: FOOTER[lang],
+    link: { label: t("digestLink"), url: link },
+    footer: t("footer"),
   });
 }

@@ -19,6 +19,7 @@ export interface MaintenanceFacts {
 export function renderMaintenanceNotice(f: MaintenanceFacts, lang: Language): RenderedMail {
   const ja = lang === "ja";
   return renderDoc({
+    lang,
     subject: ja
       ? `[MSP] 計画メンテナンスのお知らせ (${f.startsAt})`
       : `[MSP] Scheduled maintenance (${f.startsAt})`,
@@ -66,6 +67,7 @@ export function renderServiceNotice(f: ServiceNoticeFacts, lang: Language): Rend
       ? "サービス提供終了のお知らせ"
       : "End of the service";
   return renderDoc({
+    lang,
     subject: `[MSP] ${title} (${f.effectiveDate})`,
     heading: `${title}: ${f.contractName}`,
     paragraphs: [
@@ -92,6 +94,7 @@ export interface RenewalReminderFacts {
 export function renderRenewalReminder(f: RenewalReminderFacts, lang: Language): RenderedMail {
   const ja = lang === "ja";
   return renderDoc({
+    lang,
     subject: ja
       ? `[MSP] 契約更新のご案内 (更新拒絶の期限 ${f.deadline})`
       : `[MSP] Contract renewal (objection deadline ${f.deadline})`,

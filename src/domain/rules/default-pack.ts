@@ -1,5 +1,7 @@
 // The default rule pack (SPEC 4, issue #5), seeded as global rules keyed by packKey. Metric
-// names are node_exporter's, which both bundled collectors (Linux and Windows) emit.
+// names are node_exporter's (checked against node_exporter 1.5), which both bundled
+// collectors (Linux and Windows) also emit; CPU has a twin for windows_exporter. CPU is
+// computed from the idle counter (1 − avg rate of idle seconds per CPU), as PromQL would.
 import type { RuleSpec } from "./rule.js";
 
 export type PackRule = Omit<RuleSpec, "id" | "contractId" | "componentId" | "enabled"> & {
@@ -11,21 +13,37 @@ const base = {
   matchers: {},
   recoveryForSeconds: 0,
   absenceSeconds: null,
+  counter: null,
+  windowSeconds: null,
+  aggregate: null,
+  aggregateBy: [],
+  complement: false,
+} as const;
+
+/** 1 − avg over the component's CPUs of rate(<idle counter>[2m]). */
+const cpuBusy = {
+  ...base,
+  kind: "threshold",
+  matchers: { mode: "idle" },
+  counter: "rate",
+  windowSeconds: 120,
+  aggregate: "avg",
+  complement: true,
+  op: ">",
+  threshold: 0.9,
+  forSeconds: 300,
+  recoveryThreshold: 0.8,
+  recoveryForSeconds: 60,
+  severity: "warning",
 } as const;
 
 export const DEFAULT_PACK: readonly PackRule[] = [
+  { ...cpuBusy, packKey: "cpu_high", name: "CPU busy above 90%", metric: "node_cpu_seconds_total" },
   {
-    ...base,
-    packKey: "cpu_high",
-    name: "CPU busy above 90%",
-    kind: "threshold",
-    metric: "node_cpu_busy_ratio",
-    op: ">",
-    threshold: 0.9,
-    forSeconds: 300,
-    recoveryThreshold: 0.8,
-    recoveryForSeconds: 60,
-    severity: "warning",
+    ...cpuBusy,
+    packKey: "cpu_high_windows",
+    name: "CPU busy above 90% (Windows exporter)",
+    metric: "windows_cpu_time_total",
   },
   {
     ...base,

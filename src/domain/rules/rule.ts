@@ -1,6 +1,9 @@
 // A detection rule as the engine sees it (SPEC 4): threshold on a metric (optionally a
-// ratio of two metrics of the same label set) with `for` and recovery hysteresis, or an
+// ratio of two metrics of the same label set, or the rate/increase of a counter, optionally
+// aggregated across the component's series) with `for` and recovery hysteresis, or an
 // absence rule. Pure: the comparisons and the rule's own consistency checks.
+import type { Aggregate } from "./aggregate.js";
+import type { CounterFn } from "./counter-window.js";
 
 export const RULE_KINDS = ["threshold", "absence_component", "absence_series"] as const;
 export type RuleKind = (typeof RULE_KINDS)[number];
@@ -27,6 +30,14 @@ export interface RuleSpec {
   recoveryForSeconds: number;
   absenceSeconds: number | null;
   severity: Severity;
+  /** Threshold on rate() or increase() of a counter over `windowSeconds` instead of its value. */
+  counter: CounterFn | null;
+  windowSeconds: number | null;
+  /** Combine the matching series of one component (per `aggregateBy` labels) into one value. */
+  aggregate: Aggregate | null;
+  aggregateBy: readonly string[];
+  /** Compare 1 − value (e.g. CPU busy = 1 − idle share). */
+  complement: boolean;
 }
 
 /** The alert condition `value op threshold`. NaN never breaches. */
@@ -74,7 +85,8 @@ export interface RuleIssue {
 type Checked = Pick<
   RuleSpec,
   "kind" | "metric" | "divideBy" | "op" | "threshold" | "recoveryThreshold" | "absenceSeconds"
->;
+> &
+  Partial<Pick<RuleSpec, "counter" | "windowSeconds" | "aggregate" | "aggregateBy" | "complement">>;
 
 /** What the fields of a kind require; each issue names its field. */
 export function checkRule(r: Checked): RuleIssue[] {
@@ -96,7 +108,19 @@ export function checkRule(r: Checked): RuleIssue[] {
             : true;
       need("recoveryThreshold", good, "must be on the good side of the threshold");
     }
+    const counter = r.counter ?? null;
+    need(
+      "windowSeconds",
+      counter === null || (r.windowSeconds ?? 0) > 0,
+      "rate/increase need a window",
+    );
+    need("windowSeconds", counter !== null || r.windowSeconds == null, "only with counter");
+    need("counter", counter === null || r.divideBy === null, "not with divideBy");
+    need("aggregate", (r.aggregate ?? null) === null || r.divideBy === null, "not with divideBy");
+    need("aggregateBy", (r.aggregateBy ?? []).length === 0 || !!r.aggregate, "only with aggregate");
   } else {
+    const derived = !!r.counter || !!r.aggregate || !!r.complement || r.windowSeconds != null;
+    need("kind", !derived, "counter, aggregate and complement are for threshold rules");
     need("absenceSeconds", (r.absenceSeconds ?? 0) > 0, "an absence rule needs absenceSeconds");
     if (r.kind === "absence_series")
       need("metric", !!r.metric, "an absence_series rule needs a metric");

@@ -36,6 +36,8 @@ export interface OutgoingMail {
   messageId?: string;
   inReplyTo?: string;
   references?: string;
+  /** The reader's language ("ja" | "en"): the Content-Language header. */
+  language?: string;
 }
 
 /** Where e-mail goes: an SMTP server, or the local mailbox of the embedded default. */
@@ -55,6 +57,7 @@ export function mailOf(msg: ClaimedMessage): OutgoingMail {
     ...(str("messageId") ? { messageId: str("messageId")! } : {}),
     ...(str("inReplyTo") ? { inReplyTo: str("inReplyTo")! } : {}),
     ...(str("references") ? { references: str("references")! } : {}),
+    ...(msg.language ? { language: msg.language } : {}),
   };
 }
 

@@ -13,6 +13,7 @@ export function mailboxMailer(deps: { db: Queryable; clock: Clock; from: string 
         ...(mail.messageId ? { "message-id": mail.messageId } : {}),
         ...(mail.inReplyTo ? { "in-reply-to": mail.inReplyTo } : {}),
         ...(mail.references ? { references: mail.references } : {}),
+        ...(mail.language ? { "content-language": mail.language } : {}),
       };
       // Staff pages carry the incident's contract, but a customer must never read them.
       const contractId = msg.payload.audience === "customer" ? msg.contractId : null;

@@ -1,9 +1,14 @@
 // The NOC board: every contract (health, incidents, quota, warnings) and the live incident
-// list. The snapshot comes from GET /noc/board; socket.io deltas keep the incident list
-// live; contract summaries refresh at most every SUMMARY_REFRESH_MS while changes arrive.
+// list, laid out like Zabbix's problems view / an on-call incident list: severity, age,
+// customer, component, problem, acknowledged or not, response tier, with column headers.
+// The snapshot comes from GET /noc/board; socket.io deltas keep the incident list live. The
+// contracts' incident counts are derived from the live list at once (while it holds every
+// active incident); the rest of a summary (health, quota) is re-read SUMMARY_DEBOUNCE_MS after
+// the last delta, at least every SUMMARY_MAX_WAIT_MS during a storm. The title bar counts
+// unacknowledged incidents, so a minimised tab still tells.
 import { useEffect, useMemo, useRef, useState } from "preact/hooks";
 import { getOnce } from "../api.js";
-import { tryKey, useT } from "../i18n.js";
+import { label, tryKey, useT } from "../i18n.js";
 import { live, type Incident } from "../live-incidents.js";
 import { href, navigate } from "../router.js";
 import type { Me } from "../session.js";
@@ -11,7 +16,16 @@ import { useStore } from "../store.js";
 import { NewIncidentCue } from "../ui/cue.js";
 import { largeType, Status } from "../ui/layout.js";
 import { VirtualList } from "../ui/virtual-list.js";
-import { ContractRow, IncidentRow, incidentOrder, type BoardContract } from "./board-rows.js";
+import {
+  ColumnHeaders,
+  CONTRACT_COLUMNS,
+  ContractRow,
+  countsByContract,
+  INCIDENT_COLUMNS,
+  IncidentRow,
+  incidentOrder,
+  type BoardContract,
+} from "./board-rows.js";
 
 interface BoardSnapshot {
   version: string;
@@ -26,7 +40,8 @@ interface Filters {
   state: string;
 }
 
-const SUMMARY_REFRESH_MS = 10_000;
+const SUMMARY_DEBOUNCE_MS = 1_000;
+const SUMMARY_MAX_WAIT_MS = 3_000;
 const PLANS = ["entry", "standard", "advanced", "premium"];
 
 export function BoardPage(_p: { me: Me }) {
@@ -44,6 +59,7 @@ export function BoardPage(_p: { me: Me }) {
   const [now, setNow] = useState(Date.now());
   const [height, setHeight] = useState(innerHeight);
   const lastRefresh = useRef(0);
+  const firstDelta = useRef<number | null>(null);
 
   const load = async (replaceIncidents: boolean) => {
     try {
@@ -54,6 +70,7 @@ export function BoardPage(_p: { me: Me }) {
       // Live updates start after the snapshot: the resync resumes from its version.
       live.connect();
       lastRefresh.current = Date.now();
+      firstDelta.current = null;
     } catch (err) {
       setError(err);
     }
@@ -69,12 +86,25 @@ export function BoardPage(_p: { me: Me }) {
       removeEventListener("resize", onResize);
     };
   }, []);
+  // Re-read the summaries after live deltas (not after the snapshot's own load).
+  const lastDelta = useStore(live.lastMessage);
   useEffect(() => {
-    if (!board || tick === 0) return;
-    const wait = Math.max(0, lastRefresh.current + SUMMARY_REFRESH_MS - Date.now());
-    const timer = setTimeout(() => void load(false), wait);
+    if (!board || !lastDelta) return;
+    const now = Date.now();
+    firstDelta.current ??= now;
+    const wait = Math.min(SUMMARY_DEBOUNCE_MS, firstDelta.current + SUMMARY_MAX_WAIT_MS - now);
+    const timer = setTimeout(() => void load(false), Math.max(0, wait));
     return () => clearTimeout(timer);
-  }, [tick]);
+  }, [lastDelta]);
+  // The title bar: "(3) MSP NOC" while three incidents wait for an acknowledgement.
+  const unacknowledged = useMemo(
+    () => [...live.byId.values()].filter((i) => i.state === "open").length,
+    [tick],
+  );
+  useEffect(() => {
+    document.title = unacknowledged > 0 ? `(${unacknowledged}) ${t("appTitle")}` : t("appTitle");
+  }, [unacknowledged, t("appTitle")]);
+  useEffect(() => () => void (document.title = t("appTitle")), []);
   useEffect(() => {
     if (!board) return;
     // The "first render" marker the dashboard bench waits for (after the frame is painted).
@@ -85,19 +115,27 @@ export function BoardPage(_p: { me: Me }) {
     });
   }, [board]);
 
+  // Incident counts from the live list when it is complete: they move with the list.
+  const liveContracts = useMemo(() => {
+    if (!board) return [];
+    if (board.activeIncidents > board.incidents.length) return board.contracts;
+    const counts = countsByContract(live.byId.values());
+    const none = { critical: 0, warning: 0, info: 0, oldestOpenedAt: null };
+    return board.contracts.map((c) => ({ ...c, incidents: counts.get(c.id) ?? none }));
+  }, [board, tick]);
   const contractsById = useMemo(
-    () => new Map((board?.contracts ?? []).map((c) => [c.id, c])),
-    [board],
+    () => new Map(liveContracts.map((c) => [c.id, c])),
+    [liveContracts],
   );
   const needle = filters.contract.trim().toLowerCase();
   const contracts = useMemo(
     () =>
-      (board?.contracts ?? []).filter(
+      liveContracts.filter(
         (c) =>
           (!filters.plan || c.plan === filters.plan) &&
           (!needle || c.customerName.toLowerCase().includes(needle) || c.id === needle),
       ),
-    [board, filters.plan, needle],
+    [liveContracts, filters.plan, needle],
   );
   const incidents = useMemo(() => {
     const keep = new Set(contracts.map((c) => c.id));
@@ -112,8 +150,9 @@ export function BoardPage(_p: { me: Me }) {
   }, [tick, contracts, filters.severity, filters.state]);
 
   if (!board) return <Status loading={!error} error={error} />;
-  const rowHeight = large ? 52 : 34;
-  const listHeight = Math.max(4 * rowHeight, Math.floor((height - (large ? 260 : 190)) / 2));
+  const rowHeight = large ? 64 : 34;
+  const listHeight = Math.max(4 * rowHeight, Math.floor((height - (large ? 330 : 230)) / 2));
+  const filtered = Object.values(filters).some((v) => v !== "");
   const set = (k: keyof Filters) => (e: Event) =>
     setFilters({ ...filters, [k]: (e.currentTarget as HTMLInputElement).value });
   const customerOf = (id: string) => contractsById.get(id)?.customerName ?? id.slice(0, 8);
@@ -140,7 +179,7 @@ export function BoardPage(_p: { me: Me }) {
           <select value={filters.severity} onChange={set("severity")} data-testid="filter-severity">
             <option value="">{t("all")}</option>
             {["critical", "warning", "info"].map((s) => (
-              <option value={s}>{tryKey(t, s)}</option>
+              <option value={s}>{label(t, "sev", s)}</option>
             ))}
           </select>
         </label>
@@ -156,7 +195,17 @@ export function BoardPage(_p: { me: Me }) {
         <span class="muted">{t("keyboardHelp")}</span>
       </div>
       <h2>
-        {t("liveIncidents")} <span class="count">{incidents.length}</span>
+        {t("liveIncidents")} <span class="count">{incidents.length}</span>{" "}
+        {unacknowledged > 0 && (
+          <span class="badge bad" data-testid="unacknowledged">
+            {t("openCount", { n: unacknowledged })}
+          </span>
+        )}{" "}
+        {board.activeIncidents > board.incidents.length && (
+          <span class="muted">
+            {t("listTruncated", { shown: board.incidents.length, total: board.activeIncidents })}
+          </span>
+        )}
       </h2>
       <VirtualList
         items={incidents}
@@ -165,9 +214,19 @@ export function BoardPage(_p: { me: Me }) {
         label={t("liveIncidents")}
         testId="incident-list"
         keyOf={(i) => i.id}
-        rowClass={(i) => `incident ${fresh(i)}`}
+        rowClass={(i) => `incident-grid incident ${fresh(i)}`}
         onOpen={(i) => navigate(href.incident(i.id))}
         render={(i) => <IncidentRow i={i} customer={customerOf(i.contractId)} t={t} now={now} />}
+        header={
+          <ColumnHeaders
+            columns={INCIDENT_COLUMNS}
+            t={t}
+            grid="incident-grid"
+            testId="incident-headers"
+          />
+        }
+        empty={<p class="empty">{filtered ? t("noIncidentsFiltered") : t("noIncidents")}</p>}
+        autoFocus
       />
       <h2>
         {t("contracts")} <span class="count">{contracts.length}</span>
@@ -179,9 +238,18 @@ export function BoardPage(_p: { me: Me }) {
         label={t("contracts")}
         testId="contract-list"
         keyOf={(c) => c.id}
-        rowClass={() => "contract"}
+        rowClass={() => "contract-grid contract"}
         onOpen={(c) => setFilters({ ...filters, contract: c.customerName })}
         render={(c) => <ContractRow c={c} t={t} now={now} />}
+        header={
+          <ColumnHeaders
+            columns={CONTRACT_COLUMNS}
+            t={t}
+            grid="contract-grid"
+            testId="contract-headers"
+          />
+        }
+        empty={<p class="empty">{t("noContracts")}</p>}
       />
     </div>
   );

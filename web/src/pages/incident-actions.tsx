@@ -2,7 +2,7 @@
 // (the API refuses anyway; hiding keeps the screen honest about what one may do).
 import { useState } from "preact/hooks";
 import { api } from "../api.js";
-import { useT, type MessageKey } from "../i18n.js";
+import { label, useT, type MessageKey } from "../i18n.js";
 import type { Me } from "../session.js";
 
 export interface IncidentDetail {
@@ -12,6 +12,16 @@ export interface IncidentDetail {
   plan: string;
   componentId: string | null;
   componentName: string | null;
+  /** Grouped incidents (an alert storm): members failing now and ever joined. */
+  memberCount?: number;
+  membersTotal?: number;
+  scope?: string;
+  members?: {
+    componentId: string;
+    componentName: string | null;
+    labels: Record<string, string>;
+    active: boolean;
+  }[];
   ruleName: string;
   ruleKind: string;
   labels: Record<string, string>;
@@ -102,7 +112,8 @@ export function IncidentActions(p: {
       setText("");
       p.onDone();
     } catch (err) {
-      setError((err as Error).message);
+      // The API's message names the field; the sentence around it is ours.
+      setError(t("actionFailed", { detail: (err as Error).message }));
     } finally {
       setBusy(false);
     }
@@ -121,7 +132,7 @@ export function IncidentActions(p: {
       </button>
     );
   return (
-    <section class="actions" aria-label="actions">
+    <section class="actions" aria-label={t("actions")}>
       {(can.resolve || can.reopen || can.note || can.escalate) && (
         <label class="wide">
           {t("note")} / {t("reason")}
@@ -166,8 +177,9 @@ export function IncidentActions(p: {
             onChange={(e) => setScope(e.currentTarget.value)}
             aria-label={t("scope")}
           >
-            <option value="managed">managed</option>
-            <option value="service">service</option>
+            {["managed", "service"].map((v) => (
+              <option value={v}>{label(t, "scope", v)}</option>
+            ))}
           </select>
         )}
         {button("declareOutage", can.outage, act(`${base}/outage`, { scope }))}
@@ -178,7 +190,7 @@ export function IncidentActions(p: {
             aria-label={t("cause")}
           >
             {CAUSES.map((c) => (
-              <option value={c}>{c}</option>
+              <option value={c}>{label(t, "cause", c)}</option>
             ))}
           </select>
         )}
@@ -187,7 +199,7 @@ export function IncidentActions(p: {
           <select
             value={runbookId}
             onChange={(e) => setRunbookId(e.currentTarget.value)}
-            aria-label="runbook"
+            aria-label={t("runbook")}
           >
             {p.opsRunbooks.map((r) => (
               <option value={r.id}>{r.name}</option>

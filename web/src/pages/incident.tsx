@@ -2,13 +2,23 @@
 // that fired charted around the event. Refreshes when a live delta for it arrives.
 import { useEffect, useState } from "preact/hooks";
 import { api, type Page } from "../api.js";
-import { formatTime, language, tryKey, useT } from "../i18n.js";
+import {
+  actorLabel,
+  formatTime,
+  label,
+  language,
+  noteLabel,
+  ruleLabel,
+  tryKey,
+  useT,
+} from "../i18n.js";
 import { live } from "../live-incidents.js";
 import { href } from "../router.js";
-import { listSeries, loadPoints, matchSeries, type Points } from "../series.js";
+import { listSeries, loadPoints, matchSeries, seriesTitle, type Points } from "../series.js";
 import type { Me } from "../session.js";
 import { useStore } from "../store.js";
 import { Chart } from "../ui/chart.js";
+import { formatValue, unitOf } from "../ui/chart-data.js";
 import { Status } from "../ui/layout.js";
 import { IncidentActions, type IncidentDetail } from "./incident-actions.js";
 
@@ -60,10 +70,13 @@ export function IncidentPage(p: { me: Me; id: string }) {
 
   if (!incident) return <Status loading={!error} error={error} />;
   const i = incident;
+  // A customer reads what happens and when, not the NOC's internal workings.
+  const staff = p.me.role !== "customer";
   return (
     <div class="incident" data-testid="incident-page" data-state={i.state}>
       <h1>
-        <span class={`sevbadge sev-${i.severity}`}>{tryKey(t, i.severity)}</span> {i.ruleName}
+        <span class={`sevbadge sev-${i.severity}`}>{label(t, "sev", i.severity)}</span>{" "}
+        <span title={i.ruleName}>{ruleLabel(t, i.ruleName)}</span>
       </h1>
       <dl class="facts">
         <dt>{t("state")}</dt>
@@ -75,7 +88,32 @@ export function IncidentPage(p: { me: Me; id: string }) {
         <dt>{t("component")}</dt>
         <dd>
           {i.componentId ? <a href={href.component(i.componentId)}>{i.componentName}</a> : "—"}
+          {(i.membersTotal ?? 1) > 1 && (
+            <span class="badge">
+              {t("membersOf", { n: i.memberCount ?? 0, total: i.membersTotal ?? 0 })}
+            </span>
+          )}
+          {i.scope === "contract" && <span class="badge bad">{t("contractUnreachable")}</span>}
         </dd>
+        {(i.members?.length ?? 0) > 1 && (
+          <>
+            <dt>{t("members")}</dt>
+            <dd>
+              <ul class="members" data-testid="members">
+                {i.members!.map((m) => (
+                  <li key={`${m.componentId}:${JSON.stringify(m.labels)}`}>
+                    <a href={href.component(m.componentId)}>{m.componentName ?? "—"}</a>
+                    {Object.keys(m.labels).length > 0 &&
+                      ` {${Object.entries(m.labels)
+                        .map(([k, v]) => `${k}=${v}`)
+                        .join(", ")}}`}
+                    {!m.active && <span class="badge">{t("recovered")}</span>}
+                  </li>
+                ))}
+              </ul>
+            </dd>
+          </>
+        )}
         <dt>{t("tier")}</dt>
         <dd>
           {i.tier ? tryKey(t, i.tier) : "—"}
@@ -85,14 +123,19 @@ export function IncidentPage(p: { me: Me; id: string }) {
         </dd>
         <dt>{t("value")}</dt>
         <dd>
-          {i.value ?? "—"} ({t("threshold")} {i.threshold ?? "—"})
+          {formatValue(i.value, valueUnit(i))} ({t("threshold")}{" "}
+          {formatValue(i.threshold, valueUnit(i))})
         </dd>
         <dt>{t("opened")}</dt>
         <dd>{formatTime(i.openedAt, lang)}</dd>
-        <dt>{t("escalationLevel")}</dt>
-        <dd>{i.escalationLevel}</dd>
-        <dt>{t("repeats")}</dt>
-        <dd>{i.repeatCount}</dd>
+        {staff && (
+          <>
+            <dt>{t("escalationLevel")}</dt>
+            <dd data-testid="escalation-level">{i.escalationLevel}</dd>
+            <dt>{t("repeats")}</dt>
+            <dd>{i.repeatCount}</dd>
+          </>
+        )}
       </dl>
       <IncidentActions
         me={p.me}
@@ -104,30 +147,47 @@ export function IncidentPage(p: { me: Me; id: string }) {
       <MetricAround incident={i} />
       <h2>{t("timeline")}</h2>
       <ol class="timeline" data-testid="timeline">
-        {i.timeline.map((e) => (
-          <li key={e.id} class={e.customerVisible ? "" : "internal"}>
-            <time>{formatTime(e.at, lang)}</time> <strong>{e.kind}</strong> — {e.actorName}
-            {e.note && <span class="note"> “{e.note}”</span>}
-          </li>
-        ))}
+        {i.timeline
+          .filter((e) => staff || e.customerVisible)
+          .map((e) => (
+            <li key={e.id} class={e.customerVisible ? "" : "internal"}>
+              <time>{formatTime(e.at, lang)}</time> <strong>{label(t, "event", e.kind)}</strong> —{" "}
+              {actorLabel(t, e.actorName)}
+              {e.note && <q class="note">{noteLabel(t, e.note, lang)}</q>}
+            </li>
+          ))}
       </ol>
       {extras.notifications && (
         <>
           <h2>{t("notifications")}</h2>
-          <table class="table">
-            <tbody>
-              {extras.notifications.map((n) => (
-                <tr key={n.id}>
-                  <td>{formatTime(n.createdAt, lang)}</td>
-                  <td>{n.channel}</td>
-                  <td>{n.recipient}</td>
-                  <td>{n.subject ?? n.event}</td>
-                  <td class={`delivery delivery-${n.state}`}>{n.state}</td>
-                  <td>{n.attempts}</td>
+          {extras.notifications.length === 0 ? (
+            <p class="muted">{t("noNotifications")}</p>
+          ) : (
+            <table class="table" data-testid="notifications">
+              <thead>
+                <tr>
+                  <th>{t("opened")}</th>
+                  <th>{t("channel")}</th>
+                  <th>{t("recipient")}</th>
+                  <th>{t("subject")}</th>
+                  <th>{t("delivery")}</th>
+                  {staff && <th>{t("attempts")}</th>}
                 </tr>
-              ))}
-            </tbody>
-          </table>
+              </thead>
+              <tbody>
+                {extras.notifications.map((n) => (
+                  <tr key={n.id}>
+                    <td>{formatTime(n.createdAt, lang)}</td>
+                    <td>{label(t, "channel", n.channel)}</td>
+                    <td>{n.recipient}</td>
+                    <td>{n.subject ?? label(t, "notify", n.event)}</td>
+                    <td class={`delivery delivery-${n.state}`}>{label(t, "delivery", n.state)}</td>
+                    {staff && <td>{n.attempts}</td>}
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
         </>
       )}
     </div>
@@ -160,6 +220,17 @@ async function loadExtras(me: Me, i: IncidentDetail): Promise<Extras> {
   return { notifications, tasks, opsRunbooks: runbooks };
 }
 
+const isCounter = (i: IncidentDetail) => /_total$/.test(i.metric ?? "");
+
+/** The unit of the incident's value: a ratio rule (`divideBy`) compares a fraction. */
+function valueUnit(i: IncidentDetail) {
+  // A rule on a counter compares its rate (or increase), not the counter's value.
+  if (isCounter(i)) return "none";
+  const u = unitOf(i.metric);
+  if (u === "bytes" && i.threshold !== null && Math.abs(i.threshold) <= 1) return "ratio";
+  return u;
+}
+
 function MetricAround(p: { incident: IncidentDetail }) {
   const t = useT();
   const i = p.incident;
@@ -175,22 +246,34 @@ function MetricAround(p: { incident: IncidentDetail }) {
     void (async () => {
       const series = matchSeries(await listSeries(i.componentId!), i.metric, i.labels);
       if (!series) return;
-      setTitle(series.key);
+      setTitle(seriesTitle(series));
       setPoints(await loadPoints(i.componentId!, series.labels, opened - AROUND_MS, end));
     })().catch(() => setPoints(null));
   }, [i.id, i.state]);
   if (!points) return null;
+  const unit = unitOf(i.metric);
+  // The threshold is drawn when it is in the chart's unit; a ratio rule's fraction is not.
+  const sameUnit = valueUnit(i) === unit;
   return (
     <section>
       <h2>
         {t("metric")}: {i.metric}
       </h2>
+      {!sameUnit && (
+        <p class="muted">
+          {t(isCounter(i) ? "thresholdRate" : "thresholdRatio", {
+            threshold: formatValue(i.threshold, valueUnit(i)),
+          })}
+        </p>
+      )}
       <Chart
         title={title}
         xs={points.xs}
         ys={points.ys}
-        threshold={i.threshold}
+        unit={unit}
+        threshold={sameUnit ? i.threshold : null}
         marker={Date.parse(i.openedAt) / 1000}
+        testId="incident-chart"
       />
     </section>
   );

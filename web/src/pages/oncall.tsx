@@ -1,7 +1,7 @@
 // The on-call console: my pages (acknowledge in one click), who is on call, hand-over notes.
 import { useEffect, useMemo, useState } from "preact/hooks";
 import { api, type Page } from "../api.js";
-import { formatAge, formatTime, language, tryKey, useT } from "../i18n.js";
+import { formatAge, formatTime, language, ruleLabel, tryKey, useT } from "../i18n.js";
 import { live, type Incident } from "../live-incidents.js";
 import { href } from "../router.js";
 import type { Me } from "../session.js";
@@ -94,9 +94,9 @@ export function OncallPage(p: { me: Me }) {
             {sorted.map((i) => (
               <li key={i.id} class={`card sev-border-${i.severity}`}>
                 <a href={href.incident(i.id)}>
-                  {i.ruleName} — {i.componentName ?? "—"}
+                  {ruleLabel(t, i.ruleName)} — {i.componentName ?? "—"}
                 </a>{" "}
-                <span class="muted">{formatAge(i.openedAt, Date.now())}</span>{" "}
+                <span class="muted">{formatAge(i.openedAt, Date.now(), t)}</span>{" "}
                 <span class={`state-${i.state}`}>{tryKey(t, i.state)}</span>{" "}
                 {i.state === "open" && (
                   <button type="button" onClick={() => void ack(i.id)}>

@@ -2,7 +2,7 @@
 // opened inside one are recorded but not paged or e-mailed.
 import { useEffect, useState } from "preact/hooks";
 import { api, type Page } from "../api.js";
-import { formatTime, language, useT } from "../i18n.js";
+import { formatTime, label, language, useT } from "../i18n.js";
 import { useStore } from "../store.js";
 
 interface Window {
@@ -54,7 +54,7 @@ export function MaintenancePanel(p: {
       setForm({ ...form, reason: "" });
       await load();
     } catch (err) {
-      setError((err as Error).message);
+      setError(t("actionFailed", { detail: (err as Error).message }));
     }
   };
   const field = (k: keyof typeof form) => ({
@@ -64,11 +64,12 @@ export function MaintenancePanel(p: {
   return (
     <section>
       <h2>{t("maintenanceWindows")}</h2>
+      {windows.length === 0 && <p class="muted">{t("noWindows")}</p>}
       <ul>
         {windows.map((w) => (
           <li key={w.id} class={w.activeNow ? "active" : ""}>
-            {formatTime(w.startsAt, lang)} – {formatTime(w.endsAt, lang)} ({w.recurrence}){" "}
-            {w.reason}
+            {formatTime(w.startsAt, lang)} – {formatTime(w.endsAt, lang)} (
+            {label(t, "recurrence", w.recurrence)}) {w.reason}
             {w.componentId && ` · ${p.components.find((c) => c.id === w.componentId)?.name ?? ""}`}
           </li>
         ))}
@@ -93,7 +94,7 @@ export function MaintenancePanel(p: {
           {t("recurrence")}
           <select {...field("recurrence")} onChange={field("recurrence").onInput}>
             {["none", "daily", "weekly", "monthly"].map((r) => (
-              <option value={r}>{r}</option>
+              <option value={r}>{label(t, "recurrence", r)}</option>
             ))}
           </select>
         </label>

@@ -1,7 +1,7 @@
 // The customer portal: only the user's own contract (the API scopes every read to it).
 import { useEffect, useState } from "preact/hooks";
 import { api, type Page } from "../api.js";
-import { formatTime, language, tryKey, useT } from "../i18n.js";
+import { formatTime, label, language, ruleLabel, tryKey, useT } from "../i18n.js";
 import { live } from "../live-incidents.js";
 import { href } from "../router.js";
 import type { Me } from "../session.js";
@@ -90,7 +90,7 @@ export function PortalPage(p: { me: Me }) {
               {q.overage > 0 && ` · ${t("overage")} ${q.overage}`}
             </p>
           ) : (
-            <p class="muted">—</p>
+            <p class="muted">{t("quotaNone")}</p>
           )}
           <h2>{t("runbookAllowance")}</h2>
           {a && a.allowanceMinutes > 0 ? (
@@ -100,11 +100,12 @@ export function PortalPage(p: { me: Me }) {
                 ` · ${t("overage")} ${t("minutes", { n: a.overageMinutes })}`}
             </p>
           ) : (
-            <p class="muted">—</p>
+            <p class="muted">{t("allowanceNone")}</p>
           )}
         </section>
         <section>
           <h2>{t("components")}</h2>
+          {data.components.length === 0 && <p class="muted">{t("noComponents")}</p>}
           <ul>
             {data.components.map((c) => (
               <li key={c.id}>
@@ -122,9 +123,10 @@ export function PortalPage(p: { me: Me }) {
           <ul data-testid="portal-incidents">
             {data.incidents.map((i) => (
               <li key={i.id}>
-                <span class={`sevbadge sev-${i.severity}`}>{tryKey(t, i.severity)}</span>{" "}
-                <a href={href.incident(i.id)}>{i.ruleName}</a> — {i.componentName ?? "—"} ·{" "}
-                {tryKey(t, i.state)} · <span class="muted">{formatTime(i.openedAt, lang)}</span>
+                <span class={`sevbadge sev-${i.severity}`}>{label(t, "sev", i.severity)}</span>{" "}
+                <a href={href.incident(i.id)}>{ruleLabel(t, i.ruleName)}</a> —{" "}
+                {i.componentName ?? "—"} · {tryKey(t, i.state)} ·{" "}
+                <span class="muted">{formatTime(i.openedAt, lang)}</span>
               </li>
             ))}
           </ul>
@@ -132,10 +134,15 @@ export function PortalPage(p: { me: Me }) {
         <MaintenancePanel contractId={data.contract.id} components={data.components} />
         <section>
           <h2>{t("invoices")}</h2>
+          {data.invoices.length === 0 && (
+            <p class="muted" data-testid="no-invoices">
+              {t("noInvoices")}
+            </p>
+          )}
           <ul>
             {data.invoices.map((inv) => (
               <li key={inv.id}>
-                {inv.month} · ¥{inv.totalYen.toLocaleString()} ·{" "}
+                {inv.month} · {t("yen", { n: inv.totalYen.toLocaleString("en-US") })} ·{" "}
                 <a
                   href={`/api/v1/invoices/${inv.id}.html?lang=${lang}`}
                   target="_blank"
@@ -151,6 +158,7 @@ export function PortalPage(p: { me: Me }) {
             ))}
           </ul>
           <h2>{t("contacts")}</h2>
+          {data.contacts.length === 0 && <p class="muted">{t("noContacts")}</p>}
           <ul>
             {data.contacts.map((c) => (
               <li key={c.id}>

@@ -1,7 +1,7 @@
 // The cue on a new incident: a banner (always) and a short tone (when switched on; browsers
 // allow audio only after a user gesture, which the switch itself is).
 import { useEffect, useState } from "preact/hooks";
-import { useT } from "../i18n.js";
+import { ruleLabel, useT } from "../i18n.js";
 import { live } from "../live-incidents.js";
 import { createStore, useStore } from "../store.js";
 
@@ -28,7 +28,9 @@ export function NewIncidentCue(p: { describe: (contractId: string) => string }) 
   useEffect(() => {
     if (!msg || (msg.kind !== "opened" && msg.kind !== "reopened")) return;
     const i = msg.incident;
-    setShown(`${p.describe(i.contractId)} / ${i.componentName ?? "—"} / ${i.ruleName}`);
+    setShown(
+      `${p.describe(i.contractId)} / ${i.componentName ?? "—"} / ${ruleLabel(t, i.ruleName)}`,
+    );
     document.body.classList.add("flash");
     if (sound) beep();
     const timer = setTimeout(() => {

@@ -24,7 +24,7 @@ export function Layout(p: { me: Me; children: ComponentChildren }) {
     <div class="app">
       <header class="top">
         <strong class="brand">{t("appTitle")}</strong>
-        <nav aria-label="main">
+        <nav aria-label={t("navigation")}>
           {staff && p.me.role !== "oncall" && <a href={href.board()}>{t("board")}</a>}
           {staff && <a href={href.oncall()}>{t("oncall")}</a>}
           {staff && p.me.role === "oncall" && <a href={href.board()}>{t("board")}</a>}
@@ -41,8 +41,8 @@ export function Layout(p: { me: Me; children: ComponentChildren }) {
             data-testid="language"
             onChange={(e) => setLanguage((e.currentTarget.value as "ja" | "en") ?? "ja", true)}
           >
-            <option value="ja">日本語</option>
-            <option value="en">English</option>
+            <option value="ja">{t("langJa")}</option>
+            <option value="en">{t("langEn")}</option>
           </select>
         </label>
         <label>

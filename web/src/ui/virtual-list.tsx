@@ -1,6 +1,7 @@
 // A windowed list: only the rows in view (plus a margin) are in the DOM, so 10,000 rows
 // cost as much as 40. Keyboard: j/k or ↑/↓ move (roving tabindex, visible focus), Home/End,
-// PageUp/PageDown, Enter opens.
+// PageUp/PageDown, Enter opens; a single click opens too. `autoFocus` takes the keyboard
+// when the page loads (and whenever nothing else has it), so j/k/Enter work at once.
 import type { ComponentChildren } from "preact";
 import { useEffect, useLayoutEffect, useRef, useState } from "preact/hooks";
 
@@ -14,6 +15,11 @@ interface Props<T> {
   label: string;
   rowClass?: (item: T) => string;
   testId?: string;
+  /** Column headers, drawn above the rows (outside the scrolling area). */
+  header?: ComponentChildren;
+  /** Shown instead of rows when the list is empty. */
+  empty?: ComponentChildren;
+  autoFocus?: boolean;
 }
 
 const OVERSCAN = 8;
@@ -37,7 +43,16 @@ export function VirtualList<T>(p: Props<T>) {
   useEffect(() => {
     if (active >= count && count > 0) setActive(count - 1);
   }, [count, active]);
-
+  // Focus on load: the first row takes the keyboard once there is one, unless the user is
+  // already somewhere else (a filter, another list).
+  const autoFocused = useRef(false);
+  useEffect(() => {
+    if (!p.autoFocus || autoFocused.current || count === 0) return;
+    const el = document.activeElement;
+    if (el && el !== document.body && el !== document.documentElement) return;
+    autoFocused.current = true;
+    box.current?.querySelector<HTMLElement>(`[data-index="${current}"]`)?.focus();
+  }, [p.autoFocus, count]);
   const moveTo = (i: number) => {
     const next = Math.max(0, Math.min(count - 1, i));
     const el = box.current;
@@ -70,6 +85,20 @@ export function VirtualList<T>(p: Props<T>) {
     e.preventDefault();
   };
 
+  // Keys pressed while nothing has focus (after a click on empty space) still drive the list.
+  const onKeyRef = useRef(onKey);
+  onKeyRef.current = onKey;
+  useEffect(() => {
+    if (!p.autoFocus) return;
+    const onDocKey = (e: KeyboardEvent) => {
+      const el = document.activeElement;
+      if (el && el !== document.body && el !== document.documentElement) return;
+      onKeyRef.current(e);
+    };
+    document.addEventListener("keydown", onDocKey);
+    return () => document.removeEventListener("keydown", onDocKey);
+  }, [p.autoFocus]);
+
   const rows = [];
   for (let i = first; i < last; i++) {
     const item = p.items[i]!;
@@ -78,12 +107,15 @@ export function VirtualList<T>(p: Props<T>) {
         key={p.keyOf(item)}
         role="row"
         class={`vrow ${p.rowClass?.(item) ?? ""}`}
+        aria-rowindex={i + 2}
         data-index={i}
         data-key={p.keyOf(item)}
         tabIndex={i === current ? 0 : -1}
         style={{ top: `${i * p.rowHeight}px`, height: `${p.rowHeight}px` }}
-        onClick={() => setActive(i)}
-        onDblClick={() => p.onOpen?.(item)}
+        onClick={() => {
+          setActive(i);
+          p.onOpen?.(item);
+        }}
         onFocus={() => setActive(i)}
       >
         {p.render(item, i)}
@@ -91,18 +123,32 @@ export function VirtualList<T>(p: Props<T>) {
     );
   }
   return (
-    <div
-      ref={box}
-      class="vlist"
-      role="grid"
-      aria-label={p.label}
-      aria-rowcount={count}
-      data-testid={p.testId}
-      style={{ height: `${p.height}px` }}
-      onScroll={(e) => setScrollTop(e.currentTarget.scrollTop)}
-      onKeyDown={onKey}
-    >
-      <div style={{ height: `${count * p.rowHeight}px`, position: "relative" }}>{rows}</div>
+    <div class="vtable" role="grid" aria-label={p.label} aria-rowcount={count + 1}>
+      {p.header}
+      {count === 0 && p.empty ? (
+        <div
+          class="vlist vempty"
+          data-testid={p.testId}
+          role="status"
+          style={{ height: `${p.height}px` }}
+        >
+          {p.empty}
+        </div>
+      ) : (
+        <div
+          ref={box}
+          class="vlist"
+          role="grid"
+          aria-label={p.label}
+          aria-rowcount={count}
+          data-testid={p.testId}
+          style={{ height: `${p.height}px` }}
+          onScroll={(e) => setScrollTop(e.currentTarget.scrollTop)}
+          onKeyDown={onKey}
+        >
+          <div style={{ height: `${count * p.rowHeight}px`, position: "relative" }}>{rows}</div>
+        </div>
+      )}
     </div>
   );
 }
