@@ -9,7 +9,7 @@
 import type { Logger } from "pino";
 import { Counter, type Registry } from "prom-client";
 import { In, type DataSource, type EntityManager } from "typeorm";
-import { ComponentEntity, IncidentEntity, IncidentEventEntity } from "../db/entities/index.js";
+import { IncidentEntity, IncidentEventEntity } from "../db/entities/index.js";
 import type { IncidentChange, IncidentListener } from "../incidents/events.js";
 import type { IncidentHub } from "../incidents/hub.js";
 import { listenOn } from "../platform/pg-listener.js";
@@ -120,19 +120,24 @@ export async function startIncidentFeed(deps: {
   /** Reads the committed rows of `versions` and emits them in that order. */
   const deliver = async (versions: bigint[]): Promise<number> => {
     if (versions.length === 0) return 0;
-    const events = await db
-      .getRepository(IncidentEventEntity)
-      .findBy({ id: In(versions.map(String)) });
-    const incidents = events.length
-      ? await db.getRepository(IncidentEntity).findBy({ id: In(events.map((e) => e.incidentId)) })
-      : [];
-    const componentIds = incidents.flatMap((i) => (i.componentId ? [i.componentId] : []));
-    const names = new Map(
-      (componentIds.length
-        ? await db.getRepository(ComponentEntity).findBy({ id: In(componentIds) })
-        : []
-      ).map((c) => [c.id, c.name]),
-    );
+    // Three queries at once (one round trip of latency): rows, their incidents, names.
+    const ids = versions.map(String);
+    const [events, incidents, components] = await Promise.all([
+      db.getRepository(IncidentEventEntity).findBy({ id: In(ids) }),
+      db
+        .getRepository(IncidentEntity)
+        .createQueryBuilder("i")
+        .where("i.id IN (SELECT incident_id FROM incident_events WHERE id = ANY(:ids::bigint[]))", {
+          ids,
+        })
+        .getMany(),
+      db.query<{ id: string; name: string }[]>(
+        `SELECT c.id, c.name FROM components c JOIN incidents i ON i.component_id = c.id
+          WHERE i.id IN (SELECT incident_id FROM incident_events WHERE id = ANY($1::bigint[]))`,
+        [ids],
+      ),
+    ]);
+    const names = new Map(components.map((c) => [c.id, c.name]));
     const byVersion = new Map(events.map((e) => [BigInt(e.id), e]));
     const byId = new Map(incidents.map((i) => [i.id, i]));
     let n = 0;

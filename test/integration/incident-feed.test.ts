@@ -73,6 +73,7 @@ describe.skipIf(process.env.TEST_DB_KIND === "pglite")("incident changes across 
     // Internal entries too (NOC room): every timeline row of the incident arrived.
     expect(mine.map((e) => e.version)).toEqual(rows.map((r) => r.id));
     expect(mine.at(-1)!.incident.state).toBe("acknowledged");
+    expect(mine[0]!.incident).toMatchObject({ componentName: "vm-01", ruleName: "feed: cpu high" });
   });
 
   it("another contract's customer on the other instance receives nothing", async () => {
