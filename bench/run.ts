@@ -1,6 +1,6 @@
 // `npm run bench [-- <name>]`: runs the benchmarks and prints one JSON object per line
-// (DESIGN.md "Performance goals"). <name> is a group (ingest, realtime,
-// alert, billing, notify, startup, agent) or a bench name.
+// (bench/README.md lists the names and their goals). <name> is a group
+// (ingest, realtime, scaleout, alert, storm, billing, notify, startup, agent) or a bench name.
 import { spawn } from "node:child_process";
 
 type Line = { bench: string; value: number; unit: string; [k: string]: unknown };
@@ -19,6 +19,10 @@ const GROUPS: Record<string, Group> = {
   },
   realtime: async () => {
     const { main } = await import("./realtime/fanout.bench.js");
+    return main();
+  },
+  scaleout: async () => {
+    const { main } = await import("./scaleout/cross-process.bench.js");
     return main();
   },
   alert: async () => {

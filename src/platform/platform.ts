@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Logger } from "pino";
@@ -12,11 +13,20 @@ import { IncidentHub } from "../incidents/hub.js";
 import { IncidentService } from "../incidents/incident-service.js";
 import { incidentMetrics } from "../incidents/incident-metrics.js";
 import { startRealtime, type Realtime } from "../realtime/realtime-server.js";
+import {
+  incidentFeedPublisher,
+  startIncidentFeed,
+  type IncidentFeed,
+} from "../realtime/incident-feed.js";
 import { webRouter } from "../web/web.router.js";
 import { createNotifier, notifierSettings, type Notifier } from "../notify/notifier.js";
 import { allRoutes } from "../routes.js";
 import { startCollector, type Collector } from "../collector/collector.js";
-import { startRuleRunner, type RuleRunner } from "../rules/rule-runner.js";
+import {
+  DEFAULT_RULE_RUNNER_OPTIONS,
+  startRuleRunner,
+  type RuleRunner,
+} from "../rules/rule-runner.js";
 import { seedDefaultPack } from "../rules/rule-store.js";
 import type { Clock } from "./clock.js";
 import type { Config } from "./config.js";
@@ -38,6 +48,8 @@ export interface Platform {
   rules: RuleRunner | undefined;
   /** The socket.io server, when this process runs the realtime role. */
   realtime: Realtime | undefined;
+  /** Other processes' incident changes, on PostgreSQL where the realtime role runs (0017). */
+  incidentFeed: IncidentFeed | undefined;
   /** The incident engine (alert sink, verbs, timers) and where its changes are published. */
   incidents: IncidentService;
   hub: IncidentHub;
@@ -67,6 +79,10 @@ export async function startPlatform(
     await seedDefaultPack(db.dataSource, clock.now());
     const metrics = createMetrics();
     const hub = new IncidentHub(log);
+    // Several processes can share PostgreSQL: each announces its incident changes (0017).
+    const origin = randomUUID();
+    const shared = db.kind === "postgres" ? config.database.url : undefined;
+    if (shared) hub.addListener(incidentFeedPublisher(origin));
     const webhookTargets = webhookPolicy(config.notify.webhookAllowPrivateCidrs);
     const security = new SecurityEvents((err, e) =>
       log.error({ err, kind: e.kind }, "security event listener failed"),
@@ -95,14 +111,19 @@ export async function startPlatform(
     hub.addListener(notifier.listener);
     let server: Server | undefined;
     let realtime: Realtime | undefined;
+    let incidentFeed: IncidentFeed | undefined;
     const rules = config.roles.includes("collector")
-      ? await startRuleRunner({
-          db: db.dataSource,
-          clock,
-          log,
-          sink: incidents,
-          registry: metrics.registry,
-        })
+      ? await startRuleRunner(
+          {
+            db: db.dataSource,
+            clock,
+            log,
+            sink: incidents,
+            registry: metrics.registry,
+          },
+          // Other collectors may share the database: read their last-seen times (0017).
+          { ...DEFAULT_RULE_RUNNER_OPTIONS, sharedLastSeenMs: shared ? 5_000 : 0 },
+        )
       : undefined;
     if (rules) stops.push(rules.stop);
     const collector = config.roles.includes("collector")
@@ -175,6 +196,18 @@ export async function startPlatform(
           security,
         });
         stops.unshift(realtime.stop); // before the server: upgraded sockets would hold it open
+        if (shared) {
+          incidentFeed = await startIncidentFeed({
+            url: shared,
+            db: db.dataSource,
+            hub,
+            log,
+            origin,
+            emit: (e) => realtime?.publish(e),
+            registry: metrics.registry,
+          });
+          stops.unshift(incidentFeed.stop);
+        }
       }
     }
     if (config.roles.includes("scheduler")) {
@@ -224,6 +257,7 @@ export async function startPlatform(
       collector,
       rules,
       realtime,
+      incidentFeed,
       incidents,
       hub,
       notifier,

@@ -1,6 +1,6 @@
 // Incident changes rendered as the small deltas sockets carry (dates as ISO strings).
 import type { IncidentChange } from "../incidents/events.js";
-import type { IncidentEntity } from "../db/entities/index.js";
+import type { IncidentEntity, IncidentEventEntity } from "../db/entities/index.js";
 import type { IncidentDelta, IncidentEvent } from "./messages.js";
 
 const iso = (d: Date | string | null): string | null =>
@@ -34,11 +34,19 @@ export function incidentDelta(i: IncidentEntity, componentName: string | null): 
 }
 
 export function incidentEvent(change: IncidentChange): IncidentEvent {
-  const e = change.event;
+  return feedEvent(change.event, change.incident, change.component?.name ?? null);
+}
+
+/** The event for one timeline row (another process's change: the incident as it is now). */
+export function feedEvent(
+  e: IncidentEventEntity,
+  incident: IncidentEntity,
+  componentName: string | null,
+): IncidentEvent {
   return {
     version: String(e.id),
-    kind: change.kind,
-    incident: incidentDelta(change.incident, change.component?.name ?? null),
+    kind: e.kind,
+    incident: incidentDelta(incident, componentName),
     event: {
       id: String(e.id),
       at: iso(e.at)!,

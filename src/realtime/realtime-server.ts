@@ -11,7 +11,7 @@ import type { Clock } from "../platform/clock.js";
 import type { SecurityEvents } from "../platform/security-events.js";
 import { AppError } from "../shared/errors.js";
 import { incidentEvent } from "./delta.js";
-import { contractRoom, NOC_ROOM, type ComponentEvent } from "./messages.js";
+import { contractRoom, NOC_ROOM, type ComponentEvent, type IncidentEvent } from "./messages.js";
 import { initialRooms } from "./rooms.js";
 import { SeriesStreams, type SeriesSource, type SeriesStreamOptions } from "./series-streams.js";
 import { authenticateSecret, secretOf } from "./socket-auth.js";
@@ -39,6 +39,8 @@ export interface Realtime {
   streams: SeriesStreams;
   /** Tells NOC and the component's customer that it hit its series cap. */
   capReached: (e: CapReachedEvent) => Promise<void>;
+  /** Emits an incident event to its rooms (another process's change, from the feed). */
+  publish: (e: IncidentEvent) => void;
   /** Disconnects every socket; the HTTP server itself is closed by its owner. */
   stop: () => Promise<void>;
 }
@@ -77,13 +79,14 @@ export function startRealtime(
     registerHandlers({ db, clock, log, streams }, socket);
   });
 
+  const publish = (e: IncidentEvent) => {
+    const rooms = e.event.customerVisible
+      ? [NOC_ROOM, contractRoom(e.incident.contractId)]
+      : [NOC_ROOM]; // internal entries never reach a customer room
+    io.to(rooms).emit("incident", e);
+  };
   const removeListener = hub.addListener({
-    afterCommit: (change) => {
-      const rooms = change.event.customerVisible
-        ? [NOC_ROOM, contractRoom(change.incident.contractId)]
-        : [NOC_ROOM]; // internal entries never reach a customer room
-      io.to(rooms).emit("incident", incidentEvent(change));
-    },
+    afterCommit: (change) => publish(incidentEvent(change)),
   });
 
   const unsubscribe =
@@ -102,6 +105,7 @@ export function startRealtime(
   return {
     io,
     streams,
+    publish,
     capReached: (e) =>
       publishCapReached(db, io, e).catch((err: unknown) => {
         log.warn({ err, componentId: e.componentId }, "cap_reached not published");

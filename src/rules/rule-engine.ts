@@ -84,6 +84,17 @@ export class RuleEngine extends RuleBinder implements SampleHook {
     }
   }
 
+  /**
+   * Another collector heard the component at `atMs` (the last-seen time it flushed to the
+   * database): its silence here is over as if a sample had arrived. Series are not touched.
+   */
+  seenElsewhere(componentId: string, atMs: number): void {
+    const comp = this.components.get(componentId);
+    if (comp === undefined || !(atMs > comp.lastSeenMs)) return;
+    comp.lastSeenMs = atMs;
+    this.componentBack(comp, atMs);
+  }
+
   /** Absence: fires for components and series silent past their rule's absenceSeconds. */
   sweep(nowMs: number): void {
     for (const comp of this.components.values()) {

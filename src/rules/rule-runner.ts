@@ -1,6 +1,8 @@
 // Runs the rule engine in the collector role: loads rules and the component directory,
 // rebuilds timers from state at start, sweeps for absence every second and reloads rules
-// every 30 s (other instances' changes) or at once when this process changed them.
+// every 30 s (other instances' changes) or at once when this process changed them. Where
+// several collectors share PostgreSQL, it also reads the last-seen times they flushed, so a
+// component pushing to another collector is not declared silent here (decision 0017).
 import type { Logger } from "pino";
 import { Counter, Gauge, type Registry } from "prom-client";
 import type { DataSource } from "typeorm";
@@ -15,12 +17,17 @@ export interface RuleRunnerOptions {
   reloadIntervalMs: number;
   /** An unknown component triggers a reload at most this often. */
   unknownReloadMs: number;
+  /** Other collectors' last-seen times are read this often (0: this is the only collector). */
+  sharedLastSeenMs: number;
 }
 export const DEFAULT_RULE_RUNNER_OPTIONS: RuleRunnerOptions = {
   sweepIntervalMs: 1_000,
   reloadIntervalMs: 30_000,
   unknownReloadMs: 5_000,
+  sharedLastSeenMs: 0,
 };
+/** Components seen longer ago than this are not re-read: their time no longer moves. */
+const SHARED_LAST_SEEN_HORIZON_MS = 10 * 60_000;
 
 /** A sweep tick this much later than due counts as a stall of the whole process. */
 const STALL_SLACK_MS = 2_000;
@@ -29,6 +36,8 @@ export interface RuleRunner {
   engine: RuleEngine;
   /** Re-reads rules and components; resolves once the engine has them. */
   reload: () => Promise<void>;
+  /** Reads the last-seen times other collectors flushed (components.last_seen_at). */
+  refreshLastSeen: () => Promise<void>;
   /** Takes last-seen times from the collector's rebuilt window (after its start). */
   adopt: (pipeline: IngestPipeline) => void;
   stop: () => Promise<void>;
@@ -96,10 +105,28 @@ export async function startRuleRunner(
   const reloadTimer = setInterval(() => void reload(), opts.reloadIntervalMs);
   sweepTimer.unref();
   reloadTimer.unref();
+  // Pushes may reach another collector (several behind one address): their last-seen times,
+  // flushed every 10 s, hold off absence here and end a silence declared here. Raising a
+  // time only: never a false silence.
+  const refreshLastSeen = async () => {
+    const since = new Date(clock.now().getTime() - SHARED_LAST_SEEN_HORIZON_MS);
+    for (const [id, ms] of await loadLastSeen(db, since)) engine.seenElsewhere(id, ms);
+  };
+  let refreshing: Promise<void> | undefined;
+  const sharedTimer =
+    opts.sharedLastSeenMs > 0
+      ? setInterval(() => {
+          refreshing ??= refreshLastSeen()
+            .catch((err: unknown) => log.warn({ err }, "shared last-seen not read"))
+            .finally(() => (refreshing = undefined));
+        }, opts.sharedLastSeenMs)
+      : undefined;
+  sharedTimer?.unref();
 
   return {
     engine,
     reload,
+    refreshLastSeen,
     adopt: (pipeline) => {
       for (const c of pipeline.components())
         for (const s of pipeline.listSeries(c.id))
@@ -108,7 +135,9 @@ export async function startRuleRunner(
     stop: async () => {
       clearInterval(sweepTimer);
       clearInterval(reloadTimer);
+      clearInterval(sharedTimer);
       await running;
+      await refreshing;
     },
   };
 }

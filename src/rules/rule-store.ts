@@ -70,9 +70,13 @@ export async function loadDirectory(
   );
 }
 
-export async function loadLastSeen(db: DataSource): Promise<Map<string, number>> {
+/** When components were last seen (as the collectors flushed it), seen after `since` if given. */
+export async function loadLastSeen(db: DataSource, since?: Date): Promise<Map<string, number>> {
   const rows = await db.query<{ id: string; last_seen_at: Date }[]>(
-    `SELECT id, last_seen_at FROM components WHERE last_seen_at IS NOT NULL`,
+    since
+      ? `SELECT id, last_seen_at FROM components WHERE last_seen_at > $1`
+      : `SELECT id, last_seen_at FROM components WHERE last_seen_at IS NOT NULL`,
+    since ? [since] : [],
   );
   return new Map(rows.map((r) => [r.id, new Date(r.last_seen_at).getTime()]));
 }
