@@ -5,7 +5,7 @@ import { createLogger } from "../../src/platform/logger.js";
 import { startPlatform, type Platform } from "../../src/platform/platform.js";
 import { startTestApp, type TestApp } from "../support/app.js";
 import { makeContract, makeUser } from "../support/factories.js";
-import { collect, connect, fireAlert, settle, waitFor } from "./realtime.helpers.js";
+import { collect, connect, drained, fireAlert, waitFor } from "./realtime.helpers.js";
 
 // Two platform instances on one PostgreSQL database (decision 0017): incident changes
 // committed by one reach the sockets of the other through LISTEN/NOTIFY, once each, in
@@ -61,7 +61,8 @@ describe.skipIf(process.env.TEST_DB_KIND === "pglite")("incident changes across 
     });
     expect(verbs.status).toBe(200);
     await waitFor(events, (e) => e.kind === "acknowledged", 2_000);
-    await settle(200);
+    await b.incidentFeed!.whenIdle();
+    await drained(socket); // everything emitted before it has reached the socket
     const mine = events.filter((e) => e.incident.id === incidentId);
     const versions = mine.map((e) => BigInt(e.version));
     expect(new Set(versions).size).toBe(versions.length); // no change twice
@@ -81,7 +82,7 @@ describe.skipIf(process.env.TEST_DB_KIND === "pglite")("incident changes across 
     const events = collect(socket, "incident");
     await fireAlert(a, target, "feed: disk full");
     await b.incidentFeed!.whenIdle();
-    await settle(300);
+    await drained(socket); // everything emitted before it has reached the socket
     expect(events).toEqual([]);
   });
 
@@ -114,9 +115,10 @@ describe.skipIf(process.env.TEST_DB_KIND === "pglite")("incident changes across 
     await notify("someone-else 999999999"); // no such row: nothing to show
     const incidentId = await fireAlert(a, target, "feed: after garbage");
     await waitFor(events, (e) => e.incident.id === incidentId, 2_000);
-    await settle(200);
     await b.incidentFeed!.whenIdle();
-    await settle(100); // emitted events on their way to the socket
+    await drained(socket); // everything emitted before it has reached the socket
+    await b.incidentFeed!.whenIdle();
+    await drained(socket); // everything emitted before it has reached the socket
     expect(events.every((e) => e.incident.id === incidentId)).toBe(true);
     expect(b.incidentFeed!.stats.delivered - delivered).toBe(events.length);
   });
@@ -132,7 +134,8 @@ describe.skipIf(process.env.TEST_DB_KIND === "pglite")("incident changes across 
       componentId: c.components[0]!.id,
     });
     await waitFor(events, (e) => e.incident.id === incidentId, 2_000);
-    await settle(200);
+    await b.incidentFeed!.whenIdle();
+    await drained(socket); // everything emitted before it has reached the socket
     await b.incidentFeed!.whenIdle();
     const fromFeed = b.incidentFeed!.stats.delivered - delivered;
     const ack = await fetch(`${b.url}/api/v1/incidents/${incidentId}/acknowledge`, {
@@ -143,7 +146,7 @@ describe.skipIf(process.env.TEST_DB_KIND === "pglite")("incident changes across 
     expect(ack.status).toBe(200);
     await waitFor(events, (e) => e.kind === "acknowledged", 2_000);
     await b.incidentFeed!.whenIdle();
-    await settle(200);
+    await drained(socket); // everything emitted before it has reached the socket
     expect(events.filter((e) => e.kind === "acknowledged")).toHaveLength(1);
     expect(b.incidentFeed!.stats.delivered - delivered).toBe(fromFeed); // ack came via the hub
   });
