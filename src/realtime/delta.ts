@@ -1,7 +1,7 @@
 // Incident changes rendered as the small deltas sockets carry (dates as ISO strings).
 import type { IncidentChange } from "../incidents/events.js";
 import type { IncidentEntity, IncidentEventEntity } from "../db/entities/index.js";
-import type { IncidentDelta, IncidentEvent } from "./messages.js";
+import type { CustomerIncidentDelta, IncidentDelta, IncidentEvent } from "./messages.js";
 
 const iso = (d: Date | string | null): string | null =>
   d === null ? null : new Date(d).toISOString();
@@ -56,4 +56,14 @@ export function feedEvent(
       customerVisible: e.customerVisible,
     },
   };
+}
+
+/** The NOC's internal fields of an incident, never sent to a customer's socket. */
+const INTERNAL_DELTA_FIELDS = ["escalationLevel", "assigneeId", "repeatCount"] as const;
+
+/** An incident delta as a customer may see it (the incidents API strips the same fields). */
+export function customerDelta(i: IncidentDelta): CustomerIncidentDelta {
+  const out: Partial<IncidentDelta> = { ...i };
+  for (const f of INTERNAL_DELTA_FIELDS) delete out[f];
+  return out as CustomerIncidentDelta;
 }

@@ -112,8 +112,15 @@ export interface ResyncReply {
   version: string;
   /** More changed than fit: reload the list over REST, then resume from `version`. */
   truncated: boolean;
-  incidents: { version: string; incident: IncidentDelta }[];
+  /** Customers get their incidents without the NOC's internal fields (delta.ts). */
+  incidents: { version: string; incident: CustomerIncidentDelta | IncidentDelta }[];
 }
+
+/** An incident delta without escalationLevel, assigneeId and repeatCount. */
+export type CustomerIncidentDelta = Omit<
+  IncidentDelta,
+  "escalationLevel" | "assigneeId" | "repeatCount"
+>;
 
 export interface SeriesEvent {
   componentId: string;

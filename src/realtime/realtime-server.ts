@@ -10,7 +10,7 @@ import type { CapReachedEvent } from "../ingest/caps.js";
 import type { Clock } from "../platform/clock.js";
 import type { SecurityEvents } from "../platform/security-events.js";
 import { AppError } from "../shared/errors.js";
-import { incidentEvent } from "./delta.js";
+import { customerDelta, incidentEvent } from "./delta.js";
 import { contractRoom, NOC_ROOM, type ComponentEvent, type IncidentEvent } from "./messages.js";
 import { initialRooms } from "./rooms.js";
 import { SeriesStreams, type SeriesSource, type SeriesStreamOptions } from "./series-streams.js";
@@ -80,10 +80,13 @@ export function startRealtime(
   });
 
   const publish = (e: IncidentEvent) => {
-    const rooms = e.event.customerVisible
-      ? [NOC_ROOM, contractRoom(e.incident.contractId)]
-      : [NOC_ROOM]; // internal entries never reach a customer room
-    io.to(rooms).emit("incident", e);
+    io.to(NOC_ROOM).emit("incident", e);
+    // Internal entries never reach a customer room, nor the NOC's internal fields.
+    if (e.event.customerVisible)
+      io.to(contractRoom(e.incident.contractId)).emit("incident", {
+        ...e,
+        incident: customerDelta(e.incident),
+      });
   };
   const removeListener = hub.addListener({
     afterCommit: (change) => publish(incidentEvent(change)),

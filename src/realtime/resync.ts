@@ -3,7 +3,7 @@
 import { In, type DataSource } from "typeorm";
 import type { ContractScope } from "../access/actor.js";
 import { ComponentEntity, IncidentEntity } from "../db/entities/index.js";
-import { incidentDelta } from "./delta.js";
+import { incidentDelta, customerDelta } from "./delta.js";
 import type { ResyncReply } from "./messages.js";
 
 /** More changed incidents than this and the client reloads the list over REST instead. */
@@ -59,9 +59,8 @@ export async function resync(
     incidents: changed.flatMap((c) => {
       const i = byId.get(c.incident_id);
       if (!i || (customer && i.contractId !== scope.contractId)) return [];
-      return [
-        { version: c.version, incident: incidentDelta(i, names.get(i.componentId ?? "") ?? null) },
-      ];
+      const delta = incidentDelta(i, names.get(i.componentId ?? "") ?? null);
+      return [{ version: c.version, incident: customer ? customerDelta(delta) : delta }];
     }),
   };
 }

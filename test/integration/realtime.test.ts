@@ -98,6 +98,11 @@ describe("realtime: handshake, rooms and incident deltas", () => {
       event: { kind: "opened", actorName: "rule engine", customerVisible: true },
     });
     expect(Number(opened.version)).toBeGreaterThan(0);
+    // The customer's copy carries no NOC-internal field; the NOC's does.
+    for (const f of ["escalationLevel", "assigneeId", "repeatCount"]) {
+      expect(opened.incident).not.toHaveProperty(f);
+      expect(staffSeen.find((e) => e.incident.id === inA)!.incident).toHaveProperty(f);
+    }
   });
 
   it("keeps internal notes out of customer rooms", async () => {
