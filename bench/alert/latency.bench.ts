@@ -97,6 +97,9 @@ export async function main(
   const bp = await startBenchPlatform({
     ROLES: "api,collector,realtime",
     INGEST_SAMPLES_PER_S: "100000",
+    // Each trial must open a new incident (a new label set of one rule would join the first
+    // as a member): the path measured is breach → new incident → socket.
+    INCIDENT_GROUP_WINDOW_S: "0",
   });
   const pipeline = bp.platform.collector!.pipeline;
   const loadIds = await loadComponents(bp, components);
