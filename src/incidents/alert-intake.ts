@@ -73,7 +73,7 @@ export function applyAlertBatch(
   });
 }
 
-export function groupPolicy(deps: IncidentDeps): GroupPolicy {
+function groupPolicy(deps: IncidentDeps): GroupPolicy {
   return {
     reopenWindowMs: deps.settings.reopenWindowMs,
     groupWindowMs: deps.settings.groupWindowMs,
@@ -193,9 +193,9 @@ async function applyEffects(
   await clearMembers(m, clears);
   const at = deps.clock.now();
   for (const [id, t] of tallies) await recordTally(m, deps, incidents.get(id)!, t, at, changes);
-  for (const incident of new Set(
-    [...opened, ...tallies.keys()].map((x) => (typeof x === "string" ? incidents.get(x)! : x)),
-  )) {
+  // Incidents that opened or gained members this batch (ids: an opened one may also have joins).
+  for (const id of new Set([...opened.map((i) => i.id), ...tallies.keys()])) {
+    const incident = incidents.get(id)!;
     if (incident.ruleKind === "absence_component" && incident.state !== "resolved") {
       await markContractUnreachable(m, deps, incident, at, changes);
     }
