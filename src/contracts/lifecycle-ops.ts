@@ -18,7 +18,7 @@ import { isYearMonth, monthOfDate } from "../domain/time/month.js";
 import { enqueue, type NewOutboxMessage } from "../notify/outbox.store.js";
 import type { JobDef } from "../platform/scheduler.js";
 import { AppError, conflict } from "../shared/errors.js";
-import { terminateContract } from "./lifecycle.js";
+import { audit as contractAudit, terminateContract } from "./lifecycle.js";
 import { getContract } from "./scoped.js";
 import { queueMaintenanceNotice } from "./service-notices.js";
 import { contractStateChanged } from "./status-signal.js";
@@ -35,23 +35,6 @@ export const LIFECYCLE_POLICY = {
 } as const;
 
 const YearMonth = z.string().refine(isYearMonth, { error: "must be a month YYYY-MM" });
-
-const contractAudit = (
-  actor: Actor | "system",
-  at: Date,
-  action: string,
-  before: unknown,
-  after: ContractView,
-) => ({
-  actor,
-  at,
-  action,
-  entityType: "contract",
-  entityId: after.id,
-  contractId: after.id,
-  before,
-  after,
-});
 
 export const PlanChangeInput = z.strictObject({
   plan: Plan,

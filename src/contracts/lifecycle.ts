@@ -44,11 +44,12 @@ export const NewApplication = z.strictObject({
 });
 
 type Deps = { db: DataSource };
-const audit = (
+/** The audit entry of a change to a contract (also used by lifecycle-ops.ts). */
+export const audit = (
   actor: Actor | "system",
   at: Date,
   action: string,
-  before: ContractView | null,
+  before: unknown,
   after: ContractView,
 ) => ({
   actor,
