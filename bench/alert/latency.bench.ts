@@ -10,6 +10,7 @@
 import { pathToFileURL } from "node:url";
 import type { IncidentChange } from "../../src/incidents/events.js";
 import {
+  agentPush,
   makeCredentials,
   makeTenant,
   nowMs,
@@ -121,23 +122,9 @@ export async function main(
     load.start();
     progress(started, `capacity load running (${load.accepted} samples in the first round)`);
     const push = async (trial: number, value: number) => {
-      const res = await fetch(`${bp.url}/api/v1/ingest/agent`, {
-        method: "POST",
-        headers: { authorization: `Bearer ${agentToken}`, "content-type": "application/json" },
-        body: JSON.stringify({
-          version: 1,
-          agent: { name: "msp-agent", version: "1.0.0" },
-          os: "linux",
-          host: "vm-00000",
-          series: [
-            {
-              name: "bench_probe",
-              labels: { trial: String(trial) },
-              samples: [[Date.now(), value]],
-            },
-          ],
-        }),
-      });
+      const res = await agentPush(bp.url, agentToken, "vm-00000", [
+        { name: "bench_probe", labels: { trial: String(trial) }, samples: [[Date.now(), value]] },
+      ]);
       if (!res.ok) throw new Error(`push refused: ${res.status} ${await res.text()}`);
       await res.arrayBuffer();
     };

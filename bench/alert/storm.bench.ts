@@ -16,6 +16,7 @@ import { pathToFileURL } from "node:url";
 import pg from "pg";
 import type { IngestPipeline } from "../../src/ingest/ingest-pipeline.js";
 import {
+  agentPush,
   makeTenant,
   nowMs,
   percentile,
@@ -126,7 +127,8 @@ async function breach(pipeline: IngestPipeline, ids: readonly string[], spreadMs
 /** Other tenants' agents pushing over HTTP; every latency, in flight counted at its age. */
 class ProbeAgents {
   private readonly done: number[] = [];
-  private readonly inFlight = new Set<number>();
+  private readonly inFlight = new Map<number, number>();
+  private next = 0;
   private timer: NodeJS.Timeout | undefined;
   refused = 0;
   constructor(
@@ -144,25 +146,18 @@ class ProbeAgents {
 
   private async push(token: string): Promise<void> {
     const sent = nowMs();
-    this.inFlight.add(sent);
+    const id = this.next++;
+    this.inFlight.set(id, sent);
     try {
-      const res = await fetch(`${this.url}/api/v1/ingest/agent`, {
-        method: "POST",
-        headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
-        body: JSON.stringify({
-          version: 1,
-          agent: { name: "msp-agent", version: "1.0.0" },
-          os: "linux",
-          host: "probe",
-          series: [{ name: "node_load1", labels: {}, samples: [[Date.now(), 0.5]] }],
-        }),
-      });
+      const res = await agentPush(this.url, token, "probe", [
+        { name: "node_load1", labels: {}, samples: [[Date.now(), 0.5]] },
+      ]);
       await res.arrayBuffer();
       if (!res.ok) this.refused++;
     } catch {
       this.refused++;
     } finally {
-      this.inFlight.delete(sent);
+      this.inFlight.delete(id);
       this.done.push(nowMs() - sent);
     }
   }
@@ -170,7 +165,7 @@ class ProbeAgents {
   stop(): number[] {
     clearInterval(this.timer);
     const now = nowMs();
-    return [...this.done, ...[...this.inFlight].map((s) => now - s)].sort((a, b) => a - b);
+    return [...this.done, ...[...this.inFlight.values()].map((s) => now - s)].sort((a, b) => a - b);
   }
 }
 

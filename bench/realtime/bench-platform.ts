@@ -120,3 +120,23 @@ export const round2 = (x: number) => Math.round(x * 100) / 100;
 
 /** Wall time comparable across worker threads of one process. */
 export const nowMs = () => performance.timeOrigin + performance.now();
+
+/** One bundled-agent JSON batch over HTTP (the way a VM's agent pushes). */
+export function agentPush(
+  url: string,
+  token: string,
+  host: string,
+  series: { name: string; labels: Record<string, string>; samples: [number, number][] }[],
+): Promise<Response> {
+  return fetch(`${url}/api/v1/ingest/agent`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+    body: JSON.stringify({
+      version: 1,
+      agent: { name: "msp-agent", version: "1.0.0" },
+      os: "linux",
+      host,
+      series,
+    }),
+  });
+}
