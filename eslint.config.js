@@ -4,6 +4,11 @@ import { builtinModules } from "node:module";
 import tseslint from "typescript-eslint";
 
 const DB_HTTP_MODULES = ["typeorm", "pg", "express"];
+// The composition root (src/platform) wires features; features never import it back.
+const COMPOSITION_ROOT = {
+  regex: "(^|/)platform/",
+  message: "src/platform is the composition root: import clock/config/logger/metrics from src/infra",
+};
 const IO_MODULES = [
   "node:*",
   "fs",
@@ -64,10 +69,25 @@ export default tseslint.config(
         {
           patterns: [
             { group: DB_HTTP_MODULES, message: "this layer does not touch the database or HTTP" },
+            COMPOSITION_ROOT,
           ],
         },
       ],
     },
+  },
+  {
+    // Layer boundary: features import infrastructure (src/infra), never the composition
+    // root that wires them (src/platform). main.ts and the demo start the platform.
+    files: ["src/**/*.ts"],
+    ignores: [
+      "src/shared/**",
+      "src/ingest/**",
+      "src/domain/**",
+      "src/platform/**",
+      "src/main.ts",
+      "src/demo/**",
+    ],
+    rules: { "no-restricted-imports": ["error", { patterns: [COMPOSITION_ROOT] }] },
   },
   {
     // Layer boundary (STYLE 1): the domain is pure — no I/O, no environment, no clock.

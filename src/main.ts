@@ -1,7 +1,7 @@
 import "reflect-metadata";
-import { systemClock } from "./platform/clock.js";
-import { ConfigError, loadConfig } from "./platform/config.js";
-import { createLogger } from "./platform/logger.js";
+import { systemClock } from "./infra/clock.js";
+import { ConfigError, loadConfig } from "./infra/config.js";
+import { createLogger } from "./infra/logger.js";
 import { startPlatform } from "./platform/platform.js";
 import { DataDirLockedError } from "./db/data-dir-lock.js";
 

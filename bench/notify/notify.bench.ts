@@ -12,9 +12,9 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { SMTPServer } from "smtp-server";
 import { enqueue } from "../../src/notify/outbox.store.js";
-import { systemClock } from "../../src/platform/clock.js";
-import { loadConfig } from "../../src/platform/config.js";
-import { createLogger } from "../../src/platform/logger.js";
+import { systemClock } from "../../src/infra/clock.js";
+import { loadConfig } from "../../src/infra/config.js";
+import { createLogger } from "../../src/infra/logger.js";
 import { startPlatform, type Platform } from "../../src/platform/platform.js";
 
 type Line = { bench: string; value: number; unit: string; [k: string]: unknown };

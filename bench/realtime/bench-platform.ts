@@ -6,9 +6,9 @@ import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { systemClock } from "../../src/platform/clock.js";
-import { loadConfig } from "../../src/platform/config.js";
-import { createLogger } from "../../src/platform/logger.js";
+import { systemClock } from "../../src/infra/clock.js";
+import { loadConfig } from "../../src/infra/config.js";
+import { createLogger } from "../../src/infra/logger.js";
 import { startPlatform, type Platform } from "../../src/platform/platform.js";
 
 export interface BenchPlatform {

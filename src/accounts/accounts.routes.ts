@@ -4,13 +4,13 @@ import { USER_ROLES } from "../access/actor.js";
 import { recordAudit } from "../audit/audit.js";
 import { CredentialEntity, UserEntity } from "../db/entities/index.js";
 import { defineRoute, IdParams, page, Pagination, type RouteDef } from "../http/route.js";
-import type { Clock } from "../platform/clock.js";
+import type { Clock } from "../infra/clock.js";
 import type { DataSource } from "typeorm";
 import { AppError, notFound } from "../shared/errors.js";
 import { SESSION_COOKIE } from "./authenticate.js";
 import { issueCredential } from "./credentials.js";
 import { dummyPasswordHash, hashPassword, verifyPassword } from "./passwords.js";
-import type { SecurityEvents } from "../platform/security-events.js";
+import type { SecurityEvents } from "../infra/security-events.js";
 import { LoginThrottle, type ThrottleSettings } from "./login-throttle.js";
 import {
   createUser,

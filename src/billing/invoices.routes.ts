@@ -3,7 +3,7 @@ import { z } from "zod";
 import { assertInScope, scopeOf, type UserRole } from "../access/actor.js";
 import { InvoiceEntity } from "../db/entities/index.js";
 import { defineRoute, IdParams, page, Pagination, type RouteDef } from "../http/route.js";
-import type { Clock } from "../platform/clock.js";
+import type { Clock } from "../infra/clock.js";
 import { reviseInvoice } from "./close/revise-invoice.js";
 import { runMonthlyClose, type OnInvoicesIssued } from "./close/run-close.js";
 import { noUsage, type UsageSource } from "./close/usage-source.js";

@@ -12,7 +12,7 @@ import { scopeOf, USER_ROLES, type UserRole } from "../access/actor.js";
 import { getContract } from "../contracts/scoped.js";
 import { OutageEntity } from "../db/entities/index.js";
 import { defineRoute, IdParams, page, Pagination, type RouteDef } from "../http/route.js";
-import type { Clock } from "../platform/clock.js";
+import type { Clock } from "../infra/clock.js";
 import {
   Classification,
   classifyOutage,

@@ -6,7 +6,7 @@ import { getContract } from "../contracts/scoped.js";
 import { LiabilityCreditEntity, PaymentEntity, ServiceFeeEntity } from "../db/entities/index.js";
 import { creditMonth } from "../domain/billing/extras.js";
 import { defineRoute, IdParams, type RouteDef } from "../http/route.js";
-import type { Clock } from "../platform/clock.js";
+import type { Clock } from "../infra/clock.js";
 import { NewLiabilityCredit, recordLiabilityCredit } from "./liability-credits.js";
 import { NewPayment, recordPayment } from "./payments.js";
 import { getInvoice } from "./scoped.js";

@@ -12,7 +12,7 @@ import { PLANS, TIER_MODES, tariffFor, type Plan, type Tariff } from "../domain/
 import { jstMonthOf } from "../domain/time/jst.js";
 import { addMonths, isYearMonth, monthOfDate } from "../domain/time/month.js";
 import { defineRoute, IdParams, type RouteDef } from "../http/route.js";
-import type { Clock } from "../platform/clock.js";
+import type { Clock } from "../infra/clock.js";
 import { AppError, conflict } from "../shared/errors.js";
 import { tariffVersions } from "./close/close-store.js";
 

@@ -7,7 +7,7 @@ import { jstMonthOf } from "../domain/time/jst.js";
 import { defineRoute, IdParams, type RouteDef } from "../http/route.js";
 import type { IngestPipeline } from "../ingest/ingest-pipeline.js";
 import { capFor, DEFAULT_CAP_POLICY } from "../ingest/caps.js";
-import type { Clock } from "../platform/clock.js";
+import type { Clock } from "../infra/clock.js";
 import { COMPONENT_HEALTH, DEFAULT_BOARD_POLICY, type BoardPolicy } from "./board-policy.js";
 import { loadBoard } from "./board-query.js";
 

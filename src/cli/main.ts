@@ -2,7 +2,7 @@ import "reflect-metadata";
 import { readFile } from "node:fs/promises";
 import { openDatabase } from "../db/database.js";
 import { DataDirLockedError } from "../db/data-dir-lock.js";
-import { ConfigError, loadConfig } from "../platform/config.js";
+import { ConfigError, loadConfig } from "../infra/config.js";
 import { AppError } from "../shared/errors.js";
 import type { CliCommand, CliIo } from "./command.js";
 import { billingCloseCommand, billingReviseCommand } from "./commands/billing-close.js";

@@ -4,7 +4,7 @@ import { secretFromHeaders } from "../accounts/authenticate.js";
 import { IngestError } from "../ingest/errors.js";
 import type { IngestPipeline, IngestResult } from "../ingest/ingest-pipeline.js";
 import type { IngestFormat, IngestMetrics } from "../ingest/metrics.js";
-import type { Clock } from "../platform/clock.js";
+import type { Clock } from "../infra/clock.js";
 import { AppError } from "../shared/errors.js";
 import type { IngestAuth } from "./ingest-auth.js";
 import { decodeJsonBody, type JsonBodyLimits } from "./json-body.js";

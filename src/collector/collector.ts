@@ -10,8 +10,8 @@ import { combineHooks, IngestPipeline, type SampleHook } from "../ingest/ingest-
 import { IngestMetrics } from "../ingest/metrics.js";
 import { RateLimiter } from "../ingest/rate-limit.js";
 import type { RollupRow } from "../ingest/rollups.js";
-import type { Clock } from "../platform/clock.js";
-import type { SecurityEvents } from "../platform/security-events.js";
+import type { Clock } from "../infra/clock.js";
+import type { SecurityEvents } from "../infra/security-events.js";
 import { collectorRouter } from "./collector.routes.js";
 import { IngestAuth } from "./ingest-auth.js";
 import { DEFAULT_JSON_BODY_LIMITS } from "./json-body.js";

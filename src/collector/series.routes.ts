@@ -5,7 +5,7 @@ import { getComponent } from "../contracts/scoped.js";
 import { defineRoute, IdParams, type RouteDef } from "../http/route.js";
 import type { IngestPipeline } from "../ingest/ingest-pipeline.js";
 import { REFUSAL_REASONS } from "../ingest/refused-series.js";
-import type { Clock } from "../platform/clock.js";
+import type { Clock } from "../infra/clock.js";
 import { AppError, notFound } from "../shared/errors.js";
 import { labelsKey } from "./rollup-store.js";
 

@@ -11,7 +11,7 @@ import {
 } from "../db/entities/index.js";
 import { cancellationNoticeDeadline } from "../domain/contracts/terms.js";
 import { defineRoute, IdParams, page, Pagination, type RouteDef } from "../http/route.js";
-import type { Clock } from "../platform/clock.js";
+import type { Clock } from "../infra/clock.js";
 import { notFound } from "../shared/errors.js";
 import {
   AgentTokenView,

@@ -16,7 +16,7 @@ import { renderRenewalReminder } from "../domain/notify/service-notices.js";
 import { jstDateOf, jstMonthOf } from "../domain/time/jst.js";
 import { isYearMonth, monthOfDate } from "../domain/time/month.js";
 import { enqueue, type NewOutboxMessage } from "../notify/outbox.store.js";
-import type { JobDef } from "../platform/scheduler.js";
+import type { JobDef } from "../infra/scheduler.js";
 import { AppError, conflict } from "../shared/errors.js";
 import { audit as contractAudit, terminateContract } from "./lifecycle.js";
 import { getContract } from "./scoped.js";

@@ -7,7 +7,7 @@ import { isBusinessDay } from "../domain/calendar/business-days.js";
 import { TERMINATION_REASONS } from "../domain/contracts/service-state.js";
 import { jstDateOf } from "../domain/time/jst.js";
 import { defineRoute, IdParams, type RouteDef } from "../http/route.js";
-import type { Clock } from "../platform/clock.js";
+import type { Clock } from "../infra/clock.js";
 import { terminateContract } from "./lifecycle.js";
 import {
   changePlan,

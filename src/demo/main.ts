@@ -1,7 +1,7 @@
 // `npm run demo`: the platform on its embedded defaults with demo tenants and agents.
 import "reflect-metadata";
 import { DataDirLockedError } from "../db/data-dir-lock.js";
-import { ConfigError } from "../platform/config.js";
+import { ConfigError } from "../infra/config.js";
 import { DemoDataDirError } from "./data-dir.js";
 import { runDemo } from "./run-demo.js";
 

@@ -3,9 +3,9 @@
 import { writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { pino } from "pino";
-import { loadConfig } from "../platform/config.js";
-import { systemClock } from "../platform/clock.js";
-import { createLogger } from "../platform/logger.js";
+import { loadConfig } from "../infra/config.js";
+import { systemClock } from "../infra/clock.js";
+import { createLogger } from "../infra/logger.js";
 import { startPlatform, type Platform } from "../platform/platform.js";
 import { demoBanner } from "./banner.js";
 import { startBundledAgent, type BundledAgent } from "./bundled-agent.js";

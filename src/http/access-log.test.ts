@@ -2,9 +2,9 @@ import type { AddressInfo } from "node:net";
 import { Writable } from "node:stream";
 import { QueryFailedError } from "typeorm";
 import { describe, expect, it } from "vitest";
-import { fixedClock } from "../platform/clock.js";
-import { createLogger } from "../platform/logger.js";
-import { createMetrics } from "../platform/metrics.js";
+import { fixedClock } from "../infra/clock.js";
+import { createLogger } from "../infra/logger.js";
+import { createMetrics } from "../infra/metrics.js";
 import { createHttpApp } from "./app.js";
 
 function capture() {

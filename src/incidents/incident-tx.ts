@@ -2,7 +2,7 @@
 // hub's in-transaction listeners as they happen, and to the after-commit listeners once
 // the transaction is durable (never for a rolled-back one).
 import type { DataSource, EntityManager } from "typeorm";
-import type { Clock } from "../platform/clock.js";
+import type { Clock } from "../infra/clock.js";
 import type { IncidentChange } from "./events.js";
 import type { IncidentHub } from "./hub.js";
 

@@ -7,7 +7,7 @@ import { IncidentEntity, IncidentEventEntity } from "../db/entities/index.js";
 import { jstMonthOf } from "../domain/time/jst.js";
 import { isYearMonth } from "../domain/time/month.js";
 import { defineRoute, IdParams, page, Pagination, type RouteDef } from "../http/route.js";
-import type { Clock } from "../platform/clock.js";
+import type { Clock } from "../infra/clock.js";
 import { notFound } from "../shared/errors.js";
 import { classifyIncidentOutage } from "./declare-outage.js";
 import type { IncidentService } from "./incident-service.js";

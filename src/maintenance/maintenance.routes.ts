@@ -3,7 +3,7 @@ import { scopeOf, USER_ROLES, type UserRole } from "../access/actor.js";
 import { getContract } from "../contracts/scoped.js";
 import { MaintenanceWindowEntity } from "../db/entities/index.js";
 import { defineRoute, IdParams, page, Pagination, type RouteDef } from "../http/route.js";
-import type { Clock } from "../platform/clock.js";
+import type { Clock } from "../infra/clock.js";
 import { MaintenanceWindowView, toWindowView } from "./views.js";
 import { createWindow, deleteWindow, NewWindow } from "./windows.js";
 

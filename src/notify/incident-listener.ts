@@ -6,7 +6,7 @@ import { ContactEntity } from "../db/entities/index.js";
 import type { DigestPolicy } from "../domain/notify/digest.js";
 import { planIncidentMessages, type Endpoint } from "../domain/notify/plan.js";
 import type { IncidentChange, IncidentListener } from "../incidents/events.js";
-import type { Clock } from "../platform/clock.js";
+import type { Clock } from "../infra/clock.js";
 import { composeIncidentMessage, incidentFacts, type ComposeSettings } from "./compose.js";
 import { jstDateOf } from "../domain/time/jst.js";
 import { queueFollowups } from "./group-followup.js";

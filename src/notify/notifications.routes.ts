@@ -4,7 +4,7 @@ import { scopeOf, USER_ROLES, type UserRole } from "../access/actor.js";
 import { recordAudit } from "../audit/audit.js";
 import { IncidentEntity, OutboxMessageEntity } from "../db/entities/index.js";
 import { defineRoute, IdParams, page, Pagination, Uuid, type RouteDef } from "../http/route.js";
-import type { Clock } from "../platform/clock.js";
+import type { Clock } from "../infra/clock.js";
 import { AppError, notFound } from "../shared/errors.js";
 import { returnedRows } from "./outbox.store.js";
 import { DeliveryState, NotificationView, toNotificationView } from "./views.js";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ConfigError, loadConfig } from "../platform/config.js";
+import { ConfigError, loadConfig } from "../infra/config.js";
 import { notifierSettings } from "./notifier.js";
 
 describe(notifierSettings.name, () => {

@@ -8,7 +8,7 @@ import { recordAudit } from "../audit/audit.js";
 import { getContract } from "../contracts/scoped.js";
 import { WebhookEndpointEntity } from "../db/entities/index.js";
 import { defineRoute, IdParams, page, Pagination, Uuid, type RouteDef } from "../http/route.js";
-import type { Clock } from "../platform/clock.js";
+import type { Clock } from "../infra/clock.js";
 import { AppError, notFound } from "../shared/errors.js";
 import { NewWebhook, toWebhookView, WebhookView } from "./views.js";
 import {

@@ -9,7 +9,7 @@
 // window is one UPDATE long per message (docs/decisions/0010-*).
 import type { Logger } from "pino";
 import { nextAttemptAtMs, type BackoffPolicy } from "../domain/notify/backoff.js";
-import type { Clock } from "../platform/clock.js";
+import type { Clock } from "../infra/clock.js";
 import { DeliveryError, type DeliveryChannel } from "./channels/channel.js";
 import type { NotifyMetrics } from "./metrics.js";
 import { fallBackToStaffWebhooks } from "./page-fallback.js";

@@ -9,7 +9,7 @@ import {
 } from "../db/entities/index.js";
 import { ONCALL_LINES, onCallAt } from "../domain/oncall/rotation.js";
 import { defineRoute, IdParams, page, Pagination, type RouteDef } from "../http/route.js";
-import type { Clock } from "../platform/clock.js";
+import type { Clock } from "../infra/clock.js";
 import { addHandoverNote, NewHandoverNote } from "./handover-notes.js";
 import { getRotation, loadRotations } from "./oncall-store.js";
 import {

@@ -28,12 +28,12 @@ import {
   type RuleRunner,
 } from "../rules/rule-runner.js";
 import { seedDefaultPack } from "../rules/rule-store.js";
-import type { Clock } from "./clock.js";
-import type { Config } from "./config.js";
-import { createMetrics } from "./metrics.js";
-import { startScheduler, type JobDef } from "./scheduler.js";
-import { SecurityEvents } from "./security-events.js";
-import { bridgeSecurityEvents } from "./security-bridge.js";
+import type { Clock } from "../infra/clock.js";
+import type { Config } from "../infra/config.js";
+import { createMetrics } from "../infra/metrics.js";
+import { startScheduler, type JobDef } from "../infra/scheduler.js";
+import { SecurityEvents } from "../infra/security-events.js";
+import { bridgeSecurityEvents } from "../infra/security-bridge.js";
 import { webhookPolicy } from "../notify/webhook-target.js";
 
 export const VERSION = "0.1.0";

@@ -12,7 +12,7 @@ import { In, type DataSource, type EntityManager } from "typeorm";
 import { IncidentEntity, IncidentEventEntity } from "../db/entities/index.js";
 import type { IncidentChange, IncidentListener } from "../incidents/events.js";
 import type { IncidentHub } from "../incidents/hub.js";
-import { listenOn } from "../platform/pg-listener.js";
+import { listenOn } from "../infra/pg-listener.js";
 import { feedEvent } from "./delta.js";
 import type { IncidentEvent } from "./messages.js";
 import { RESYNC_LOOKBACK } from "./resync.js";

@@ -3,7 +3,7 @@
 import type { DataSource } from "typeorm";
 import type { Actor } from "../access/actor.js";
 import { authenticate, secretFromHeaders } from "../accounts/authenticate.js";
-import type { Clock } from "../platform/clock.js";
+import type { Clock } from "../infra/clock.js";
 import { AppError } from "../shared/errors.js";
 
 export interface Handshake {

@@ -6,7 +6,7 @@ import type { Socket } from "socket.io";
 import type { DataSource } from "typeorm";
 import { scopeOf, type Actor } from "../access/actor.js";
 import { getComponent } from "../contracts/scoped.js";
-import type { Clock } from "../platform/clock.js";
+import type { Clock } from "../infra/clock.js";
 import { AppError } from "../shared/errors.js";
 import { parseMessage, type ClientMessageName, type ErrorEvent } from "./messages.js";
 import { resync } from "./resync.js";

@@ -8,7 +8,7 @@ import { Counter, Gauge, type Registry } from "prom-client";
 import type { DataSource } from "typeorm";
 import type { AlertSink } from "../incidents/alerts.js";
 import type { IngestPipeline } from "../ingest/ingest-pipeline.js";
-import type { Clock } from "../platform/clock.js";
+import type { Clock } from "../infra/clock.js";
 import { RuleEngine } from "./rule-engine.js";
 import { loadDirectory, loadFiringKeys, loadLastSeen, loadRuleSpecs } from "./rule-store.js";
 

@@ -5,7 +5,7 @@ import { getContract } from "../contracts/scoped.js";
 import { ComponentEntity, RuleEntity } from "../db/entities/index.js";
 import { effectiveRules } from "../domain/rules/resolve.js";
 import { defineRoute, IdParams, page, type RouteDef } from "../http/route.js";
-import type { Clock } from "../platform/clock.js";
+import type { Clock } from "../infra/clock.js";
 import { createRule, deleteRule, getRule, updateRule, type RulesDeps } from "./manage-rules.js";
 import { EffectiveRules, NewRule, RuleFilter, RulePatch, RuleView, toRuleView } from "./views.js";
 

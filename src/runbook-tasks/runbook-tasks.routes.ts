@@ -8,7 +8,7 @@ import { runbookAllowance } from "../domain/runbook-tasks/allowance.js";
 import { jstMonthOf } from "../domain/time/jst.js";
 import { defineRoute, IdParams, page, Pagination, type RouteDef } from "../http/route.js";
 import type { IncidentHub } from "../incidents/hub.js";
-import type { Clock } from "../platform/clock.js";
+import type { Clock } from "../infra/clock.js";
 import { FinishTask, finishTask } from "./finish-task.js";
 import { StartTask, startTask } from "./start-task.js";
 import { runbookMinutesUsed } from "./usage.js";

@@ -7,7 +7,7 @@ import { SMTPServer } from "smtp-server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ClaimedMessage } from "../../src/notify/outbox.store.js";
 import { smtpMailer } from "../../src/notify/channels/smtp.mailer.js";
-import { loadConfig } from "../../src/platform/config.js";
+import { loadConfig } from "../../src/infra/config.js";
 
 // A real smtp-server offering STARTTLS with a self-signed certificate made by the openssl CLI
 // at test time: the documented SMTP_TLS settings get mail through, the default refuses the

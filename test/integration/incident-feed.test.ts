@@ -1,7 +1,7 @@
 import type { Socket } from "socket.io-client";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { loadConfig } from "../../src/platform/config.js";
-import { createLogger } from "../../src/platform/logger.js";
+import { loadConfig } from "../../src/infra/config.js";
+import { createLogger } from "../../src/infra/logger.js";
 import { startPlatform, type Platform } from "../../src/platform/platform.js";
 import { startTestApp, type TestApp } from "../support/app.js";
 import { makeContract, makeUser } from "../support/factories.js";

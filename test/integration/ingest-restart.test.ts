@@ -1,8 +1,8 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { encodeWriteRequest, snappy } from "../../src/ingest/test-helpers.js";
-import { fixedClock } from "../../src/platform/clock.js";
-import { loadConfig } from "../../src/platform/config.js";
-import { createLogger } from "../../src/platform/logger.js";
+import { fixedClock } from "../../src/infra/clock.js";
+import { loadConfig } from "../../src/infra/config.js";
+import { createLogger } from "../../src/infra/logger.js";
 import { startPlatform, type Platform } from "../../src/platform/platform.js";
 import { apiClient, loginAdmin } from "../support/app.js";
 import { createTestDatabase, type TestDatabase } from "../support/db.js";

@@ -6,7 +6,7 @@ import { smtpMailer } from "../../src/notify/channels/smtp.mailer.js";
 import { NotifyMetrics } from "../../src/notify/metrics.js";
 import { depthByState, enqueue } from "../../src/notify/outbox.store.js";
 import { DEFAULT_WORKER_OPTIONS, NotifyWorker } from "../../src/notify/worker.js";
-import { createLogger } from "../../src/platform/logger.js";
+import { createLogger } from "../../src/infra/logger.js";
 import { startTestApp, type TestApp } from "../support/app.js";
 import { makeContract, makeUser } from "../support/factories.js";
 import { alertFor, fire } from "../support/incidents.js";

@@ -1,6 +1,6 @@
 import type { Socket } from "socket.io-client";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { createLogger } from "../../src/platform/logger.js";
+import { createLogger } from "../../src/infra/logger.js";
 import { expireSessions } from "../../src/realtime/realtime-server.js";
 import { startTestApp, type TestApp } from "../support/app.js";
 import { makeContract, makeUser } from "../support/factories.js";

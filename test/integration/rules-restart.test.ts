@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from "vitest";
-import { fixedClock } from "../../src/platform/clock.js";
-import { loadConfig } from "../../src/platform/config.js";
-import { createLogger } from "../../src/platform/logger.js";
+import { fixedClock } from "../../src/infra/clock.js";
+import { loadConfig } from "../../src/infra/config.js";
+import { createLogger } from "../../src/infra/logger.js";
 import { startPlatform, type Platform } from "../../src/platform/platform.js";
 import { apiClient, loginAdmin, type ApiClient } from "../support/app.js";
 import { createTestDatabase, type TestDatabase } from "../support/db.js";

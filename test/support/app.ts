@@ -1,6 +1,6 @@
-import { fixedClock } from "../../src/platform/clock.js";
-import { loadConfig, type Config } from "../../src/platform/config.js";
-import { createLogger } from "../../src/platform/logger.js";
+import { fixedClock } from "../../src/infra/clock.js";
+import { loadConfig, type Config } from "../../src/infra/config.js";
+import { createLogger } from "../../src/infra/logger.js";
 import { startPlatform, type Platform } from "../../src/platform/platform.js";
 import { createTestDatabase, type TestDatabase } from "./db.js";
 

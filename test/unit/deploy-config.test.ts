@@ -3,7 +3,7 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { createMetrics } from "../../src/platform/metrics.js";
+import { createMetrics } from "../../src/infra/metrics.js";
 
 // The Grafana dashboards, the Prometheus config and docker-compose.yml cannot drift from
 // the platform: every dashboard query must name a metric the platform registers.

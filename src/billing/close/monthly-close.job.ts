@@ -2,7 +2,7 @@
 import type { DataSource } from "typeorm";
 import { jstMonthOf } from "../../domain/time/jst.js";
 import { addMonths } from "../../domain/time/month.js";
-import type { JobDef } from "../../platform/scheduler.js";
+import type { JobDef } from "../../infra/scheduler.js";
 import { runMonthlyClose, type OnInvoicesIssued } from "./run-close.js";
 import { noUsage, type UsageSource } from "./usage-source.js";
 

@@ -5,7 +5,7 @@ import { ContractEntity } from "../../db/entities/index.js";
 import { rotateComponentToken } from "../../contracts/components.js";
 import { toContractView } from "../../contracts/views.js";
 import { AppError } from "../../shared/errors.js";
-import { sendSecurityEvent } from "../../platform/security-bridge.js";
+import { sendSecurityEvent } from "../../infra/security-bridge.js";
 import type { CliCommand } from "../command.js";
 
 // Operator commands run with full rights as the CLI user; they are audited as "system"

@@ -7,7 +7,7 @@ import type { DataSource } from "typeorm";
 import { z } from "zod";
 import { disableUser, enableUser, resetPassword } from "../../accounts/users.js";
 import { UserEntity } from "../../db/entities/index.js";
-import { sendSecurityEvent } from "../../platform/security-bridge.js";
+import { sendSecurityEvent } from "../../infra/security-bridge.js";
 import { AppError, notFound } from "../../shared/errors.js";
 import type { CliCommand } from "../command.js";
 

@@ -1,7 +1,7 @@
 // The embedded default without SMTP_URL: e-mail "sent" into mailbox_messages, readable in the
 // UI and API, so a newcomer sees what customers would receive. One row per outbox message
 // (unique outbox_id), so a redelivery after a crash stores nothing twice.
-import type { Clock } from "../../platform/clock.js";
+import type { Clock } from "../../infra/clock.js";
 import type { Queryable } from "../outbox.store.js";
 import type { DeliveryResult, Mailer, OutgoingMail } from "./channel.js";
 import type { ClaimedMessage } from "../outbox.store.js";

@@ -5,7 +5,7 @@
 // transport keeps connections open between messages.
 import { rootCertificates } from "node:tls";
 import { createTransport } from "nodemailer";
-import type { SmtpTls } from "../../platform/config.js";
+import type { SmtpTls } from "../../infra/config.js";
 import { DeliveryError, type DeliveryResult, type Mailer, type OutgoingMail } from "./channel.js";
 
 export function smtpMailer(opts: {

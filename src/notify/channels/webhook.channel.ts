@@ -8,7 +8,7 @@
 import { createHmac } from "node:crypto";
 import { request as httpRequest } from "node:http";
 import { request as httpsRequest } from "node:https";
-import type { Clock } from "../../platform/clock.js";
+import type { Clock } from "../../infra/clock.js";
 import {
   DEFAULT_WEBHOOK_POLICY,
   ForbiddenTargetError,
