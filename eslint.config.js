@@ -7,7 +7,8 @@ const DB_HTTP_MODULES = ["typeorm", "pg", "express"];
 // The composition root (src/platform) wires features; features never import it back.
 const COMPOSITION_ROOT = {
   regex: "(^|/)platform/",
-  message: "src/platform is the composition root: import clock/config/logger/metrics from src/infra",
+  message:
+    "src/platform is the composition root: import clock/config/logger/metrics from src/infra",
 };
 const IO_MODULES = [
   "node:*",
