@@ -8,6 +8,7 @@ import { outagesRoutes } from "./billing/outages.routes.js";
 import { billingRecordsRoutes } from "./billing/records.routes.js";
 import type { Seller } from "./billing/export/invoice-html.js";
 import { seriesRoutes } from "./collector/series.routes.js";
+import { createContractsDeps } from "./contracts/contract.store.js";
 import { contractsRoutes } from "./contracts/contracts.routes.js";
 import { lifecycleRoutes } from "./contracts/lifecycle.routes.js";
 import { tariffsRoutes } from "./billing/tariffs.routes.js";
@@ -56,10 +57,11 @@ export interface RouteDeps {
 /** Every /api/v1 route of the platform; the OpenAPI document is generated from this list. */
 export function allRoutes(deps: RouteDeps): RouteDef[] {
   const seller = deps.seller ?? loadConfig({}).billing;
+  const contracts = { ...createContractsDeps(deps.db), clock: deps.clock };
   return [
     ...accountsRoutes(deps),
     ...announceIngestAccessChanges(
-      [...contractsRoutes(deps), ...lifecycleRoutes(deps)],
+      [...contractsRoutes(contracts), ...lifecycleRoutes(contracts)],
       deps.security,
     ),
     ...tariffsRoutes(deps),

@@ -1,16 +1,13 @@
-import { IsNull, LessThanOrEqual, type DataSource, type EntityManager } from "typeorm";
 import { z } from "zod";
 import type { Actor, ContractScope } from "../access/actor.js";
-import { newSecret } from "../accounts/secrets.js";
-import { recordAudit } from "../audit/audit.js";
-import { AgentTokenEntity, ComponentChangeEntity, ComponentEntity } from "../db/entities/index.js";
+import type { ComponentEntity } from "../db/entities/index.js";
 import { jstDateOf, jstMonthOf } from "../domain/time/jst.js";
 import { isYearMonth, monthOfDate } from "../domain/time/month.js";
-import { AppError, conflict, notFound } from "../shared/errors.js";
-import { getComponent, getContract } from "./scoped.js";
+import { AppError, conflict } from "../shared/errors.js";
+import type { ContractsDeps } from "./deps.js";
 import { IsoDate, Os, toComponentView } from "./views.js";
 
-type Deps = { db: DataSource };
+type Deps = Pick<ContractsDeps, "uow" | "contracts" | "components" | "tokens" | "audit">;
 
 export const NewComponent = z.strictObject({
   name: z
@@ -69,24 +66,22 @@ export async function addComponent(
   input: z.infer<typeof NewComponent>,
   now: Date,
 ) {
-  return deps.db.transaction(async (tx) => {
-    const contract = await getContract(tx, scope, contractId, { lock: true });
+  return deps.uow.transaction(async (tx) => {
+    const contract = await deps.contracts.get(scope, contractId, { tx, lock: true });
     if (contract.status === "terminated" || contract.status === "rejected")
       throw conflict(`contract is ${contract.status}`);
-    if (await tx.existsBy(ComponentEntity, { contractId, name: input.name }))
+    if (await deps.components.nameTaken(tx, contractId, input.name))
       throw conflict("a component with this name exists in the contract");
     const activeFrom =
       input.activeFrom ?? defaultActiveFrom(contract.startDate, jstDateOf(now.getTime()));
-    const row = await tx.save(
-      tx.create(ComponentEntity, {
-        contractId,
-        name: input.name,
-        os: input.os,
-        capRelaxations: input.capRelaxations,
-        activeFrom,
-      }),
-    );
-    await tx.insert(ComponentChangeEntity, {
+    const row = await deps.components.create(tx, {
+      contractId,
+      name: input.name,
+      os: input.os,
+      capRelaxations: input.capRelaxations,
+      activeFrom,
+    });
+    await deps.components.addChange(tx, {
       componentId: row.id,
       contractId,
       effectiveMonth: monthOfDate(activeFrom),
@@ -95,7 +90,7 @@ export async function addComponent(
       createdBy: actor.userId,
     });
     const view = toComponentView(row);
-    await recordAudit(tx, componentAudit(actor, now, "component.create", row, null, view));
+    await deps.audit.record(tx, componentAudit(actor, now, "component.create", row, null, view));
     return view;
   });
 }
@@ -108,8 +103,8 @@ export async function updateComponent(
   patch: z.infer<typeof ComponentPatch>,
   now: Date,
 ) {
-  return deps.db.transaction(async (tx) => {
-    const row = await getComponent(tx, scope, id);
+  return deps.uow.transaction(async (tx) => {
+    const row = await deps.components.get(scope, id, tx);
     const before = toComponentView(row);
     if (patch.os !== undefined || patch.capRelaxations !== undefined) {
       const thisMonth = jstMonthOf(now.getTime());
@@ -119,8 +114,8 @@ export async function updateComponent(
           { path: "effectiveMonth", message: `must not be before the current month ${thisMonth}` },
         ]);
       }
-      const state = await stateIn(tx, row, effectiveMonth);
-      await tx.insert(ComponentChangeEntity, {
+      const state = (await deps.components.stateIn(tx, row.id, effectiveMonth)) ?? row;
+      await deps.components.addChange(tx, {
         componentId: row.id,
         contractId: row.contractId,
         effectiveMonth,
@@ -136,151 +131,11 @@ export async function updateComponent(
       }
     }
     if (patch.activeUntil !== undefined) row.activeUntil = patch.activeUntil;
-    const after = toComponentView(await tx.save(row));
+    const after = toComponentView(await deps.components.save(tx, row));
     // A component that stops being active no longer sends: its agent token goes with it.
-    if (row.activeUntil !== null && row.activeUntil <= jstDateOf(now.getTime())) {
-      await tx.update(
-        AgentTokenEntity,
-        { componentId: row.id, revokedAt: IsNull() },
-        { revokedAt: now },
-      );
-    }
-    await recordAudit(tx, componentAudit(actor, now, "component.update", row, before, after));
-    return after;
-  });
-}
-
-/** The state in force in `month` by the stored history (latest entry effective by then). */
-async function stateIn(
-  tx: EntityManager,
-  row: ComponentEntity,
-  month: string,
-): Promise<{ os: string; capRelaxations: number }> {
-  const latest = await tx.findOne(ComponentChangeEntity, {
-    where: { componentId: row.id, effectiveMonth: LessThanOrEqual(month) },
-    order: { effectiveMonth: "DESC", createdAt: "DESC" },
-  });
-  return latest ?? { os: row.os, capRelaxations: row.capRelaxations };
-}
-
-const TokenView = z.object({
-  id: z.uuid(),
-  scope: z.enum(["component", "contract"]),
-  componentId: z.uuid().nullable(),
-  prefix: z.string(),
-  createdAt: z.iso.datetime(),
-  revoked: z.boolean(),
-});
-export const AgentTokenView = TokenView;
-export const toTokenView = (t: AgentTokenEntity): z.infer<typeof TokenView> => ({
-  id: t.id,
-  scope: t.scope as "component" | "contract",
-  componentId: t.componentId,
-  prefix: t.prefix,
-  createdAt: t.createdAt.toISOString(),
-  revoked: t.revokedAt !== null,
-});
-
-/** Issues a component's agent token, revoking the previous one: one live token per component. */
-export async function rotateComponentToken(
-  deps: Deps,
-  actor: Actor,
-  scope: ContractScope,
-  componentId: string,
-  now: Date,
-) {
-  return deps.db.transaction(async (tx) => {
-    const component = await getComponent(tx, scope, componentId);
-    const contract = await getContract(tx, scope, component.contractId, { lock: true });
-    if (contract.status !== "active" && contract.status !== "applied")
-      throw conflict(`contract is ${contract.status}`);
-    if (component.activeUntil !== null && component.activeUntil < jstDateOf(now.getTime()))
-      throw conflict("component is no longer active");
-    await tx.update(AgentTokenEntity, { componentId, revokedAt: IsNull() }, { revokedAt: now });
-    const { secret, hash, prefix } = newSecret("agent");
-    const row = await tx.save(
-      tx.create(AgentTokenEntity, {
-        contractId: component.contractId,
-        componentId,
-        scope: "component",
-        tokenHash: hash,
-        prefix,
-      }),
-    );
-    await recordAudit(tx, {
-      actor,
-      at: now,
-      action: "agent_token.rotate",
-      entityType: "agent_token",
-      entityId: row.id,
-      contractId: row.contractId,
-      before: null,
-      after: toTokenView(row),
-    });
-    return { ...toTokenView(row), token: secret };
-  });
-}
-
-/** A per-contract ingest token for a standard agent (Prometheus, vmagent) scraping many VMs. */
-export async function issueContractToken(
-  deps: Deps,
-  actor: Actor,
-  scope: ContractScope,
-  contractId: string,
-  now: Date,
-) {
-  return deps.db.transaction(async (tx) => {
-    const contract = await getContract(tx, scope, contractId, { lock: true });
-    if (contract.status !== "active") throw conflict(`contract is ${contract.status}`);
-    const { secret, hash, prefix } = newSecret("agent");
-    const row = await tx.save(
-      tx.create(AgentTokenEntity, {
-        contractId,
-        componentId: null,
-        scope: "contract",
-        tokenHash: hash,
-        prefix,
-      }),
-    );
-    await recordAudit(tx, {
-      actor,
-      at: now,
-      action: "agent_token.issue",
-      entityType: "agent_token",
-      entityId: row.id,
-      contractId,
-      before: null,
-      after: toTokenView(row),
-    });
-    return { ...toTokenView(row), token: secret };
-  });
-}
-
-export async function revokeAgentToken(
-  deps: Deps,
-  actor: Actor,
-  scope: ContractScope,
-  tokenId: string,
-  now: Date,
-) {
-  return deps.db.transaction(async (tx) => {
-    const where =
-      scope.kind === "all" ? { id: tokenId } : { id: tokenId, contractId: scope.contractId };
-    const row = await tx.findOneBy(AgentTokenEntity, where);
-    if (!row) throw notFound("agent token");
-    const before = toTokenView(row);
-    row.revokedAt ??= now;
-    const after = toTokenView(await tx.save(row));
-    await recordAudit(tx, {
-      actor,
-      at: now,
-      action: "agent_token.revoke",
-      entityType: "agent_token",
-      entityId: row.id,
-      contractId: row.contractId,
-      before,
-      after,
-    });
+    if (row.activeUntil !== null && row.activeUntil <= jstDateOf(now.getTime()))
+      await deps.tokens.revokeLive(tx, { componentId: row.id }, now);
+    await deps.audit.record(tx, componentAudit(actor, now, "component.update", row, before, after));
     return after;
   });
 }

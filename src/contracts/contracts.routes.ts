@@ -1,29 +1,19 @@
-import type { DataSource } from "typeorm";
+// The contracts API: applications and decisions, contacts, runbooks, components and agent
+// tokens. Routes validate, call a use case and shape the response; persistence is in the stores.
 import { z } from "zod";
 import { scopeOf, USER_ROLES, type UserRole } from "../access/actor.js";
-import { recordAudit } from "../audit/audit.js";
-import {
-  AgentTokenEntity,
-  ComponentEntity,
-  ContactEntity,
-  ContractEntity,
-  RunbookEntity,
-} from "../db/entities/index.js";
-import { cancellationNoticeDeadline } from "../domain/contracts/terms.js";
 import { defineRoute, IdParams, page, Pagination, type RouteDef } from "../http/route.js";
 import type { Clock } from "../infra/clock.js";
-import { notFound } from "../shared/errors.js";
 import {
   AgentTokenView,
-  addComponent,
-  ComponentPatch,
   issueContractToken,
-  NewComponent,
+  listAgentTokens,
   revokeAgentToken,
   rotateComponentToken,
-  toTokenView,
-  updateComponent,
-} from "./components.js";
+} from "./agent-tokens.js";
+import { addComponent, ComponentPatch, NewComponent, updateComponent } from "./components.js";
+import { listContacts, replaceContacts } from "./contacts.js";
+import type { ContractsDeps } from "./deps.js";
 import {
   Acceptance,
   acceptApplication,
@@ -34,8 +24,14 @@ import {
   Rejection,
   rejectApplication,
 } from "./lifecycle.js";
-import { addRunbookVersion, NewRunbookVersion } from "./runbooks.js";
-import { getComponent, getContract } from "./scoped.js";
+import {
+  cancellationDeadline,
+  getComponentView,
+  getContractView,
+  listComponents,
+  listContracts,
+} from "./read-contracts.js";
+import { addRunbookVersion, getRunbook, listRunbooks, NewRunbookVersion } from "./runbooks.js";
 import {
   ComponentView,
   ContactInput,
@@ -44,16 +40,9 @@ import {
   IsoDate,
   Plan,
   RunbookView,
-  toComponentView,
-  toContactView,
-  toContractView,
-  toRunbookView,
 } from "./views.js";
 
-export interface ContractsDeps {
-  db: DataSource;
-  clock: Clock;
-}
+export type ContractsRouteDeps = ContractsDeps & { clock: Clock };
 
 const ALL = USER_ROLES;
 const MANAGE: readonly UserRole[] = ["admin", "noc"];
@@ -66,9 +55,18 @@ const WithSecret = AgentTokenView.extend({
   token: z.string().describe("shown once; only its hash is stored"),
 });
 
-export function contractsRoutes(deps: ContractsDeps): RouteDef[] {
-  const { db, clock } = deps;
-  const now = () => clock.now();
+export function contractsRoutes(deps: ContractsRouteDeps): RouteDef[] {
+  return [
+    ...applicationRoutes(deps),
+    ...contactRoutes(deps),
+    ...runbookRoutes(deps),
+    ...componentRoutes(deps),
+    ...agentTokenRoutes(deps),
+  ];
+}
+
+function applicationRoutes(deps: ContractsRouteDeps): RouteDef[] {
+  const now = () => deps.clock.now();
   return [
     defineRoute({
       method: "post",
@@ -89,21 +87,7 @@ export function contractsRoutes(deps: ContractsDeps): RouteDef[] {
       summary: "List contracts",
       query: ContractFilter,
       response: page(ContractView),
-      handler: async ({ actor, query }) => {
-        const scope = scopeOf(actor);
-        const where = {
-          ...(scope.kind === "contract" ? { id: scope.contractId } : {}),
-          ...(query.status ? { status: query.status } : {}),
-          ...(query.plan ? { plan: query.plan } : {}),
-        };
-        const [rows, total] = await db.getRepository(ContractEntity).findAndCount({
-          where,
-          order: { createdAt: "ASC" },
-          take: query.limit,
-          skip: query.offset,
-        });
-        return { items: rows.map(toContractView), total, limit: query.limit, offset: query.offset };
-      },
+      handler: ({ actor, query }) => listContracts(deps, scopeOf(actor), query),
     }),
     defineRoute({
       method: "get",
@@ -113,8 +97,7 @@ export function contractsRoutes(deps: ContractsDeps): RouteDef[] {
       summary: "Get a contract",
       params: IdParams,
       response: ContractView,
-      handler: async ({ actor, params }) =>
-        toContractView(await getContract(db.manager, scopeOf(actor), params.id)),
+      handler: ({ actor, params }) => getContractView(deps, scopeOf(actor), params.id),
     }),
     defineRoute({
       method: "post",
@@ -148,13 +131,8 @@ export function contractsRoutes(deps: ContractsDeps): RouteDef[] {
       params: IdParams,
       query: z.strictObject({ desiredDate: IsoDate }),
       response: z.object({ desiredDate: IsoDate, deadline: IsoDate }),
-      handler: async ({ actor, params, query }) => {
-        await getContract(db.manager, scopeOf(actor), params.id);
-        return {
-          desiredDate: query.desiredDate,
-          deadline: cancellationNoticeDeadline(query.desiredDate),
-        };
-      },
+      handler: ({ actor, params, query }) =>
+        cancellationDeadline(deps, scopeOf(actor), params.id, query.desiredDate),
     }),
     defineRoute({
       method: "post",
@@ -168,6 +146,11 @@ export function contractsRoutes(deps: ContractsDeps): RouteDef[] {
       handler: ({ actor, params, body }) =>
         giveCancellationNotice(deps, actor, scopeOf(actor), params.id, body, now()),
     }),
+  ];
+}
+
+function contactRoutes(deps: ContractsRouteDeps): RouteDef[] {
+  return [
     defineRoute({
       method: "get",
       path: "/contracts/:id/contacts",
@@ -176,14 +159,7 @@ export function contractsRoutes(deps: ContractsDeps): RouteDef[] {
       summary: "List contacts",
       params: IdParams,
       response: z.array(ContactView),
-      handler: async ({ actor, params }) => {
-        await getContract(db.manager, scopeOf(actor), params.id);
-        return (
-          await db
-            .getRepository(ContactEntity)
-            .find({ where: { contractId: params.id }, order: { email: "ASC" } })
-        ).map(toContactView);
-      },
+      handler: ({ actor, params }) => listContacts(deps, scopeOf(actor), params.id),
     }),
     defineRoute({
       method: "put",
@@ -195,36 +171,13 @@ export function contractsRoutes(deps: ContractsDeps): RouteDef[] {
       body: z.array(ContactInput).min(1).max(20),
       response: z.array(ContactView),
       handler: ({ actor, params, body }) =>
-        db.transaction(async (tx) => {
-          await getContract(tx, scopeOf(actor), params.id, { lock: true });
-          const before = (await tx.findBy(ContactEntity, { contractId: params.id })).map(
-            toContactView,
-          );
-          await tx.delete(ContactEntity, { contractId: params.id });
-          await tx.insert(
-            ContactEntity,
-            body.map((c) => ({ ...c, contractId: params.id })),
-          );
-          const after = (
-            await tx.find(ContactEntity, {
-              where: { contractId: params.id },
-              order: { email: "ASC" },
-            })
-          ).map(toContactView);
-          await recordAudit(tx, {
-            actor,
-            at: now(),
-            action: "contacts.replace",
-            entityType: "contract",
-            entityId: params.id,
-            contractId: params.id,
-            before: { contacts: before },
-            after: { contacts: after },
-          });
-          return after;
-        }),
+        replaceContacts(deps, actor, scopeOf(actor), params.id, body, deps.clock.now()),
     }),
+  ];
+}
 
+function runbookRoutes(deps: ContractsRouteDeps): RouteDef[] {
+  return [
     defineRoute({
       method: "get",
       path: "/contracts/:id/runbooks",
@@ -233,15 +186,7 @@ export function contractsRoutes(deps: ContractsDeps): RouteDef[] {
       summary: "List runbook versions",
       params: IdParams,
       response: z.array(RunbookView),
-      handler: async ({ actor, params }) => {
-        await getContract(db.manager, scopeOf(actor), params.id);
-        return (
-          await db.getRepository(RunbookEntity).find({
-            where: { contractId: params.id },
-            order: { kind: "ASC", name: "ASC", version: "ASC" },
-          })
-        ).map(toRunbookView);
-      },
+      handler: ({ actor, params }) => listRunbooks(deps, scopeOf(actor), params.id),
     }),
     defineRoute({
       method: "post",
@@ -254,7 +199,7 @@ export function contractsRoutes(deps: ContractsDeps): RouteDef[] {
       body: NewRunbookVersion,
       response: RunbookView,
       handler: ({ actor, params, body }) =>
-        addRunbookVersion(deps, actor, scopeOf(actor), params.id, body, now()),
+        addRunbookVersion(deps, actor, scopeOf(actor), params.id, body, deps.clock.now()),
     }),
     defineRoute({
       method: "get",
@@ -264,20 +209,14 @@ export function contractsRoutes(deps: ContractsDeps): RouteDef[] {
       summary: "Get a runbook version with its content",
       params: IdParams,
       response: RunbookView.extend({ content: z.string() }),
-      handler: async ({ actor, params }) => {
-        const scope = scopeOf(actor);
-        const row = await db
-          .getRepository(RunbookEntity)
-          .findOneBy(
-            scope.kind === "all"
-              ? { id: params.id }
-              : { id: params.id, contractId: scope.contractId },
-          );
-        if (!row) throw notFound("runbook");
-        return { ...toRunbookView(row), content: row.content };
-      },
+      handler: ({ actor, params }) => getRunbook(deps, scopeOf(actor), params.id),
     }),
+  ];
+}
 
+function componentRoutes(deps: ContractsRouteDeps): RouteDef[] {
+  const now = () => deps.clock.now();
+  return [
     defineRoute({
       method: "get",
       path: "/contracts/:id/components",
@@ -287,21 +226,7 @@ export function contractsRoutes(deps: ContractsDeps): RouteDef[] {
       params: IdParams,
       query: Pagination,
       response: page(ComponentView),
-      handler: async ({ actor, params, query }) => {
-        await getContract(db.manager, scopeOf(actor), params.id);
-        const [rows, total] = await db.getRepository(ComponentEntity).findAndCount({
-          where: { contractId: params.id },
-          order: { name: "ASC" },
-          take: query.limit,
-          skip: query.offset,
-        });
-        return {
-          items: rows.map(toComponentView),
-          total,
-          limit: query.limit,
-          offset: query.offset,
-        };
-      },
+      handler: ({ actor, params, query }) => listComponents(deps, scopeOf(actor), params.id, query),
     }),
     defineRoute({
       method: "post",
@@ -324,8 +249,7 @@ export function contractsRoutes(deps: ContractsDeps): RouteDef[] {
       summary: "Get a component",
       params: IdParams,
       response: ComponentView,
-      handler: async ({ actor, params }) =>
-        toComponentView(await getComponent(db.manager, scopeOf(actor), params.id)),
+      handler: ({ actor, params }) => getComponentView(deps, scopeOf(actor), params.id),
     }),
     defineRoute({
       method: "patch",
@@ -339,6 +263,12 @@ export function contractsRoutes(deps: ContractsDeps): RouteDef[] {
       handler: ({ actor, params, body }) =>
         updateComponent(deps, actor, scopeOf(actor), params.id, body, now()),
     }),
+  ];
+}
+
+function agentTokenRoutes(deps: ContractsRouteDeps): RouteDef[] {
+  const now = () => deps.clock.now();
+  return [
     defineRoute({
       method: "post",
       path: "/components/:id/agent-token",
@@ -359,14 +289,7 @@ export function contractsRoutes(deps: ContractsDeps): RouteDef[] {
       summary: "List a contract's agent tokens",
       params: IdParams,
       response: z.array(AgentTokenView),
-      handler: async ({ actor, params }) => {
-        await getContract(db.manager, scopeOf(actor), params.id);
-        return (
-          await db
-            .getRepository(AgentTokenEntity)
-            .find({ where: { contractId: params.id }, order: { createdAt: "ASC" } })
-        ).map(toTokenView);
-      },
+      handler: ({ actor, params }) => listAgentTokens(deps, scopeOf(actor), params.id),
     }),
     defineRoute({
       method: "post",

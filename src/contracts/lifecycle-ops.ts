@@ -2,12 +2,10 @@
 // month, suspension and restriction of service, objections to renewal, and the daily job that
 // ends contracts at their end date, applies changes that became effective and reminds
 // customers before the renewal-objection deadline.
-import type { DataSource, EntityManager } from "typeorm";
 import { z } from "zod";
 import type { Actor, ContractScope } from "../access/actor.js";
-import { recordAudit } from "../audit/audit.js";
 import { planOfMonth } from "../billing/close/build-scenario.js";
-import { PlanChangeEntity } from "../db/entities/index.js";
+import type { PlanChangeEntity } from "../db/entities/index.js";
 import { addDays } from "../domain/calendar/business-days.js";
 import { SUSPENSION_KINDS, type TerminationReason } from "../domain/contracts/service-state.js";
 import { currentTermEnd, minimumTermEnd, objectionDeadline } from "../domain/contracts/terms.js";
@@ -15,16 +13,16 @@ import { languageOf } from "../domain/notify/format.js";
 import { renderRenewalReminder } from "../domain/notify/service-notices.js";
 import { jstDateOf, jstMonthOf } from "../domain/time/jst.js";
 import { isYearMonth, monthOfDate } from "../domain/time/month.js";
-import { enqueue, type NewOutboxMessage } from "../notify/outbox.store.js";
+import type { NewOutboxMessage } from "../notify/outbox.store.js";
 import type { JobDef } from "../infra/scheduler.js";
 import { AppError, conflict } from "../shared/errors.js";
 import { audit as contractAudit, terminateContract } from "./lifecycle.js";
-import { getContract } from "./scoped.js";
+import type { ContractsDeps } from "./deps.js";
 import { queueMaintenanceNotice } from "./service-notices.js";
 import { contractStateChanged } from "./status-signal.js";
 import { IsoDate, Plan, toContractView, type ContractView } from "./views.js";
 
-type Deps = { db: DataSource };
+type Deps = Pick<ContractsDeps, "uow" | "contracts" | "audit">;
 
 /** The numbers of the lifecycle in one named place. */
 export const LIFECYCLE_POLICY = {
@@ -58,13 +56,14 @@ const toPlanChangeView = (r: PlanChangeEntity): z.infer<typeof PlanChangeView> =
   createdAt: r.createdAt.toISOString(),
 });
 
-export async function listPlanChanges(m: EntityManager, contractId: string) {
-  return (
-    await m.find(PlanChangeEntity, {
-      where: { contractId },
-      order: { effectiveMonth: "ASC", createdAt: "ASC" },
-    })
-  ).map(toPlanChangeView);
+/** A contract's plan history, in the tenant's scope. */
+export async function listPlanChanges(
+  deps: Pick<Deps, "contracts">,
+  scope: ContractScope,
+  contractId: string,
+) {
+  await deps.contracts.get(scope, contractId);
+  return (await deps.contracts.planChanges(contractId)).map(toPlanChangeView);
 }
 
 /**
@@ -87,8 +86,8 @@ export async function changePlan(
       { path: "effectiveMonth", message: `must not be before the current month ${thisMonth}` },
     ]);
   }
-  return deps.db.transaction(async (tx) => {
-    const row = await getContract(tx, { kind: "all" }, id, { lock: true });
+  return deps.uow.transaction(async (tx) => {
+    const row = await deps.contracts.get({ kind: "all" }, id, { tx, lock: true });
     if (row.status !== "active" || row.startDate === null)
       throw conflict(`contract is ${row.status}`);
     if (effectiveMonth < monthOfDate(row.startDate)) {
@@ -96,7 +95,7 @@ export async function changePlan(
         { path: "effectiveMonth", message: `must not be before ${monthOfDate(row.startDate)}` },
       ]);
     }
-    const history = await listPlanChanges(tx, id);
+    const history = await deps.contracts.planChanges(id, tx);
     const later = history.find((c) => c.effectiveMonth > effectiveMonth);
     if (later) throw conflict(`a plan change is already scheduled for ${later.effectiveMonth}`);
     const fromPlan = planOfMonth(row.plan, history, effectiveMonth);
@@ -106,18 +105,16 @@ export async function changePlan(
       ]);
     }
     const before = toContractView(row);
-    const change = await tx.save(
-      tx.create(PlanChangeEntity, {
-        contractId: id,
-        fromPlan,
-        plan: input.plan,
-        effectiveMonth,
-        createdBy: actor.userId,
-      }),
-    );
+    const change = await deps.contracts.addPlanChange(tx, {
+      contractId: id,
+      fromPlan,
+      plan: input.plan,
+      effectiveMonth,
+      createdBy: actor.userId,
+    });
     if (effectiveMonth === thisMonth) row.plan = input.plan;
-    const after = toContractView(await tx.save(row));
-    await recordAudit(tx, {
+    const after = toContractView(await deps.contracts.save(tx, row));
+    await deps.audit.record(tx, {
       ...contractAudit(actor, now, "contract.plan_change", before, after),
       after: { ...after, planChange: toPlanChangeView(change) },
     });
@@ -144,8 +141,8 @@ export async function suspendContract(
   input: z.infer<typeof SuspensionInput>,
   now: Date,
 ): Promise<ContractView> {
-  const result = await deps.db.transaction(async (tx) => {
-    const row = await getContract(tx, { kind: "all" }, id, { lock: true });
+  const result = await deps.uow.transaction(async (tx) => {
+    const row = await deps.contracts.get({ kind: "all" }, id, { tx, lock: true });
     if (row.status !== "active") throw conflict(`contract is ${row.status}`);
     if (row.suspendedFrom !== null) throw conflict("contract is already suspended; lift it first");
     const before = toContractView(row);
@@ -154,8 +151,8 @@ export async function suspendContract(
       suspensionKind: input.kind,
       suspensionReason: input.reason,
     });
-    const after = toContractView(await tx.save(row));
-    await recordAudit(tx, contractAudit(actor, now, "contract.suspend", before, after));
+    const after = toContractView(await deps.contracts.save(tx, row));
+    await deps.audit.record(tx, contractAudit(actor, now, "contract.suspend", before, after));
     return after;
   });
   contractStateChanged(id);
@@ -168,13 +165,16 @@ export async function liftSuspension(
   id: string,
   now: Date,
 ): Promise<ContractView> {
-  const result = await deps.db.transaction(async (tx) => {
-    const row = await getContract(tx, { kind: "all" }, id, { lock: true });
+  const result = await deps.uow.transaction(async (tx) => {
+    const row = await deps.contracts.get({ kind: "all" }, id, { tx, lock: true });
     if (row.suspendedFrom === null) throw conflict("contract is not suspended");
     const before = toContractView(row);
     Object.assign(row, { suspendedFrom: null, suspensionKind: null, suspensionReason: null });
-    const after = toContractView(await tx.save(row));
-    await recordAudit(tx, contractAudit(actor, now, "contract.lift_suspension", before, after));
+    const after = toContractView(await deps.contracts.save(tx, row));
+    await deps.audit.record(
+      tx,
+      contractAudit(actor, now, "contract.lift_suspension", before, after),
+    );
     return after;
   });
   contractStateChanged(id);
@@ -202,8 +202,8 @@ export async function objectToRenewal(
 ) {
   const date = input.date ?? jstDateOf(now.getTime());
   const by = scope.kind === "contract" ? "customer" : input.by;
-  return deps.db.transaction(async (tx) => {
-    const row = await getContract(tx, scope, id, { lock: true });
+  return deps.uow.transaction(async (tx) => {
+    const row = await deps.contracts.get(scope, id, { tx, lock: true });
     if (row.status !== "active" || row.startDate === null)
       throw conflict(`contract is ${row.status}`);
     let termEnd = currentTermEnd(row.startDate, date < row.startDate ? row.startDate : date);
@@ -215,8 +215,11 @@ export async function objectToRenewal(
       renewalObjectionBy: by,
       endDate: row.endDate !== null && row.endDate < termEnd ? row.endDate : termEnd,
     });
-    const after = toContractView(await tx.save(row));
-    await recordAudit(tx, contractAudit(actor, now, "contract.renewal_objection", before, after));
+    const after = toContractView(await deps.contracts.save(tx, row));
+    await deps.audit.record(
+      tx,
+      contractAudit(actor, now, "contract.renewal_objection", before, after),
+    );
     return { contract: after, termEnd, deadline: objectionDeadline(termEnd) };
   });
 }
@@ -235,16 +238,11 @@ export interface LifecycleRun {
  * effective are applied to the rows routing and the collector read, and reminders and
  * maintenance announcements are queued. Idempotent: a re-run changes nothing more.
  */
-export async function runLifecycle(deps: Deps, now: Date): Promise<LifecycleRun> {
+export async function runLifecycle(deps: ContractsDeps, now: Date): Promise<LifecycleRun> {
   const today = jstDateOf(now.getTime());
   const thisMonth = jstMonthOf(now.getTime());
-  const due = await deps.db.query<{ id: string; objected: boolean }[]>(
-    `SELECT id, renewal_objection_date IS NOT NULL AS objected FROM contracts
-     WHERE status = 'active' AND end_date IS NOT NULL AND end_date < $1 ORDER BY id`,
-    [today],
-  );
   const terminated: string[] = [];
-  for (const c of due) {
+  for (const c of await deps.contracts.pastEndDate(today)) {
     const reason: TerminationReason = c.objected ? "term_end" : "customer";
     try {
       await terminateContract(deps, "system", c.id, now, reason);
@@ -253,52 +251,24 @@ export async function runLifecycle(deps: Deps, now: Date): Promise<LifecycleRun>
       if (!(err instanceof AppError && err.code === "CONFLICT")) throw err; // ended meanwhile
     }
   }
-  const plans = await deps.db.query<unknown[]>(
-    `UPDATE contracts c SET plan = p.plan, version = c.version + 1
-     FROM (SELECT DISTINCT ON (contract_id) contract_id, plan FROM contract_plan_changes
-           WHERE effective_month <= $1 ORDER BY contract_id, effective_month DESC, created_at DESC) p
-     WHERE p.contract_id = c.id AND c.status = 'active' AND c.plan <> p.plan RETURNING c.id`,
-    [thisMonth],
-  );
-  const components = await deps.db.query<unknown[]>(
-    `UPDATE components k SET os = h.os, cap_relaxations = h.cap_relaxations
-     FROM (SELECT DISTINCT ON (component_id) component_id, os, cap_relaxations FROM component_changes
-           WHERE effective_month <= $1 ORDER BY component_id, effective_month DESC, created_at DESC) h
-     WHERE h.component_id = k.id AND (k.os <> h.os OR k.cap_relaxations <> h.cap_relaxations) RETURNING k.id`,
-    [thisMonth],
-  );
+  const plansApplied = await deps.contracts.applyDuePlanChanges(thisMonth);
+  const componentsApplied = await deps.components.applyDueChanges(thisMonth);
   const reminders = await queueRenewalReminders(deps, today, now);
   const maintenanceNotices = await queueMaintenanceNotices(deps, now);
-  return {
-    terminated,
-    plansApplied: affected(plans),
-    componentsApplied: affected(components),
-    reminders,
-    maintenanceNotices,
-  };
-}
-
-/** TypeORM answers UPDATE … RETURNING as [rows, count] on PostgreSQL, rows on PGlite. */
-function affected(result: unknown[]): number {
-  return result.length === 2 && Array.isArray(result[0]) && typeof result[1] === "number"
-    ? result[1]
-    : result.length;
+  return { terminated, plansApplied, componentsApplied, reminders, maintenanceNotices };
 }
 
 /**
  * One reminder per contact before the minimum term's objection deadline (the first expiry;
  * month-by-month renewals after it are not reminded every month).
  */
-async function queueRenewalReminders(deps: Deps, today: string, now: Date): Promise<number> {
-  const rows = await deps.db.query<
-    { id: string; customerName: string; startDate: string; email: string; language: string }[]
-  >(
-    `SELECT c.id, c.customer_name AS "customerName", c.start_date::text AS "startDate", k.email, k.language
-     FROM contracts c JOIN contacts k ON k.contract_id = c.id
-     WHERE c.status = 'active' AND c.end_date IS NULL AND c.renewal_objection_date IS NULL AND c.start_date IS NOT NULL`,
-  );
+async function queueRenewalReminders(
+  deps: Pick<ContractsDeps, "contracts" | "outbox">,
+  today: string,
+  now: Date,
+): Promise<number> {
   const messages: NewOutboxMessage[] = [];
-  for (const r of rows) {
+  for (const r of await deps.contracts.renewalCandidates()) {
     const termEnd = minimumTermEnd(r.startDate);
     const deadline = objectionDeadline(termEnd);
     if (today > deadline || today < addDays(deadline, -LIFECYCLE_POLICY.renewalReminderDays))
@@ -306,10 +276,10 @@ async function queueRenewalReminders(deps: Deps, today: string, now: Date): Prom
     const lang = languageOf(r.language);
     const email = r.email.toLowerCase();
     messages.push({
-      key: `renewal_reminder:${r.id}:${termEnd}:${email}:email`,
+      key: `renewal_reminder:${r.contractId}:${termEnd}:${email}:email`,
       channel: "email",
       recipient: email,
-      contractId: r.id,
+      contractId: r.contractId,
       incidentId: null,
       event: "contract.renewal_reminder",
       language: lang,
@@ -320,23 +290,22 @@ async function queueRenewalReminders(deps: Deps, today: string, now: Date): Prom
       nextAttemptAt: now,
     });
   }
-  return (await enqueue(deps.db, messages, now)).length;
+  return deps.outbox.enqueue(messages, now);
 }
 
 /** Maintenance windows starting within the notice period, announced once per contact. */
-async function queueMaintenanceNotices(deps: Deps, now: Date): Promise<number> {
+async function queueMaintenanceNotices(
+  deps: Pick<ContractsDeps, "contracts" | "outbox">,
+  now: Date,
+): Promise<number> {
   const horizon = new Date(now.getTime() + LIFECYCLE_POLICY.maintenanceNoticeDays * 86_400_000);
-  const windows = await deps.db.query<{ id: string }[]>(
-    `SELECT w.id FROM maintenance_windows w JOIN contracts c ON c.id = w.contract_id
-     WHERE c.status = 'active' AND w.starts_at > $1 AND w.starts_at <= $2`,
-    [now, horizon],
-  );
   let queued = 0;
-  for (const w of windows) queued += await queueMaintenanceNotice(deps.db, w.id, now);
+  for (const id of await deps.contracts.maintenanceWindowsStarting(now, horizon))
+    queued += await queueMaintenanceNotice(deps, id, now);
   return queued;
 }
 
-export function contractLifecycleJob(deps: Deps): JobDef {
+export function contractLifecycleJob(deps: ContractsDeps): JobDef {
   return {
     name: "contract-lifecycle",
     // 00:10 JST daily: after midnight, so "past the end date" means the whole last day is over.

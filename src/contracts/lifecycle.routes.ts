@@ -1,13 +1,11 @@
 // The contract lifecycle's API (issue 15): plan changes, suspension, renewal objections,
 // termination with its reason, customer notices and the inquiry hours.
-import type { DataSource } from "typeorm";
 import { z } from "zod";
 import { scopeOf, USER_ROLES, type UserRole } from "../access/actor.js";
 import { isBusinessDay } from "../domain/calendar/business-days.js";
 import { TERMINATION_REASONS } from "../domain/contracts/service-state.js";
 import { jstDateOf } from "../domain/time/jst.js";
 import { defineRoute, IdParams, type RouteDef } from "../http/route.js";
-import type { Clock } from "../infra/clock.js";
 import { terminateContract } from "./lifecycle.js";
 import {
   changePlan,
@@ -20,8 +18,8 @@ import {
   SuspensionInput,
   suspendContract,
 } from "./lifecycle-ops.js";
-import { getContract } from "./scoped.js";
 import { sendServiceNotice, ServiceNoticeInput } from "./service-notices.js";
+import type { ContractsRouteDeps } from "./contracts.routes.js";
 import { ContractView, IsoDate } from "./views.js";
 
 const MANAGE: readonly UserRole[] = ["admin", "noc"];
@@ -50,7 +48,7 @@ const Termination = z
   .strictObject({ reason: z.enum(TERMINATION_REASONS).default("customer") })
   .optional();
 
-export function lifecycleRoutes(deps: { db: DataSource; clock: Clock }): RouteDef[] {
+export function lifecycleRoutes(deps: ContractsRouteDeps): RouteDef[] {
   const now = () => deps.clock.now();
   return [
     defineRoute({
@@ -74,10 +72,7 @@ export function lifecycleRoutes(deps: { db: DataSource; clock: Clock }): RouteDe
       summary: "Plan history of a contract (effective months)",
       params: IdParams,
       response: z.array(PlanChangeView),
-      handler: async ({ actor, params }) => {
-        await getContract(deps.db.manager, scopeOf(actor), params.id);
-        return listPlanChanges(deps.db.manager, params.id);
-      },
+      handler: ({ actor, params }) => listPlanChanges(deps, scopeOf(actor), params.id),
     }),
     defineRoute({
       method: "post",
@@ -135,7 +130,7 @@ export function lifecycleRoutes(deps: { db: DataSource; clock: Clock }): RouteDe
       status: 202,
       body: ServiceNoticeInput,
       response: z.object({ queued: z.number().int() }),
-      handler: ({ actor, body }) => sendServiceNotice(deps.db, actor, body, now()),
+      handler: ({ actor, body }) => sendServiceNotice(deps, actor, body, now()),
     }),
     defineRoute({
       method: "get",

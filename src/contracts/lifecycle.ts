@@ -1,13 +1,7 @@
-import { IsNull, type DataSource, type EntityManager } from "typeorm";
 import { z } from "zod";
 import type { Actor, ContractScope } from "../access/actor.js";
-import { recordAudit } from "../audit/audit.js";
-import {
-  AgentTokenEntity,
-  ComponentEntity,
-  ContactEntity,
-  ContractEntity,
-} from "../db/entities/index.js";
+import type { ContractEntity } from "../db/entities/index.js";
+import type { Tx } from "../db/unit-of-work.js";
 import {
   applicationDeemedRejectedAt,
   cancellationNoticeDeadline,
@@ -18,8 +12,7 @@ import type { TerminationReason } from "../domain/contracts/service-state.js";
 import { jstDateOf } from "../domain/time/jst.js";
 import { AppError, conflict } from "../shared/errors.js";
 import { isPrototypeName } from "../ingest/labels.js";
-import { purgeContractData } from "./purge.js";
-import { getContract } from "./scoped.js";
+import type { ContractsDeps } from "./deps.js";
 import { contractStateChanged } from "./status-signal.js";
 import { ContactInput, IsoDate, Plan, toContractView, type ContractView } from "./views.js";
 
@@ -43,7 +36,7 @@ export const NewApplication = z.strictObject({
   receivedAt: z.iso.datetime({ offset: true }).optional(),
 });
 
-type Deps = { db: DataSource };
+type Deps = Pick<ContractsDeps, "uow" | "contracts" | "audit">;
 /** The audit entry of a change to a contract (also used by lifecycle-ops.ts). */
 export const audit = (
   actor: Actor | "system",
@@ -68,23 +61,18 @@ export async function applyForContract(
   input: z.infer<typeof NewApplication>,
   now: Date,
 ): Promise<ContractView> {
-  return deps.db.transaction(async (tx) => {
-    const row = await tx.save(
-      tx.create(ContractEntity, {
-        customerName: input.customerName,
-        plan: input.plan,
-        tierMode: input.tierMode,
-        instanceLabel: input.instanceLabel,
-        status: "applied",
-        receivedAt: input.receivedAt ? new Date(input.receivedAt) : now,
-      }),
-    );
-    await tx.insert(
-      ContactEntity,
-      input.contacts.map((c) => ({ ...c, contractId: row.id })),
-    );
+  return deps.uow.transaction(async (tx) => {
+    const row = await deps.contracts.create(tx, {
+      customerName: input.customerName,
+      plan: input.plan,
+      tierMode: input.tierMode,
+      instanceLabel: input.instanceLabel,
+      status: "applied",
+      receivedAt: input.receivedAt ? new Date(input.receivedAt) : now,
+    });
+    await deps.contracts.addContacts(tx, row.id, input.contacts);
     const view = toContractView(row);
-    await recordAudit(tx, audit(actor, now, "contract.apply", null, view));
+    await deps.audit.record(tx, audit(actor, now, "contract.apply", null, view));
     return view;
   });
 }
@@ -98,17 +86,16 @@ async function transition(
   to: ContractStatus,
   now: Date,
   patch: (c: ContractEntity) => Partial<ContractEntity>,
-  alsoInTx?: (tx: EntityManager, after: ContractView) => Promise<void>,
+  alsoInTx?: (tx: Tx, after: ContractView) => Promise<void>,
 ): Promise<ContractView> {
-  return deps.db.transaction(async (tx) => {
-    const row = await getContract(tx, scope, id, { lock: true });
+  return deps.uow.transaction(async (tx) => {
+    const row = await deps.contracts.get(scope, id, { tx, lock: true });
     const from = row.status as ContractStatus;
     if (!canTransition(from, to)) throw conflict(`contract is ${from}; it cannot become ${to}`);
     const before = toContractView(row);
     Object.assign(row, patch(row), { status: to });
-    const saved = await tx.save(row);
-    const after = toContractView(saved);
-    await recordAudit(
+    const after = toContractView(await deps.contracts.save(tx, row));
+    await deps.audit.record(
       tx,
       audit(
         actor,
@@ -158,9 +145,7 @@ export function rejectApplication(
 
 /** The scheduled job: applications with no decision 60 days after receipt are deemed rejected. */
 export async function expireApplications(deps: Deps, now: Date): Promise<string[]> {
-  const pending = await deps.db
-    .getRepository(ContractEntity)
-    .find({ where: { status: "applied" }, select: { id: true, receivedAt: true } });
+  const pending = await deps.contracts.pendingApplications();
   const expired = pending.filter(
     (c) => now.getTime() >= applicationDeemedRejectedAt(c.receivedAt).getTime(),
   );
@@ -214,8 +199,8 @@ export async function giveCancellationNotice(
       { deadline },
     );
   }
-  return deps.db.transaction(async (tx) => {
-    const row = await getContract(tx, scope, id, { lock: true });
+  return deps.uow.transaction(async (tx) => {
+    const row = await deps.contracts.get(scope, id, { tx, lock: true });
     if (row.status !== "active") throw conflict(`contract is ${row.status}`);
     const before = toContractView(row);
     Object.assign(row, {
@@ -223,9 +208,9 @@ export async function giveCancellationNotice(
       cancellationDesiredDate: input.desiredDate,
       endDate: input.desiredDate,
     });
-    const after = toContractView(await tx.save(row));
+    const after = toContractView(await deps.contracts.save(tx, row));
     const entry = audit(actor, now, "contract.cancellation_notice", before, after);
-    await recordAudit(
+    await deps.audit.record(
       tx,
       input.noticeDate === undefined
         ? entry
@@ -270,11 +255,11 @@ function assertNoticeDating(
 
 /**
  * Termination (Art. 30): agent tokens are revoked and the customer's personal data deleted at
- * once (contracts/purge.ts); agents are refused from now on. `reason` decides the
+ * once (contracts/purge.store.ts); agents are refused from now on. `reason` decides the
  * early-termination charge (none for provider fault, Art. 11 (2)).
  */
 export async function terminateContract(
-  deps: Deps,
+  deps: Pick<ContractsDeps, "uow" | "contracts" | "components" | "tokens" | "audit">,
   actor: Actor | "system",
   id: string,
   now: Date,
@@ -294,18 +279,10 @@ export async function terminateContract(
         c.endDate && c.endDate <= jstDateOf(now.getTime()) ? c.endDate : jstDateOf(now.getTime()),
     }),
     async (tx, view) => {
-      await tx.update(
-        AgentTokenEntity,
-        { contractId: id, revokedAt: IsNull() },
-        { revokedAt: now },
-      );
-      await tx.update(
-        ComponentEntity,
-        { contractId: id, activeUntil: IsNull() },
-        { activeUntil: view.endDate! },
-      );
-      const purged = await purgeContractData(tx, id);
-      await recordAudit(tx, {
+      await deps.tokens.revokeLive(tx, { contractId: id }, now);
+      await deps.components.endAll(tx, id, view.endDate!);
+      const purged = await deps.contracts.purgePersonalData(tx, id);
+      await deps.audit.record(tx, {
         actor,
         at: now,
         action: "contract.purge_access",

@@ -1,11 +1,10 @@
-import type { DataSource } from "typeorm";
 import { z } from "zod";
 import type { Actor, ContractScope } from "../access/actor.js";
-import { recordAudit } from "../audit/audit.js";
-import { RunbookEntity } from "../db/entities/index.js";
-import { conflict } from "../shared/errors.js";
-import { getContract } from "./scoped.js";
-import { RUNBOOK_KINDS, toRunbookView } from "./views.js";
+import { conflict, notFound } from "../shared/errors.js";
+import type { ContractsDeps } from "./deps.js";
+import { RUNBOOK_KINDS, toRunbookView, type RunbookView } from "./views.js";
+
+type Deps = Pick<ContractsDeps, "uow" | "contracts" | "runbooks" | "audit">;
 
 export const NewRunbookVersion = z.strictObject({
   kind: z.enum(RUNBOOK_KINDS),
@@ -19,26 +18,27 @@ export const NewRunbookVersion = z.strictObject({
 
 /** Uploads a new version of a runbook; the version number is the next for (kind, name). */
 export async function addRunbookVersion(
-  deps: { db: DataSource },
+  deps: Deps,
   actor: Actor,
   scope: ContractScope,
   contractId: string,
   input: z.infer<typeof NewRunbookVersion>,
   now: Date,
 ) {
-  return deps.db.transaction(async (tx) => {
-    const contract = await getContract(tx, scope, contractId, { lock: true }); // serialises version numbers
+  return deps.uow.transaction(async (tx) => {
+    // The lock serialises version numbers.
+    const contract = await deps.contracts.get(scope, contractId, { tx, lock: true });
     if (contract.status === "terminated" || contract.status === "rejected")
       throw conflict(`contract is ${contract.status}`);
-    const [{ max }] = await tx.query<[{ max: number }]>(
-      `SELECT COALESCE(MAX(version), 0)::int AS max FROM runbooks WHERE contract_id = $1 AND kind = $2 AND name = $3`,
-      [contractId, input.kind, input.name],
-    );
-    const row = await tx.save(
-      tx.create(RunbookEntity, { ...input, contractId, version: max + 1, createdBy: actor.userId }),
-    );
+    const latest = await deps.runbooks.latestVersion(tx, contractId, input.kind, input.name);
+    const row = await deps.runbooks.create(tx, {
+      ...input,
+      contractId,
+      version: latest + 1,
+      createdBy: actor.userId,
+    });
     const view = toRunbookView(row);
-    await recordAudit(tx, {
+    await deps.audit.record(tx, {
       actor,
       at: now,
       action: "runbook.upload",
@@ -50,4 +50,24 @@ export async function addRunbookVersion(
     });
     return view;
   });
+}
+
+export async function listRunbooks(
+  deps: Pick<Deps, "contracts" | "runbooks">,
+  scope: ContractScope,
+  contractId: string,
+): Promise<RunbookView[]> {
+  await deps.contracts.get(scope, contractId);
+  return (await deps.runbooks.list(contractId)).map(toRunbookView);
+}
+
+/** One version with its content; another tenant's is not found. */
+export async function getRunbook(
+  deps: Pick<Deps, "runbooks">,
+  scope: ContractScope,
+  id: string,
+): Promise<RunbookView & { content: string }> {
+  const row = await deps.runbooks.find(scope, id);
+  if (!row) throw notFound("runbook");
+  return { ...toRunbookView(row), content: row.content };
 }

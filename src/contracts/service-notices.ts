@@ -1,48 +1,34 @@
 // Customer notices through the outbox (ja/en, one per contact and subject, idempotent keys):
 // a maintenance window announced ahead, a change of the terms, the end of the service.
-import type { DataSource } from "typeorm";
 import { z } from "zod";
 import type { Actor } from "../access/actor.js";
-import { recordAudit } from "../audit/audit.js";
 import { languageOf } from "../domain/notify/format.js";
 import {
   renderMaintenanceNotice,
   renderServiceNotice,
   SERVICE_NOTICE_KINDS,
 } from "../domain/notify/service-notices.js";
-import { enqueue, type NewOutboxMessage, type Queryable } from "../notify/outbox.store.js";
+import type { NewOutboxMessage } from "../notify/outbox.store.js";
+import type { ContractsDeps } from "./deps.js";
 import { IsoDate } from "./views.js";
-
-interface ContactRow {
-  contractId: string;
-  customerName: string;
-  email: string;
-  language: string;
-}
 
 const jstText = (d: Date) =>
   `${new Date(d.getTime() + 9 * 3_600_000).toISOString().slice(0, 16).replace("T", " ")} JST`;
 
 /** Announces one maintenance window to its contract's contacts (once per window and contact). */
 export async function queueMaintenanceNotice(
-  q: Queryable,
+  deps: Pick<ContractsDeps, "contracts" | "outbox">,
   windowId: string,
   now: Date,
 ): Promise<number> {
-  const rows = await q.query<(ContactRow & { startsAt: Date; endsAt: Date; reason: string })[]>(
-    `SELECT c.id AS "contractId", c.customer_name AS "customerName", k.email, k.language,
-       w.starts_at AS "startsAt", w.ends_at AS "endsAt", w.reason
-     FROM maintenance_windows w JOIN contracts c ON c.id = w.contract_id JOIN contacts k ON k.contract_id = c.id
-     WHERE w.id = $1`,
-    [windowId],
-  );
+  const rows = await deps.contracts.maintenanceRecipients(windowId);
   const messages: NewOutboxMessage[] = rows.map((r) => {
     const lang = languageOf(r.language);
     const email = r.email.toLowerCase();
     const facts = {
       contractName: r.customerName,
-      startsAt: jstText(new Date(r.startsAt)),
-      endsAt: jstText(new Date(r.endsAt)),
+      startsAt: jstText(r.startsAt),
+      endsAt: jstText(r.endsAt),
       reason: r.reason,
     };
     return {
@@ -57,7 +43,7 @@ export async function queueMaintenanceNotice(
       nextAttemptAt: now,
     };
   });
-  return (await enqueue(q, messages, now)).length;
+  return deps.outbox.enqueue(messages, now);
 }
 
 export const ServiceNoticeInput = z.strictObject({
@@ -72,16 +58,13 @@ export const ServiceNoticeInput = z.strictObject({
 
 /** A change of the terms (Art. 4) or the end of the service (Art. 5), to every active contract. */
 export async function sendServiceNotice(
-  db: DataSource,
+  deps: Pick<ContractsDeps, "uow" | "contracts" | "outbox" | "audit">,
   actor: Actor,
   input: z.infer<typeof ServiceNoticeInput>,
   now: Date,
 ): Promise<{ queued: number }> {
-  return db.transaction(async (tx) => {
-    const rows = await tx.query<ContactRow[]>(
-      `SELECT c.id AS "contractId", c.customer_name AS "customerName", k.email, k.language
-       FROM contracts c JOIN contacts k ON k.contract_id = c.id WHERE c.status = 'active'`,
-    );
+  return deps.uow.transaction(async (tx) => {
+    const rows = await deps.contracts.activeContacts(tx);
     const messages: NewOutboxMessage[] = rows.map((r) => {
       const lang = languageOf(r.language);
       const email = r.email.toLowerCase();
@@ -103,8 +86,8 @@ export async function sendServiceNotice(
         nextAttemptAt: now,
       };
     });
-    const queued = (await enqueue(tx, messages, now)).length;
-    await recordAudit(tx, {
+    const queued = await deps.outbox.enqueue(messages, now, tx);
+    await deps.audit.record(tx, {
       actor,
       at: now,
       action: `notice.${input.kind}`,

@@ -20,7 +20,9 @@ export const ContactInput = z.strictObject({
   email: z.email().max(254),
   language: z.enum(["ja", "en"]),
 });
+export type ContactInput = z.infer<typeof ContactInput>;
 export const ContactView = ContactInput.extend({ id: z.uuid() });
+export type ContactView = z.infer<typeof ContactView>;
 
 export const ContractView = z.object({
   id: z.uuid(),
@@ -83,7 +85,7 @@ export const toContractView = (c: ContractEntity): ContractView => ({
   version: c.version,
 });
 
-export const toContactView = (c: ContactEntity) => ({
+export const toContactView = (c: ContactEntity): ContactView => ({
   id: c.id,
   name: c.name,
   email: c.email,
@@ -100,7 +102,8 @@ export const ComponentView = z.object({
   activeUntil: IsoDate.nullable(),
   lastSeenAt: z.iso.datetime().nullable(),
 });
-export const toComponentView = (c: ComponentEntity): z.infer<typeof ComponentView> => ({
+export type ComponentView = z.infer<typeof ComponentView>;
+export const toComponentView = (c: ComponentEntity): ComponentView => ({
   id: c.id,
   contractId: c.contractId,
   name: c.name,
@@ -121,7 +124,8 @@ export const RunbookView = z.object({
   contentType: z.enum(["text/markdown", "text/plain"]),
   createdAt: z.iso.datetime(),
 });
-export const toRunbookView = (r: RunbookEntity): z.infer<typeof RunbookView> => ({
+export type RunbookView = z.infer<typeof RunbookView>;
+export const toRunbookView = (r: RunbookEntity): RunbookView => ({
   id: r.id,
   contractId: r.contractId,
   kind: r.kind as "incident" | "ops",

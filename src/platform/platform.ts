@@ -4,6 +4,7 @@ import type { AddressInfo } from "node:net";
 import type { Logger } from "pino";
 import { bootstrapAdmin } from "../accounts/bootstrap-admin.js";
 import { monthlyCloseJob } from "../billing/close/monthly-close.job.js";
+import { createContractsDeps } from "../contracts/contract.store.js";
 import { contractLifecycleJob } from "../contracts/lifecycle-ops.js";
 import { expireApplications } from "../contracts/lifecycle.js";
 import { openDatabase, type Database } from "../db/database.js";
@@ -215,9 +216,9 @@ export async function startPlatform(
         {
           name: "expire-applications",
           cron: "7 * * * *",
-          run: (now) => expireApplications({ db: db.dataSource }, now),
+          run: (now) => expireApplications(createContractsDeps(db.dataSource), now),
         },
-        contractLifecycleJob({ db: db.dataSource }),
+        contractLifecycleJob(createContractsDeps(db.dataSource)),
         monthlyCloseJob({
           db: db.dataSource,
           usage: storedUsage,

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runMonthlyClose } from "../../src/billing/close/run-close.js";
 import type { UsageSource } from "../../src/billing/close/usage-source.js";
+import { createContractsDeps } from "../../src/contracts/contract.store.js";
 import { runLifecycle } from "../../src/contracts/lifecycle-ops.js";
 import { startTestApp, type ApiClient, type TestApp } from "../support/app.js";
 import { makeContract } from "../support/factories.js";
@@ -266,11 +267,15 @@ describe("contract changes billed by the monthly close", () => {
   });
 
   it("the daily job applies the upgrade in December; the close uses the new tariff from December only", async () => {
-    const run = await runLifecycle({ db: app.platform.db.dataSource }, app.clock.now());
+    const run = await runLifecycle(
+      createContractsDeps(app.platform.db.dataSource),
+      app.clock.now(),
+    );
     expect(run.plansApplied).toBe(1);
     expect((await api("get", `/contracts/${ids.up}`)).body.plan).toBe("premium");
     expect(
-      (await runLifecycle({ db: app.platform.db.dataSource }, app.clock.now())).plansApplied,
+      (await runLifecycle(createContractsDeps(app.platform.db.dataSource), app.clock.now()))
+        .plansApplied,
     ).toBe(0);
     const history = await api("get", `/contracts/${ids.up}/plan-changes`);
     expect(history.body).toMatchObject([

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createContractsDeps } from "../../src/contracts/contract.store.js";
 import { expireApplications } from "../../src/contracts/lifecycle.js";
 import { startTestApp, type TestApp } from "../support/app.js";
 import { makeContract, makeUser } from "../support/factories.js";
@@ -127,7 +128,7 @@ describe("contract lifecycle", () => {
         body: { ...body, receivedAt: "2026-12-01T09:00:00+09:00" },
       })
     ).body;
-    const deps = { db: app.platform.db.dataSource };
+    const deps = createContractsDeps(app.platform.db.dataSource);
     expect(await expireApplications(deps, app.clock.now())).toContain(old.id);
     expect(await expireApplications(deps, app.clock.now())).not.toContain(old.id);
     expect((await app.api("get", `/contracts/${old.id}`)).body.status).toBe("rejected");

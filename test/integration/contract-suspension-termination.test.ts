@@ -2,6 +2,7 @@ import { gzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runMonthlyClose } from "../../src/billing/close/run-close.js";
 import { noUsage } from "../../src/billing/close/usage-source.js";
+import { createContractsDeps } from "../../src/contracts/contract.store.js";
 import { runLifecycle } from "../../src/contracts/lifecycle-ops.js";
 import { startTestApp, type ApiClient, type TestApp } from "../support/app.js";
 import { makeContract, makeUser } from "../support/factories.js";
@@ -147,12 +148,19 @@ describe("suspension, the lifecycle job and termination", () => {
       renewalObjection: { by: "customer" },
     });
     // The other contract did not object: reminded once within 14 days of its deadline.
-    const early = await runLifecycle({ db: db() }, new Date("2027-02-27T00:10:00+09:00"));
+    const early = await runLifecycle(
+      createContractsDeps(db()),
+      new Date("2027-02-27T00:10:00+09:00"),
+    );
     expect(early.reminders).toBe(0);
-    const due = await runLifecycle({ db: db() }, new Date("2027-03-01T00:10:00+09:00"));
+    const due = await runLifecycle(
+      createContractsDeps(db()),
+      new Date("2027-03-01T00:10:00+09:00"),
+    );
     expect(due.reminders).toBe(1);
     expect(
-      (await runLifecycle({ db: db() }, new Date("2027-03-02T00:10:00+09:00"))).reminders,
+      (await runLifecycle(createContractsDeps(db()), new Date("2027-03-02T00:10:00+09:00")))
+        .reminders,
     ).toBe(0);
     const reminders = (await outboxOf(served.id)).filter(
       (m) => m.event === "contract.renewal_reminder",
@@ -163,10 +171,10 @@ describe("suspension, the lifecycle job and termination", () => {
     ).toEqual([]);
 
     await at("2027-04-14T10:00:00+09:00");
-    expect((await runLifecycle({ db: db() }, app.clock.now())).terminated).toEqual([]);
+    expect((await runLifecycle(createContractsDeps(db()), app.clock.now())).terminated).toEqual([]);
     expect((await push(ending.agent)).status).toBe(200); // the last day is still served
     await at("2027-04-15T00:10:00+09:00");
-    const run = await runLifecycle({ db: db() }, app.clock.now());
+    const run = await runLifecycle(createContractsDeps(db()), app.clock.now());
     expect(run.terminated).toEqual([ending.id]);
     const contract = (await asAdmin("get", `/contracts/${ending.id}`)).body;
     expect(contract).toMatchObject({
@@ -175,7 +183,7 @@ describe("suspension, the lifecycle job and termination", () => {
       endDate: "2027-04-14",
     });
     expect([401, 403]).toContain((await push(ending.agent)).status);
-    expect((await runLifecycle({ db: db() }, app.clock.now())).terminated).toEqual([]);
+    expect((await runLifecycle(createContractsDeps(db()), app.clock.now())).terminated).toEqual([]);
   });
 
   it("announces a maintenance window ahead and sends terms-change notices in the contact's language", async () => {
@@ -188,8 +196,12 @@ describe("suspension, the lifecycle job and termination", () => {
       },
     });
     expect(window.status).toBe(201);
-    expect((await runLifecycle({ db: db() }, app.clock.now())).maintenanceNotices).toBe(1);
-    expect((await runLifecycle({ db: db() }, app.clock.now())).maintenanceNotices).toBe(0);
+    expect(
+      (await runLifecycle(createContractsDeps(db()), app.clock.now())).maintenanceNotices,
+    ).toBe(1);
+    expect(
+      (await runLifecycle(createContractsDeps(db()), app.clock.now())).maintenanceNotices,
+    ).toBe(0);
     const bad = await asAdmin("post", "/notices", {
       body: { kind: "terms_change", effectiveDate: "2027-06-01", text: { ja: "改定" } },
     });

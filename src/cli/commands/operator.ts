@@ -2,7 +2,8 @@ import { parseArgs } from "node:util";
 import { z } from "zod";
 import { createUser } from "../../accounts/users.js";
 import { ContractEntity } from "../../db/entities/index.js";
-import { rotateComponentToken } from "../../contracts/components.js";
+import { rotateComponentToken } from "../../contracts/agent-tokens.js";
+import { createContractsDeps } from "../../contracts/contract.store.js";
 import { toContractView } from "../../contracts/views.js";
 import { AppError } from "../../shared/errors.js";
 import { sendSecurityEvent } from "../../infra/security-bridge.js";
@@ -90,7 +91,7 @@ export const rotateTokenCommand: CliCommand = {
         { path: "--component", message: "must be a uuid" },
       ]);
     const token = await rotateComponentToken(
-      { db: ctx.db! },
+      createContractsDeps(ctx.db!),
       OPERATOR,
       { kind: "all" },
       id.data,
