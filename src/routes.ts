@@ -1,4 +1,5 @@
 import type { DataSource } from "typeorm";
+import { createAccountsDeps } from "./accounts/account.store.js";
 import { accountsRoutes } from "./accounts/accounts.routes.js";
 import { auditRoutes } from "./audit/audit.routes.js";
 import { billingRoutes } from "./billing/billing.routes.js";
@@ -59,7 +60,7 @@ export function allRoutes(deps: RouteDeps): RouteDef[] {
   const seller = deps.seller ?? loadConfig({}).billing;
   const contracts = { ...createContractsDeps(deps.db), clock: deps.clock };
   return [
-    ...accountsRoutes(deps),
+    ...accountsRoutes({ ...deps, ...createAccountsDeps(deps.db) }),
     ...announceIngestAccessChanges(
       [...contractsRoutes(contracts), ...lifecycleRoutes(contracts)],
       deps.security,

@@ -1,6 +1,5 @@
-import type { DataSource } from "typeorm";
 import type { Actor, UserRole } from "../access/actor.js";
-import { CredentialEntity, UserEntity } from "../db/entities/index.js";
+import type { CredentialStore } from "./account.store.js";
 import { hashSecret } from "./secrets.js";
 
 export const SESSION_COOKIE = "msp_session";
@@ -10,26 +9,22 @@ export type Authenticated = Actor & { mustChangePassword: boolean };
 
 /** Resolves a bearer secret (session or API key) to an actor, or null when not valid now. */
 export async function authenticate(
-  db: DataSource,
+  credentials: Pick<CredentialStore, "findBySecretHash">,
   secret: string,
   now: Date,
 ): Promise<Authenticated | null> {
-  const row = await db
-    .getRepository(CredentialEntity)
-    .createQueryBuilder("c")
-    .innerJoinAndMapOne("c.user", UserEntity, "u", "u.id = c.user_id")
-    .where("c.secret_hash = :h", { h: hashSecret(secret) })
-    .getOne();
-  if (!row?.user) return null;
-  if (row.revokedAt || row.user.disabledAt) return null;
+  const found = await credentials.findBySecretHash(hashSecret(secret));
+  if (!found) return null;
+  const { credential: row, user } = found;
+  if (row.revokedAt || user.disabledAt) return null;
   if (row.expiresAt && row.expiresAt.getTime() <= now.getTime()) return null;
   return {
     via: row.kind === "api_key" ? "api_key" : "session",
     userId: row.userId,
     credentialId: row.id,
-    role: row.user.role as UserRole,
-    contractId: row.user.contractId,
-    mustChangePassword: row.user.mustChangePassword,
+    role: user.role as UserRole,
+    contractId: user.contractId,
+    mustChangePassword: user.mustChangePassword,
   };
 }
 

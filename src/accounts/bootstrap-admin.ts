@@ -1,21 +1,22 @@
-import type { DataSource } from "typeorm";
-import { UserEntity } from "../db/entities/index.js";
-import { createUser } from "./users.js";
+import type { AccountsDeps } from "./deps.js";
+import { createUserIn, newUserPassword } from "./users.js";
 
 export const BOOTSTRAP_ADMIN_EMAIL = "admin@msp.local";
 
 /**
  * On first start with no users, creates an admin and returns its one-time password so the
- * caller can print it once. An advisory lock keeps two instances from both creating one.
+ * caller can print it once. A lock keeps two instances from both creating one.
  */
 export async function bootstrapAdmin(
-  db: DataSource,
+  deps: Pick<AccountsDeps, "uow" | "users" | "audit">,
   now: Date,
 ): Promise<{ email: string; password: string } | null> {
-  return db.transaction(async (tx) => {
-    await tx.query("SELECT pg_advisory_xact_lock(hashtext('msp.bootstrap-admin'))");
-    if ((await tx.count(UserEntity)) > 0) return null;
-    const { user, oneTimePassword } = await createUser(
+  return deps.uow.transaction(async (tx) => {
+    await deps.users.lockBootstrap(tx);
+    if ((await deps.users.count(tx)) > 0) return null;
+    const password = await newUserPassword(undefined);
+    const { user, oneTimePassword } = await createUserIn(
+      deps,
       tx,
       "system",
       {
@@ -25,6 +26,7 @@ export async function bootstrapAdmin(
         contractId: null,
         language: "en",
       },
+      password,
       now,
     );
     return { email: user.email, password: oneTimePassword! };

@@ -1,5 +1,5 @@
-import type { EntityManager } from "typeorm";
-import { CredentialEntity } from "../db/entities/index.js";
+import type { Tx } from "../db/unit-of-work.js";
+import type { AccountsDeps } from "./deps.js";
 import { newSecret } from "./secrets.js";
 
 export const CREDENTIAL_KINDS = ["session", "api_key"] as const;
@@ -7,19 +7,11 @@ export type CredentialKind = (typeof CREDENTIAL_KINDS)[number];
 
 /** Issues a session or API key; returns the secret, which is never stored or shown again. */
 export async function issueCredential(
-  manager: EntityManager,
+  deps: Pick<AccountsDeps, "credentials">,
   input: { kind: CredentialKind; userId: string; name: string | null; expiresAt: Date | null },
-): Promise<{ id: string; secret: string; prefix: string; expiresAt: Date | null }> {
+  tx?: Tx,
+) {
   const { secret, hash, prefix } = newSecret(input.kind);
-  const row = await manager.save(
-    manager.create(CredentialEntity, {
-      kind: input.kind,
-      userId: input.userId,
-      secretHash: hash,
-      prefix,
-      name: input.name,
-      expiresAt: input.expiresAt,
-    }),
-  );
-  return { id: row.id, secret, prefix, expiresAt: row.expiresAt };
+  const row = await deps.credentials.create({ ...input, secretHash: hash, prefix }, tx);
+  return { row, secret };
 }

@@ -1,10 +1,14 @@
-import { IsNull, Not, type DataSource, type EntityManager } from "typeorm";
+// Users: creation (with a one-time password), disabling, enabling and password resets by an
+// admin. Each revokes what it must and writes its audit row in the same transaction.
 import { z } from "zod";
 import { USER_ROLES, type Actor } from "../access/actor.js";
-import { recordAudit } from "../audit/audit.js";
-import { ContractEntity, CredentialEntity, UserEntity } from "../db/entities/index.js";
+import type { UserEntity } from "../db/entities/index.js";
+import type { Tx } from "../db/unit-of-work.js";
 import { AppError, conflict, notFound } from "../shared/errors.js";
+import type { AccountsDeps } from "./deps.js";
 import { generatePassword, hashPassword } from "./passwords.js";
+
+type Deps = Pick<AccountsDeps, "uow" | "users" | "credentials" | "audit">;
 
 export const Language = z.enum(["ja", "en"]);
 export const NewUser = z
@@ -48,128 +52,120 @@ export const toUserView = (u: UserEntity): UserView => ({
   createdAt: u.createdAt.toISOString(),
 });
 
+/** The password hash of a new user, and the one-time password when none was given. */
+export async function newUserPassword(
+  given: string | undefined,
+): Promise<{ passwordHash: string; oneTimePassword: string | null }> {
+  const oneTimePassword = given ? null : generatePassword();
+  return { passwordHash: await hashPassword(given ?? oneTimePassword!), oneTimePassword };
+}
+
 /** Creates a user; without a given password a one-time password is generated and returned. */
 export async function createUser(
-  db: DataSource | EntityManager,
+  deps: Pick<Deps, "uow" | "users" | "audit">,
   actor: Actor | "system",
   input: NewUser,
   now: Date,
 ): Promise<{ user: UserView; oneTimePassword: string | null }> {
-  const oneTimePassword = input.password ? null : generatePassword();
-  const passwordHash = await hashPassword(input.password ?? oneTimePassword!);
-  const manager = "manager" in db ? db.manager : db;
-  return manager.transaction(async (tx) => {
-    if (input.contractId && !(await tx.existsBy(ContractEntity, { id: input.contractId }))) {
-      throw new AppError("VALIDATION", "unknown contract", [
-        { path: "contractId", message: "no such contract" },
-      ]);
-    }
-    if (await tx.existsBy(UserEntity, { email: input.email }))
-      throw conflict("a user with this e-mail exists");
-    const row = await tx.save(
-      tx.create(UserEntity, {
-        email: input.email,
-        displayName: input.displayName,
-        role: input.role,
-        contractId: input.contractId,
-        language: input.language,
-        passwordHash,
-        mustChangePassword: oneTimePassword !== null,
-      }),
-    );
-    const user = toUserView(row);
-    await recordAudit(tx, {
-      actor,
-      at: now,
-      action: "user.create",
-      entityType: "user",
-      entityId: row.id,
-      contractId: row.contractId,
-      before: null,
-      after: user,
-    });
-    return { user, oneTimePassword };
-  });
+  const password = await newUserPassword(input.password);
+  return deps.uow.transaction((tx) => createUserIn(deps, tx, actor, input, password, now));
 }
 
-/**
- * Revokes the user's live sessions and API keys (all, or all but `keep`); returns the ids
- * revoked so the caller can publish them after commit.
- */
-export async function revokeUserCredentials(
-  tx: EntityManager,
-  userId: string,
+/** `createUser` inside a transaction the caller holds (the first start's admin). */
+export async function createUserIn(
+  deps: Pick<Deps, "users" | "audit">,
+  tx: Tx,
+  actor: Actor | "system",
+  input: NewUser,
+  password: { passwordHash: string; oneTimePassword: string | null },
   now: Date,
-  keep?: string,
-): Promise<string[]> {
-  const rows = await tx.find(CredentialEntity, {
-    where: { userId, revokedAt: IsNull(), ...(keep ? { id: Not(keep) } : {}) },
-    select: { id: true },
+): Promise<{ user: UserView; oneTimePassword: string | null }> {
+  if (input.contractId && !(await deps.users.contractExists(tx, input.contractId))) {
+    throw new AppError("VALIDATION", "unknown contract", [
+      { path: "contractId", message: "no such contract" },
+    ]);
+  }
+  if (await deps.users.emailTaken(tx, input.email))
+    throw conflict("a user with this e-mail exists");
+  const row = await deps.users.create(tx, {
+    email: input.email,
+    displayName: input.displayName,
+    role: input.role,
+    contractId: input.contractId,
+    language: input.language,
+    passwordHash: password.passwordHash,
+    mustChangePassword: password.oneTimePassword !== null,
   });
-  if (rows.length === 0) return [];
-  await tx.update(
-    CredentialEntity,
-    { userId, revokedAt: IsNull(), ...(keep ? { id: Not(keep) } : {}) },
-    { revokedAt: now },
-  );
-  return rows.map((r) => r.id);
+  const user = toUserView(row);
+  await deps.audit.record(tx, userAudit(actor, now, "user.create", row, null, user));
+  return { user, oneTimePassword: password.oneTimePassword };
+}
+
+const userAudit = (
+  actor: Actor | "system",
+  at: Date,
+  action: string,
+  row: UserEntity,
+  before: unknown,
+  after: unknown,
+) => ({
+  actor,
+  at,
+  action,
+  entityType: "user",
+  entityId: row.id,
+  contractId: row.contractId,
+  before,
+  after,
+});
+
+async function findUser(deps: Pick<Deps, "users">, tx: Tx, id: string): Promise<UserEntity> {
+  const row = await deps.users.find(id, tx);
+  if (!row) throw notFound("user");
+  return row;
 }
 
 /** Disables the user and revokes every session and API key; idempotent. */
 export async function disableUser(
-  db: DataSource,
+  deps: Deps,
   actor: Actor | "system",
   userId: string,
   now: Date,
 ): Promise<UserView> {
-  return db.transaction(async (tx) => {
-    const row = await tx.findOneBy(UserEntity, { id: userId });
-    if (!row) throw notFound("user");
+  return deps.uow.transaction(async (tx) => {
+    const row = await findUser(deps, tx, userId);
     if (actor !== "system" && row.id === actor.userId)
       throw new AppError("PRECONDITION_FAILED", "you cannot disable yourself");
     const before = toUserView(row);
     row.disabledAt ??= now;
-    await tx.save(row);
-    const revoked = await revokeUserCredentials(tx, userId, now);
+    await deps.users.save(tx, row);
+    const revoked = await deps.credentials.revokeAllOf(tx, userId, now);
     const after = toUserView(row);
-    await recordAudit(tx, {
-      actor,
-      at: now,
-      action: "user.disable",
-      entityType: "user",
-      entityId: userId,
-      contractId: row.contractId,
-      before,
-      after: { ...after, credentialsRevoked: revoked.length },
-    });
+    await deps.audit.record(
+      tx,
+      userAudit(actor, now, "user.disable", row, before, {
+        ...after,
+        credentialsRevoked: revoked.length,
+      }),
+    );
     return after;
   });
 }
 
 /** Re-enables a disabled user (credentials stay revoked: they log in again). */
 export async function enableUser(
-  db: DataSource,
+  deps: Pick<Deps, "uow" | "users" | "audit">,
   actor: Actor | "system",
   userId: string,
   now: Date,
 ): Promise<UserView> {
-  return db.transaction(async (tx) => {
-    const row = await tx.findOneBy(UserEntity, { id: userId });
-    if (!row) throw notFound("user");
+  return deps.uow.transaction(async (tx) => {
+    const row = await findUser(deps, tx, userId);
     const before = toUserView(row);
     row.disabledAt = null;
-    await tx.save(row);
+    await deps.users.save(tx, row);
     const after = toUserView(row);
-    await recordAudit(tx, {
-      actor,
-      at: now,
-      action: "user.enable",
-      entityType: "user",
-      entityId: userId,
-      contractId: row.contractId,
-      before,
-      after,
-    });
+    await deps.audit.record(tx, userAudit(actor, now, "user.enable", row, before, after));
     return after;
   });
 }
@@ -179,30 +175,34 @@ export async function enableUser(
  * session and API key of the user. Returns the password (shown once).
  */
 export async function resetPassword(
-  db: DataSource,
+  deps: Deps,
   actor: Actor | "system",
   userId: string,
   now: Date,
 ): Promise<{ user: UserView; oneTimePassword: string }> {
   const oneTimePassword = generatePassword();
   const passwordHash = await hashPassword(oneTimePassword);
-  return db.transaction(async (tx) => {
-    const row = await tx.findOneBy(UserEntity, { id: userId });
-    if (!row) throw notFound("user");
+  return deps.uow.transaction(async (tx) => {
+    const row = await findUser(deps, tx, userId);
     row.passwordHash = passwordHash;
     row.mustChangePassword = true;
-    await tx.save(row);
-    const revoked = await revokeUserCredentials(tx, userId, now);
-    await recordAudit(tx, {
-      actor,
-      at: now,
-      action: "user.password_reset",
-      entityType: "user",
-      entityId: userId,
-      contractId: row.contractId,
-      before: null,
-      after: { mustChangePassword: true, credentialsRevoked: revoked.length },
-    });
+    await deps.users.save(tx, row);
+    const revoked = await deps.credentials.revokeAllOf(tx, userId, now);
+    await deps.audit.record(
+      tx,
+      userAudit(actor, now, "user.password_reset", row, null, {
+        mustChangePassword: true,
+        credentialsRevoked: revoked.length,
+      }),
+    );
     return { user: toUserView(row), oneTimePassword };
   });
+}
+
+export async function listUsers(
+  deps: Pick<Deps, "users">,
+  page: { limit: number; offset: number },
+) {
+  const { rows, total } = await deps.users.list(page);
+  return { items: rows.map(toUserView), total, ...page };
 }

@@ -5,6 +5,7 @@ import type { Logger } from "pino";
 import type { DataSource } from "typeorm";
 import type { z } from "zod";
 import type { Actor } from "../access/actor.js";
+import { createCredentialStore } from "../accounts/account.store.js";
 import { authenticate, secretFromHeaders } from "../accounts/authenticate.js";
 import type { Clock } from "../infra/clock.js";
 import type { PlatformMetrics } from "../infra/metrics.js";
@@ -155,7 +156,9 @@ function mountRoute(router: express.Router, route: RouteDef, deps: HttpDeps) {
 
 async function requireActor(req: Request, route: RouteDef, deps: HttpDeps): Promise<Actor> {
   const secret = secretFromHeaders(req.header("authorization"), req.header("cookie"));
-  const found = secret ? await authenticate(deps.db, secret, deps.clock.now()) : null;
+  const found = secret
+    ? await authenticate(createCredentialStore(deps.db), secret, deps.clock.now())
+    : null;
   if (!found) throw new AppError("UNAUTHORIZED", "missing, expired or revoked credentials");
   const { mustChangePassword, ...actor } = found;
   if (mustChangePassword && !route.allowWhilePasswordChangeRequired) {

@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Logger } from "pino";
+import { createAccountsDeps } from "../accounts/account.store.js";
 import { bootstrapAdmin } from "../accounts/bootstrap-admin.js";
 import { monthlyCloseJob } from "../billing/close/monthly-close.job.js";
 import { createContractsDeps } from "../contracts/contract.store.js";
@@ -76,7 +77,7 @@ export async function startPlatform(
   });
   const stops: (() => Promise<void>)[] = [];
   try {
-    const admin = await bootstrapAdmin(db.dataSource, clock.now());
+    const admin = await bootstrapAdmin(createAccountsDeps(db.dataSource), clock.now());
     await seedDefaultPack(db.dataSource, clock.now());
     const metrics = createMetrics();
     const hub = new IncidentHub(log);

@@ -2,6 +2,7 @@
 // or an API key), an `Authorization: Bearer` header, or the web UI's session cookie.
 import type { DataSource } from "typeorm";
 import type { Actor } from "../access/actor.js";
+import { createCredentialStore } from "../accounts/account.store.js";
 import { authenticate, secretFromHeaders } from "../accounts/authenticate.js";
 import type { Clock } from "../infra/clock.js";
 import { AppError } from "../shared/errors.js";
@@ -56,7 +57,7 @@ export async function authenticateSecret(
   deps: { db: DataSource; clock: Clock },
   secret: string,
 ): Promise<Actor> {
-  const found = await authenticate(deps.db, secret, deps.clock.now());
+  const found = await authenticate(createCredentialStore(deps.db), secret, deps.clock.now());
   if (!found) throw new AppError("UNAUTHORIZED", "session expired or credentials not valid");
   const { mustChangePassword, ...actor } = found;
   if (mustChangePassword)

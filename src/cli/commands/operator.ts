@@ -1,5 +1,6 @@
 import { parseArgs } from "node:util";
 import { z } from "zod";
+import { createAccountsDeps } from "../../accounts/account.store.js";
 import { createUser } from "../../accounts/users.js";
 import { ContractEntity } from "../../db/entities/index.js";
 import { rotateComponentToken } from "../../contracts/agent-tokens.js";
@@ -41,7 +42,7 @@ export const createAdminCommand: CliCommand = {
       strict: true,
     });
     const { user, oneTimePassword } = await createUser(
-      ctx.db!,
+      createAccountsDeps(ctx.db!),
       "system",
       {
         email: (values.email ?? "").toLowerCase(),

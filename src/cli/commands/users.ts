@@ -5,6 +5,7 @@
 import { parseArgs } from "node:util";
 import type { DataSource } from "typeorm";
 import { z } from "zod";
+import { createAccountsDeps } from "../../accounts/account.store.js";
 import { disableUser, enableUser, resetPassword } from "../../accounts/users.js";
 import { UserEntity } from "../../db/entities/index.js";
 import { sendSecurityEvent } from "../../infra/security-bridge.js";
@@ -33,7 +34,7 @@ export const disableUserCommand: CliCommand = {
   needsDatabase: true,
   run: async (args, io, ctx) => {
     const id = await userIdOf(ctx.db!, args);
-    const user = await disableUser(ctx.db!, "system", id, ctx.now());
+    const user = await disableUser(createAccountsDeps(ctx.db!), "system", id, ctx.now());
     await sendSecurityEvent(ctx.db!, {
       kind: "credentials_revoked",
       userId: id,
@@ -50,7 +51,7 @@ export const enableUserCommand: CliCommand = {
   needsDatabase: true,
   run: async (args, io, ctx) => {
     const id = await userIdOf(ctx.db!, args);
-    const user = await enableUser(ctx.db!, "system", id, ctx.now());
+    const user = await enableUser(createAccountsDeps(ctx.db!), "system", id, ctx.now());
     io.stdout(`enabled ${user.email}\n`);
     return 0;
   },
@@ -62,7 +63,12 @@ export const resetPasswordCommand: CliCommand = {
   needsDatabase: true,
   run: async (args, io, ctx) => {
     const id = await userIdOf(ctx.db!, args);
-    const { user, oneTimePassword } = await resetPassword(ctx.db!, "system", id, ctx.now());
+    const { user, oneTimePassword } = await resetPassword(
+      createAccountsDeps(ctx.db!),
+      "system",
+      id,
+      ctx.now(),
+    );
     await sendSecurityEvent(ctx.db!, {
       kind: "credentials_revoked",
       userId: id,
