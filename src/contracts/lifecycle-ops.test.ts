@@ -52,11 +52,13 @@ describe(changePlan.name, () => {
 
   it("names effectiveMonth for a past month and plan for no change", async () => {
     const { deps, clock } = setup();
-    const c = await activeContract(deps, clock.now(), { startDate: "2027-01-05" });
+    // Started in November: December is inside the contract but already billed.
+    const c = await activeContract(deps, clock.now(), { startDate: "2026-11-01" });
     const past = await rejectionOf(
       changePlan(deps, STAFF, c.id, { plan: "entry", effectiveMonth: "2026-12" }, clock.now()),
     );
     expect([past.code, past.issues.map((i) => i.path)]).toEqual(["VALIDATION", ["effectiveMonth"]]);
+    expect(past.issues[0]?.message).toBe("must not be before the current month 2027-01");
     const same = await rejectionOf(
       changePlan(deps, STAFF, c.id, { plan: "standard" }, clock.now()),
     );
