@@ -5,6 +5,7 @@ import { auditRoutes } from "./audit/audit.routes.js";
 import { billingRoutes } from "./billing/billing.routes.js";
 import { boardRoutes } from "./board/board.routes.js";
 import { invoicesRoutes } from "./billing/invoices.routes.js";
+import { classifyOutage } from "./billing/outages.js";
 import { outagesRoutes } from "./billing/outages.routes.js";
 import { billingRecordsRoutes } from "./billing/records.routes.js";
 import type { Seller } from "./billing/export/invoice-html.js";
@@ -15,8 +16,9 @@ import { lifecycleRoutes } from "./contracts/lifecycle.routes.js";
 import { tariffsRoutes } from "./billing/tariffs.routes.js";
 import type { IncidentHub } from "./incidents/hub.js";
 import type { IncidentService } from "./incidents/incident-service.js";
+import { typeormIncidentStores } from "./incidents/incident-stores.store.js";
 import { incidentsRoutes } from "./incidents/incidents.routes.js";
-import { storedUsage } from "./incidents/quota.js";
+import { storedUsage } from "./incidents/quota.store.js";
 import type { IngestPipeline } from "./ingest/ingest-pipeline.js";
 import type { RouteDef } from "./http/route.js";
 import type { Clock } from "./infra/clock.js";
@@ -74,6 +76,9 @@ export function allRoutes(deps: RouteDeps): RouteDef[] {
     ...incidentsRoutes({
       ...deps,
       incidents: deps.incidents ?? (() => undefined),
+      incidentReads: typeormIncidentStores(deps.db),
+      classifyOutage: (actor, id, input, now) =>
+        classifyOutage({ db: deps.db }, actor, id, input, now),
     }),
     ...seriesRoutes({ ...deps, pipeline: deps.pipeline ?? (() => undefined) }),
     ...boardRoutes({ ...deps, pipeline: deps.pipeline ?? (() => undefined) }),

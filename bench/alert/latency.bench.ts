@@ -33,6 +33,7 @@ export interface BenchLine {
 function watchCommits(bp: BenchPlatform): Map<string, { at: number; version: string }> {
   const byTrial = new Map<string, { at: number; version: string }>();
   bp.platform.hub.addListener({
+    name: "bench commit watch",
     afterCommit: (c: IncidentChange) => {
       const trial = c.incident.labels.trial;
       if (trial && c.event.customerVisible && !byTrial.has(trial))

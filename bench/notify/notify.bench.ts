@@ -78,6 +78,7 @@ async function latency(
   const target = await seedContract(p);
   const committed = new Map<string, number>();
   p.hub.addListener({
+    name: "bench commit watch",
     afterCommit: (ch) => {
       if (ch.kind === "routed")
         committed.set(`<incident-${ch.incident.id}@bench.test>`, performance.now());

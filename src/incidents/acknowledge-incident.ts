@@ -1,8 +1,6 @@
 import type { Actor } from "../access/actor.js";
 import type { IncidentDeps } from "./incident-tx.js";
-import { transition } from "./incident-store.js";
-import { appendTimeline } from "./timeline.js";
-import { withIncident } from "./verb-support.js";
+import { transition, withIncident } from "./verb-support.js";
 
 /** Acknowledge stops escalation at once; a second acknowledge is a CONFLICT. */
 export function acknowledgeIncident(
@@ -11,21 +9,14 @@ export function acknowledgeIncident(
   id: string,
   input: { note?: string | undefined },
 ) {
-  return withIncident(deps, actor, id, "acknowledge", async (m, incident, at, changes) => {
-    const after = await transition(m, incident, "acknowledge", {
+  return withIncident(deps, actor, id, "acknowledge", async (tx, incident, at, changes) => {
+    const after = await transition(deps, tx, incident, "acknowledge", {
       state: "acknowledged",
       acknowledgedAt: at,
       acknowledgedBy: actor.userId,
       escalateAt: null,
     });
-    changes.push(
-      await appendTimeline(m, deps.hub, after, {
-        kind: "acknowledged",
-        at,
-        actor,
-        note: input.note ?? null,
-      }),
-    );
+    await changes.record(after, { kind: "acknowledged", at, actor, note: input.note ?? null });
     return after;
   });
 }

@@ -2,10 +2,11 @@
 // the keys' memberships and the contracts' open incidents in a few set-based queries, lets
 // the pure decision (domain/incidents/alert-decision) say what happens, and writes it back.
 // New incidents are routed afterwards, each in its own short transaction: the incident
-// reaches the sockets first, and a crash in between is recovered by the timers.
+// reaches the sockets first, and a crash in between is recovered by the timers. The SQL,
+// set-based, is in alert-intake.store.ts.
 import { randomUUID } from "node:crypto";
-import { IsNull, Not, type EntityManager } from "typeorm";
-import { IncidentEntity, MaintenanceWindowEntity, OutageEntity } from "../db/entities/index.js";
+import type { IncidentEntity } from "../db/entities/index.js";
+import type { Tx } from "../db/unit-of-work.js";
 import {
   decideAlerts,
   keyString,
@@ -15,49 +16,38 @@ import {
 } from "../domain/incidents/alert-decision.js";
 import { activeWindow } from "../domain/maintenance/windows.js";
 import { jstDateOf } from "../domain/time/jst.js";
-import { toWindow } from "../maintenance/maintenance-store.js";
-import type { AlertKey } from "./alerts.js";
+import type { MemberClear, MemberTouch, MemberWrite } from "./alert-intake.store.js";
 import type { QueuedAlert } from "./alert-queue.js";
-import { incidentTx, type Changes, type IncidentDeps } from "./incident-tx.js";
-import {
-  activeComponentsOf,
-  clearMembers,
-  groupCandidates,
-  insertMembers,
-  latestMemberships,
-  lockIncidents,
-  monitoredComponents,
-  touchMembers,
-  type MemberWrite,
-} from "./incident-store.js";
+import { incidentTx, type AlertIntakeDeps, type Changes } from "./incident-tx.js";
 import { pageLevel } from "./page-oncall.js";
 import { needsHuman, routeIncidentNow } from "./route-incident.js";
-import { appendTimeline } from "./timeline.js";
+import { reopenedFields } from "./verb-support.js";
 
 const ENGINE = "rule engine";
 
 /** Applies the batch; returns the incidents it opened that now need routing. */
 export function applyAlertBatch(
-  deps: IncidentDeps,
+  deps: AlertIntakeDeps,
   batch: readonly QueuedAlert[],
 ): Promise<IncidentEntity[]> {
-  return incidentTx(deps, async (m, changes) => {
+  const { intake } = deps;
+  return incidentTx(deps, async (tx, changes) => {
     const keys = batch.map((b) => b.key);
-    const membership = await latestMemberships(m, keys);
+    const membership = await intake.latestMemberships(tx, keys);
     const firing = batch.filter(
       (b) => b.contractId !== null && b.ops.some((o) => o.kind === "fire"),
     );
-    const groups = await groupCandidates(
-      m,
+    const groups = await intake.groupCandidates(
+      tx,
       unique(firing.map((b) => ({ contractId: b.contractId!, ruleId: b.key.ruleId }))),
     );
     const ids = [
       ...new Set([...[...membership.values()].map((x) => x.incidentId), ...groups.values()]),
     ];
-    const locked = await lockIncidents(m, ids);
+    const locked = await intake.lockIncidents(tx, ids);
     const candidates = firing.filter((b) => membership.get(keyString(b.key))?.active !== true);
-    const monitored = await monitoredComponents(
-      m,
+    const monitored = await intake.monitoredComponents(
+      tx,
       candidates.map((b) => b.key.componentId),
     );
     const effects = decideAlerts({
@@ -69,11 +59,11 @@ export function applyAlertBatch(
       policy: groupPolicy(deps),
       newId: randomUUID,
     });
-    return applyEffects(m, deps, batch, locked, effects, changes);
+    return applyEffects(deps, tx, batch, locked, effects, changes);
   });
 }
 
-function groupPolicy(deps: IncidentDeps): GroupPolicy {
+function groupPolicy(deps: AlertIntakeDeps): GroupPolicy {
   return {
     reopenWindowMs: deps.settings.reopenWindowMs,
     groupWindowMs: deps.settings.groupWindowMs,
@@ -104,8 +94,8 @@ interface Tally {
 }
 
 async function applyEffects(
-  m: EntityManager,
-  deps: IncidentDeps,
+  deps: AlertIntakeDeps,
+  tx: Tx,
   batch: readonly QueuedAlert[],
   locked: Map<string, IncidentEntity>,
   effects: readonly Effect[],
@@ -115,17 +105,22 @@ async function applyEffects(
   const incidents = new Map(locked);
   const opened: IncidentEntity[] = [];
   const inserts: MemberWrite[] = [];
-  const touches: { incidentId: string; key: AlertKey; value: number | null; atMs: number }[] = [];
-  const clears: { incidentId: string; key: AlertKey; atMs: number }[] = [];
+  const touches: MemberTouch[] = [];
+  const clears: MemberClear[] = [];
   for (const e of effects) {
     if (e.kind !== "open") continue;
     const q = byKey.get(keyString(e.key))!;
-    const row = m.create(IncidentEntity, newIncident(e, q));
+    const row = newIncident(e, q);
     opened.push(row);
     incidents.set(row.id, row);
   }
-  if (opened.length > 0) await m.insert(IncidentEntity, opened);
-  const windows = await maintenanceOf(m, opened.concat([...locked.values()]), deps.clock.now());
+  await deps.intake.insertIncidents(tx, opened);
+  const windows = await maintenanceOf(
+    deps,
+    tx,
+    opened.concat([...locked.values()]),
+    deps.clock.now(),
+  );
   const tallies = new Map<string, Tally>();
   const tally = (id: string) => {
     let t = tallies.get(id);
@@ -145,7 +140,7 @@ async function applyEffects(
           value: e.value,
           atMs: e.atMs,
         });
-        await recordOpened(m, deps, incident, windows, changes);
+        await recordOpened(deps, tx, incident, windows, changes);
         break;
       case "join":
         inserts.push({
@@ -175,7 +170,7 @@ async function applyEffects(
       }
       case "reopen":
         touches.push(e);
-        await reopenOnFire(m, deps, incident, e.value, new Date(e.atMs), windows, changes);
+        await reopenOnFire(deps, tx, incident, e.value, new Date(e.atMs), windows, changes);
         break;
       case "leave":
         clears.push(e);
@@ -184,29 +179,26 @@ async function applyEffects(
         break;
       case "resolve":
         clears.push(e);
-        await autoResolve(m, deps, incident, new Date(e.atMs), changes);
+        await autoResolve(deps, tx, incident, new Date(e.atMs), changes);
         break;
     }
   }
-  await insertMembers(m, inserts);
-  await touchMembers(m, touches);
-  await clearMembers(m, clears);
+  await deps.intake.insertMembers(tx, inserts);
+  await deps.intake.touchMembers(tx, touches);
+  await deps.intake.clearMembers(tx, clears);
   const at = deps.clock.now();
-  for (const [id, t] of tallies) await recordTally(m, deps, incidents.get(id)!, t, at, changes);
+  for (const [id, t] of tallies) await recordTally(deps, tx, incidents.get(id)!, t, at, changes);
   // Incidents that opened or gained members this batch (ids: an opened one may also have joins).
   for (const id of new Set([...opened.map((i) => i.id), ...tallies.keys()])) {
     const incident = incidents.get(id)!;
     if (incident.ruleKind === "absence_component" && incident.state !== "resolved") {
-      await markContractUnreachable(m, deps, incident, at, changes);
+      await markContractUnreachable(deps, tx, incident, at, changes);
     }
   }
   return opened.filter((i) => !i.suppressed && i.state !== "resolved");
 }
 
-function newIncident(
-  e: Extract<Effect, { kind: "open" }>,
-  q: QueuedAlert,
-): Partial<IncidentEntity> {
+function newIncident(e: Extract<Effect, { kind: "open" }>, q: QueuedAlert): IncidentEntity {
   const a = q.alert!;
   const at = new Date(e.atMs);
   return {
@@ -249,27 +241,22 @@ function newIncident(
     assigneeId: null,
     outageId: null,
     version: 1,
-  };
+  } as IncidentEntity;
 }
 
 type Windows = (incident: IncidentEntity, at: Date) => { windowId: string; endsAt: Date } | null;
 
 /** The maintenance windows of the batch's contracts, read once, asked in memory. */
 async function maintenanceOf(
-  m: EntityManager,
+  deps: AlertIntakeDeps,
+  tx: Tx,
   incidents: readonly IncidentEntity[],
   now: Date,
 ): Promise<Windows> {
   const contracts = [...new Set(incidents.map((i) => i.contractId))];
   if (contracts.length === 0) return () => null;
-  const rows = await m
-    .createQueryBuilder(MaintenanceWindowEntity, "w")
-    .where("w.contractId IN (:...contracts)", { contracts })
-    .andWhere("(w.recurrence <> 'none' OR w.endsAt > :since)", {
-      since: new Date(now.getTime() - 86_400_000),
-    })
-    .getMany();
-  const windows = rows.map(toWindow);
+  const since = new Date(now.getTime() - 86_400_000);
+  const windows = await deps.intake.maintenanceWindows(tx, contracts, since);
   return (incident, at) => {
     const found = activeWindow(
       windows.filter((w) => w.contractId === incident.contractId),
@@ -281,53 +268,49 @@ async function maintenanceOf(
 }
 
 async function recordOpened(
-  m: EntityManager,
-  deps: IncidentDeps,
+  deps: AlertIntakeDeps,
+  tx: Tx,
   incident: IncidentEntity,
   windows: Windows,
   changes: Changes,
 ): Promise<void> {
   const at = incident.openedAt;
-  changes.push(
-    await appendTimeline(m, deps.hub, incident, {
-      kind: "opened",
-      at,
-      actor: ENGINE,
-      data: { value: incident.value, threshold: incident.threshold, labels: incident.labels },
-    }),
-  );
+  await changes.record(incident, {
+    kind: "opened",
+    at,
+    actor: ENGINE,
+    data: { value: incident.value, threshold: incident.threshold, labels: incident.labels },
+  });
   const window = windows(incident, at);
   if (!window) return;
   incident.suppressed = true;
-  await m.update(IncidentEntity, incident.id, { suppressed: true });
-  changes.push(
-    await appendTimeline(m, deps.hub, incident, {
-      kind: "note",
-      at,
-      actor: ENGINE,
-      note: `opened during maintenance (until ${window.endsAt.toISOString()}): not paged or e-mailed`,
-      data: { maintenanceWindowId: window.windowId },
-    }),
-  );
+  await deps.incidents.update(tx, incident.id, { suppressed: true });
+  await changes.record(incident, {
+    kind: "note",
+    at,
+    actor: ENGINE,
+    note: `opened during maintenance (until ${window.endsAt.toISOString()}): not paged or e-mailed`,
+    data: { maintenanceWindowId: window.windowId },
+  });
 }
 
 /** Members joined, came back or left, and repeats: one timeline entry each per batch. */
 async function recordTally(
-  m: EntityManager,
-  deps: IncidentDeps,
+  deps: AlertIntakeDeps,
+  tx: Tx,
   incident: IncidentEntity,
   t: Tally,
   at: Date,
   changes: Changes,
 ): Promise<void> {
   if (incident.state === "resolved" && t.joined + t.rejoined === 0 && t.repeats === 0) {
-    await m.update(IncidentEntity, incident.id, { memberCount: incident.memberCount });
+    await deps.incidents.update(tx, incident.id, { memberCount: incident.memberCount });
     return;
   }
   incident.repeatCount += t.repeats;
   if (t.lastValue !== null) incident.value = t.lastValue;
   incident.version += 1;
-  await m.update(IncidentEntity, incident.id, {
+  await deps.incidents.update(tx, incident.id, {
     memberCount: incident.memberCount,
     membersTotal: incident.membersTotal,
     repeatCount: incident.repeatCount,
@@ -336,37 +319,33 @@ async function recordTally(
     version: incident.version,
   });
   if (t.joined + t.rejoined + t.left > 0) {
-    changes.push(
-      await appendTimeline(m, deps.hub, incident, {
-        kind: "members_changed",
-        at,
-        actor: ENGINE,
-        data: {
-          joined: t.joined,
-          rejoined: t.rejoined,
-          left: t.left,
-          active: incident.memberCount,
-          total: incident.membersTotal,
-        },
-      }),
-    );
+    await changes.record(incident, {
+      kind: "members_changed",
+      at,
+      actor: ENGINE,
+      data: {
+        joined: t.joined,
+        rejoined: t.rejoined,
+        left: t.left,
+        active: incident.memberCount,
+        total: incident.membersTotal,
+      },
+    });
   }
   if (t.repeats > 0) {
-    changes.push(
-      await appendTimeline(m, deps.hub, incident, {
-        kind: "repeated",
-        at,
-        actor: ENGINE,
-        data: { value: incident.value, repeatCount: incident.repeatCount, repeats: t.repeats },
-        customerVisible: false,
-      }),
-    );
+    await changes.record(incident, {
+      kind: "repeated",
+      at,
+      actor: ENGINE,
+      data: { value: incident.value, repeatCount: incident.repeatCount, repeats: t.repeats },
+      customerVisible: false,
+    });
   }
 }
 
 async function autoResolve(
-  m: EntityManager,
-  deps: IncidentDeps,
+  deps: AlertIntakeDeps,
+  tx: Tx,
   incident: IncidentEntity,
   at: Date,
   changes: Changes,
@@ -380,33 +359,21 @@ async function autoResolve(
     memberCount: 0,
     version: incident.version + 1,
   });
-  await m.save(IncidentEntity, incident);
-  await restoreOutage(m, incident, at);
-  changes.push(
-    await appendTimeline(m, deps.hub, incident, {
-      kind: "resolved",
-      at,
-      actor: ENGINE,
-      note: "condition cleared",
-      data: { auto: true },
-    }),
-  );
-}
-
-/** An outage revealed by the incident is restored when the incident resolves. */
-export async function restoreOutage(m: EntityManager, incident: IncidentEntity, at: Date) {
-  if (!incident.outageId) return;
-  await m
-    .createQueryBuilder()
-    .update(OutageEntity)
-    .set({ restoredAt: at })
-    .where("id = :id AND restored_at IS NULL", { id: incident.outageId })
-    .execute();
+  await deps.incidents.save(tx, incident);
+  // An outage revealed by the incident is restored when the incident resolves.
+  if (incident.outageId) await deps.incidents.restoreOutage(tx, incident.outageId, at);
+  await changes.record(incident, {
+    kind: "resolved",
+    at,
+    actor: ENGINE,
+    note: "condition cleared",
+    data: { auto: true },
+  });
 }
 
 async function reopenOnFire(
-  m: EntityManager,
-  deps: IncidentDeps,
+  deps: AlertIntakeDeps,
+  tx: Tx,
   incident: IncidentEntity,
   value: number | null,
   at: Date,
@@ -421,39 +388,20 @@ async function reopenOnFire(
     memberCount: 1,
     ...(window ? { suppressed: true, routedAt: null } : {}),
   });
-  await m.save(IncidentEntity, incident);
-  changes.push(
-    await appendTimeline(m, deps.hub, incident, {
-      kind: "reopened",
-      at,
-      actor: ENGINE,
-      note: window
-        ? `the condition returned during maintenance (until ${window.endsAt.toISOString()}): held`
-        : "the condition returned within the reopen window",
-      data: { value, reopenCount: incident.reopenCount },
-    }),
-  );
+  await deps.incidents.save(tx, incident);
+  await changes.record(incident, {
+    kind: "reopened",
+    at,
+    actor: ENGINE,
+    note: window
+      ? `the condition returned during maintenance (until ${window.endsAt.toISOString()}): held`
+      : "the condition returned within the reopen window",
+    data: { value, reopenCount: incident.reopenCount },
+  });
   // Already counted against the quota: a reopen pages again but takes no new unit.
   if (needsHuman(incident.tier) && !incident.suppressed) {
-    await pageLevel(m, deps, incident, 0, at, changes, ENGINE);
+    await pageLevel(deps, tx, incident, 0, at, changes, ENGINE);
   }
-}
-
-export function reopenedFields(incident: IncidentEntity, at: Date): Partial<IncidentEntity> {
-  return {
-    state: "open",
-    reopenCount: incident.reopenCount + 1,
-    lastFiredAt: at,
-    acknowledgedAt: null,
-    acknowledgedBy: null,
-    resolvedAt: null,
-    resolvedBy: null,
-    resolution: null,
-    resolveNote: null,
-    conditionClearedAt: null,
-    escalationLevel: 0,
-    version: incident.version + 1,
-  };
 }
 
 /**
@@ -461,45 +409,39 @@ export function reopenedFields(incident: IncidentEntity, at: Date): Partial<Inci
  * the NOC is asked once whether to declare an outage (not once per silent component).
  */
 async function markContractUnreachable(
-  m: EntityManager,
-  deps: IncidentDeps,
+  deps: AlertIntakeDeps,
+  tx: Tx,
   incident: IncidentEntity,
   at: Date,
   changes: Changes,
 ): Promise<void> {
   if (incident.scope === "contract") return;
-  const [row] = await m.query<{ n: number }[]>(
-    `SELECT count(*)::int AS n FROM components
-      WHERE contract_id = $1 AND active_from <= $2::date AND (active_until IS NULL OR active_until >= $2::date)`,
-    [incident.contractId, jstDateOf(at.getTime())],
+  const total = await deps.intake.componentsInService(
+    tx,
+    incident.contractId,
+    jstDateOf(at.getTime()),
   );
-  const total = row?.n ?? 0;
-  const silent = await activeComponentsOf(m, incident.id);
+  const silent = await deps.intake.activeComponentsOf(tx, incident.id);
   if (total === 0 || silent / total <= deps.settings.unreachableRatio) return;
   incident.scope = "contract";
   incident.version += 1;
-  await m.update(IncidentEntity, incident.id, { scope: "contract", version: incident.version });
-  changes.push(
-    await appendTimeline(m, deps.hub, incident, {
-      kind: "outage_proposed",
-      at,
-      actor: ENGINE,
-      note: `contract unreachable: ${silent} of ${total} components are silent: declare an outage?`,
-      data: { components: total, silent },
-      customerVisible: false,
-    }),
-  );
+  await deps.incidents.update(tx, incident.id, { scope: "contract", version: incident.version });
+  await changes.record(incident, {
+    kind: "outage_proposed",
+    at,
+    actor: ENGINE,
+    note: `contract unreachable: ${silent} of ${total} components are silent: declare an outage?`,
+    data: { components: total, silent },
+    customerVisible: false,
+  });
 }
 
 /** Routes an incident the batch opened (its own transaction, after the batch committed). */
-export function routeOpened(deps: IncidentDeps, opened: IncidentEntity): Promise<void> {
-  return incidentTx(deps, async (m, changes) => {
-    const incident = await m.findOne(IncidentEntity, {
-      where: { id: opened.id, routedAt: IsNull(), suppressed: false, state: Not("resolved") },
-      lock: { mode: "pessimistic_write" },
-    });
+export function routeOpened(deps: AlertIntakeDeps, opened: IncidentEntity): Promise<void> {
+  return incidentTx(deps, async (tx, changes) => {
+    const incident = await deps.incidents.lockUnrouted(tx, opened.id, { held: false });
     if (!incident) return;
-    await routeIncidentNow(m, deps, incident, incident.openedAt, changes);
+    await routeIncidentNow(deps, tx, incident, incident.openedAt, changes);
   });
 }
 

@@ -1,6 +1,5 @@
 import type { Actor } from "../access/actor.js";
 import type { IncidentDeps } from "./incident-tx.js";
-import { appendTimeline } from "./timeline.js";
 import { withIncident } from "./verb-support.js";
 
 /** A note on the timeline; customers' notes are always visible to them. */
@@ -10,16 +9,14 @@ export function annotateIncident(
   id: string,
   input: { note: string; customerVisible?: boolean | undefined },
 ) {
-  return withIncident(deps, actor, id, "note", async (m, incident, at, changes) => {
-    changes.push(
-      await appendTimeline(m, deps.hub, incident, {
-        kind: "note",
-        at,
-        actor,
-        note: input.note,
-        customerVisible: actor.role === "customer" ? true : (input.customerVisible ?? false),
-      }),
-    );
+  return withIncident(deps, actor, id, "note", async (_tx, incident, at, changes) => {
+    await changes.record(incident, {
+      kind: "note",
+      at,
+      actor,
+      note: input.note,
+      customerVisible: actor.role === "customer" ? true : (input.customerVisible ?? false),
+    });
     return incident;
   });
 }

@@ -3,10 +3,9 @@ import { escalationStep } from "../domain/incidents/escalation.js";
 import type { Tier } from "../domain/incidents/routing.js";
 import { AppError } from "../shared/errors.js";
 import type { IncidentDeps } from "./incident-tx.js";
-import { assertTransition } from "./incident-store.js";
 import { pageLevel } from "./page-oncall.js";
 import { needsHuman } from "./route-incident.js";
-import { withIncident } from "./verb-support.js";
+import { assertTransition, withIncident } from "./verb-support.js";
 
 /** Manual escalation to the next step of the ladder (second line where the plan allows). */
 export function escalateIncident(
@@ -15,7 +14,7 @@ export function escalateIncident(
   id: string,
   input: { note?: string | undefined },
 ) {
-  return withIncident(deps, actor, id, "escalate", async (m, incident, at, changes) => {
+  return withIncident(deps, actor, id, "escalate", async (tx, incident, at, changes) => {
     assertTransition(incident, "escalate");
     if (!needsHuman(incident.tier)) {
       throw new AppError(
@@ -28,6 +27,6 @@ export function escalateIncident(
       throw new AppError("PRECONDITION_FAILED", "the plan allows no further escalation");
     }
     incident.version += 1;
-    return pageLevel(m, deps, incident, next, at, changes, actor, input.note ?? null);
+    return pageLevel(deps, tx, incident, next, at, changes, actor, input.note ?? null);
   });
 }

@@ -1,9 +1,11 @@
-// What the incident engine tells the rest of the platform. Listeners run twice per change:
-// `inTransaction` inside the transaction that made it (the notification outbox writes its
-// messages there, so a change and its messages commit together), and `afterCommit` once it
-// is durable (the realtime role pushes deltas to sockets from there).
-import type { EntityManager } from "typeorm";
+// What the incident engine tells the rest of the platform. A use case records its changes
+// (timeline rows); the hub then publishes them to the listeners registered in the
+// composition root (platform.ts), twice: `inTransaction` just before the change's
+// transaction commits (the outbox writes its messages there, so a change and its messages
+// commit together), and `afterCommit` once it is durable (sockets, metrics).
+import type { Actor } from "../access/actor.js";
 import type { IncidentEntity, IncidentEventEntity } from "../db/entities/index.js";
+import type { Tx } from "../db/unit-of-work.js";
 
 export const INCIDENT_EVENT_KINDS = [
   "opened",
@@ -50,7 +52,24 @@ export interface IncidentChange {
   component: { id: string; name: string } | null;
 }
 
+/** One entry of an incident's timeline, as a use case records it. */
+export interface TimelineEntry {
+  kind: IncidentEventKind;
+  at: Date;
+  /** A user, or a name for the platform itself ("rule engine", "scheduler"). */
+  actor: Actor | string;
+  note?: string | null;
+  data?: Record<string, unknown>;
+  /** Internal NOC notes are hidden from the customer portal. */
+  customerVisible?: boolean;
+  page?: PageTarget;
+}
+
 export interface IncidentListener {
-  inTransaction?(m: EntityManager, change: IncidentChange): Promise<void>;
+  /** Who listens (logs, the composition root's list): "outbox writer", "realtime fan-out"… */
+  readonly name: string;
+  /** Before the change's transaction commits: a throw rolls the change back. */
+  inTransaction?(tx: Tx, change: IncidentChange): Promise<void>;
+  /** Once the change is durable: a throw is logged, never undoes it. */
   afterCommit?(change: IncidentChange): void;
 }

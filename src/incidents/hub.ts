@@ -1,7 +1,9 @@
-// The in-process fan-out of incident changes to their listeners (outbox, realtime, …).
-// Business code publishes here; it never calls a mailer or a socket directly.
-import type { EntityManager } from "typeorm";
+// The in-process publication of incident changes to their named listeners (outbox writer,
+// cross-process feed, realtime fan-out, metrics), registered in the composition root.
+// Business code records changes and never calls a mailer or a socket; `incidentTx` publishes
+// what a use case recorded: in the transaction, then after commit.
 import type { Logger } from "pino";
+import type { Tx } from "../db/unit-of-work.js";
 import type { IncidentChange, IncidentListener } from "./events.js";
 
 export class IncidentHub {
@@ -16,9 +18,16 @@ export class IncidentHub {
     };
   }
 
-  /** Inside the change's transaction: a throw rolls the change back. */
-  async inTransaction(m: EntityManager, change: IncidentChange): Promise<void> {
-    for (const l of this.listeners) await l.inTransaction?.(m, change);
+  /** The registered listeners' names, in publication order. */
+  get listenerNames(): string[] {
+    return this.listeners.map((l) => l.name);
+  }
+
+  /** Inside the changes' transaction, in recording order: a throw rolls them back. */
+  async inTransaction(tx: Tx, changes: readonly IncidentChange[]): Promise<void> {
+    for (const change of changes) {
+      for (const l of this.listeners) await l.inTransaction?.(tx, change);
+    }
   }
 
   /** After commit: a listener's failure is logged, never undoes the change. */
@@ -28,7 +37,10 @@ export class IncidentHub {
         try {
           l.afterCommit?.(change);
         } catch (err) {
-          this.log?.error({ err, kind: change.kind }, "incident listener failed after commit");
+          this.log?.error(
+            { err, kind: change.kind, listener: l.name },
+            "incident listener failed after commit",
+          );
         }
       }
     }

@@ -67,6 +67,7 @@ export function incidentMetrics(registry: Registry): IncidentMetrics {
   });
   return {
     listener: {
+      name: "incident metrics",
       afterCommit(change) {
         changes.inc({ kind: change.kind });
         if (change.kind === "opened") opened.inc({ severity: change.incident.severity });

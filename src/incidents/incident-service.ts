@@ -14,7 +14,7 @@ import { applyAlertBatch, routeOpened } from "./alert-intake.js";
 import { annotateIncident } from "./annotate-incident.js";
 import { declareOutage } from "./declare-outage.js";
 import { escalateIncident } from "./escalate-incident.js";
-import type { IncidentDeps } from "./incident-tx.js";
+import type { AlertIntakeDeps } from "./incident-tx.js";
 import { runIncidentTimers } from "./incident-timers.js";
 import { reopenIncident } from "./reopen-incident.js";
 import { resolveIncident } from "./resolve-incident.js";
@@ -50,7 +50,7 @@ export class IncidentService implements AlertSink {
   private stopped = false;
 
   constructor(
-    readonly deps: IncidentDeps,
+    readonly deps: AlertIntakeDeps,
     private readonly log?: Logger,
     private readonly observe: AlertPathObserver = {},
     private readonly opts: AlertQueueOptions = DEFAULT_ALERT_QUEUE,

@@ -1,27 +1,22 @@
-import { In, Raw, type DataSource, type FindOptionsWhere } from "typeorm";
 import { z } from "zod";
-import { scopeOf, USER_ROLES, type ContractScope, type UserRole } from "../access/actor.js";
+import { USER_ROLES, type UserRole } from "../access/actor.js";
 import { OutageCause, OutageScope, OutageView } from "../billing/views.js";
-import { getContract } from "../contracts/scoped.js";
-import { IncidentEntity, IncidentEventEntity } from "../db/entities/index.js";
+import type { IncidentEntity } from "../db/entities/index.js";
 import { jstMonthOf } from "../domain/time/jst.js";
 import { isYearMonth } from "../domain/time/month.js";
 import { defineRoute, IdParams, page, Pagination, type RouteDef } from "../http/route.js";
 import type { Clock } from "../infra/clock.js";
 import { notFound } from "../shared/errors.js";
-import { classifyIncidentOutage } from "./declare-outage.js";
+import { classifyIncidentOutage, type ClassifyOutage } from "./declare-outage.js";
 import type { IncidentService } from "./incident-service.js";
-import { membersOf } from "./incident-store.js";
-import { quotaOf } from "./quota.js";
 import {
-  IncidentDetailView,
-  IncidentView,
-  loadNames,
-  forCustomer,
-  toIncidentView,
-  toTimelineView,
-  toMemberView,
-} from "./views.js";
+  getIncident,
+  listIncidents,
+  quotaOf,
+  viewIncident,
+  type IncidentReadDeps,
+} from "./read-incidents.js";
+import { IncidentDetailView, IncidentView } from "./views.js";
 
 const STAFF: readonly UserRole[] = ["admin", "noc", "oncall"];
 const MANAGE: readonly UserRole[] = ["admin", "noc"];
@@ -38,41 +33,20 @@ const YearMonthQuery = z.strictObject({
   month: z.string().refine(isYearMonth, "must be YYYY-MM").optional(),
 });
 
-function incidentWhere(scope: ContractScope, q: z.infer<typeof IncidentFilter>) {
-  const where: FindOptionsWhere<IncidentEntity> = {
-    ...(q.contractId ? { contractId: q.contractId } : {}),
-    ...(scope.kind === "contract" ? { contractId: scope.contractId } : {}),
-    // A component's incidents include the grouped ones it is a member of.
-    ...(q.componentId
-      ? {
-          id: Raw(
-            (id) =>
-              `${id} IN (SELECT incident_id FROM incident_members WHERE component_id = :componentId)`,
-            { componentId: q.componentId },
-          ),
-        }
-      : {}),
-    ...(q.severity ? { severity: q.severity } : {}),
-    ...(q.assigneeId ? { assigneeId: q.assigneeId } : {}),
-  };
-  if (q.state === "active") where.state = In(["open", "acknowledged"]);
-  else if (q.state) where.state = q.state;
-  return where;
-}
-
 export function incidentsRoutes(deps: {
-  db: DataSource;
   clock: Clock;
+  /** The engine, where this process runs it: the verbs need it, the reads do not. */
   incidents: () => IncidentService | undefined;
+  /** The reads' stores (any API process). */
+  incidentReads: IncidentReadDeps;
+  classifyOutage: ClassifyOutage;
 }): RouteDef[] {
-  const { db } = deps;
+  const reads = deps.incidentReads;
   const service = () => {
     const s = deps.incidents();
     if (!s) throw notFound("incident engine on this instance");
     return s;
   };
-  const view = async (row: IncidentEntity) =>
-    toIncidentView(row, await loadNames(db.manager, [row]));
   const verb = (
     path: string,
     summary: string,
@@ -89,10 +63,8 @@ export function incidentsRoutes(deps: {
       params: IdParams,
       body,
       response: IncidentView,
-      handler: async ({ actor, params, body: input }) => {
-        const v = await view(await run(service(), actor as never, params.id, input as never));
-        return scopeOf(actor).kind === "contract" ? forCustomer(v) : v;
-      },
+      handler: async ({ actor, params, body: input }) =>
+        viewIncident(reads, actor, await run(service(), actor as never, params.id, input as never)),
     });
   return [
     defineRoute({
@@ -103,24 +75,7 @@ export function incidentsRoutes(deps: {
       roles: USER_ROLES,
       query: IncidentFilter,
       response: page(IncidentView),
-      handler: async ({ actor, query }) => {
-        const [rows, total] = await db.getRepository(IncidentEntity).findAndCount({
-          where: incidentWhere(scopeOf(actor), query),
-          order: { openedAt: "DESC", id: "ASC" },
-          take: query.limit,
-          skip: query.offset,
-        });
-        const names = await loadNames(db.manager, rows);
-        const customer = scopeOf(actor).kind === "contract";
-        return {
-          items: rows.map((r) =>
-            customer ? forCustomer(toIncidentView(r, names)) : toIncidentView(r, names),
-          ),
-          total,
-          limit: query.limit,
-          offset: query.offset,
-        };
-      },
+      handler: ({ actor, query }) => listIncidents(reads, actor, query),
     }),
     defineRoute({
       method: "get",
@@ -130,27 +85,7 @@ export function incidentsRoutes(deps: {
       roles: USER_ROLES,
       params: IdParams,
       response: IncidentDetailView,
-      handler: async ({ actor, params }) => {
-        const scope = scopeOf(actor);
-        const row = await db.getRepository(IncidentEntity).findOneBy({
-          id: params.id,
-          ...(scope.kind === "contract" ? { contractId: scope.contractId } : {}),
-        });
-        if (!row) throw notFound("incident");
-        const events = await db.getRepository(IncidentEventEntity).find({
-          where: {
-            incidentId: row.id,
-            ...(scope.kind === "contract" ? { customerVisible: true } : {}),
-          },
-          order: { id: "ASC" },
-        });
-        const v = await view(row);
-        const timeline = events.map(toTimelineView);
-        const members = (await membersOf(db.manager, row.id)).map(toMemberView);
-        return scope.kind === "contract"
-          ? { ...forCustomer(v), timeline, members }
-          : { ...v, timeline, members };
-      },
+      handler: ({ actor, params }) => getIncident(reads, actor, params.id),
     }),
     verb(
       "acknowledge",
@@ -206,11 +141,13 @@ export function incidentsRoutes(deps: {
       params: IdParams,
       body: z.strictObject({ cause: OutageCause }),
       response: OutageView,
-      handler: async ({ actor, params, body }) => {
-        const row = await db.getRepository(IncidentEntity).findOneBy({ id: params.id });
-        if (!row) throw notFound("incident");
-        return classifyIncidentOutage(service().deps, actor, row, body);
-      },
+      handler: ({ actor, params, body }) =>
+        classifyIncidentOutage(
+          { incidents: reads.incidents, classifyOutage: deps.classifyOutage, clock: deps.clock },
+          actor,
+          params.id,
+          body,
+        ),
     }),
     defineRoute({
       method: "get",
@@ -227,11 +164,8 @@ export function incidentsRoutes(deps: {
         remaining: z.number().int(),
         overage: z.number().int(),
       }),
-      handler: async ({ actor, params, query }) => {
-        await getContract(db.manager, scopeOf(actor), params.id);
-        const month = query.month ?? jstMonthOf(deps.clock.now().getTime());
-        return quotaOf(db.manager, params.id, month);
-      },
+      handler: ({ actor, params, query }) =>
+        quotaOf(reads, actor, params.id, query.month ?? jstMonthOf(deps.clock.now().getTime())),
     }),
   ];
 }

@@ -1,11 +1,7 @@
 import type { Actor } from "../access/actor.js";
 import { releasesQuota } from "../domain/incidents/lifecycle.js";
-import { restoreOutage } from "./alert-intake.js";
 import type { IncidentDeps } from "./incident-tx.js";
-import { clearAllMembers, transition } from "./incident-store.js";
-import { releaseQuotaUnit } from "./route-incident.js";
-import { appendTimeline } from "./timeline.js";
-import { withIncident } from "./verb-support.js";
+import { transition, withIncident } from "./verb-support.js";
 
 /**
  * Manual resolve with a reason. A false alarm closed before anyone acknowledged it gives
@@ -17,12 +13,12 @@ export function resolveIncident(
   id: string,
   input: { reason: string; falseAlarm?: boolean | undefined },
 ) {
-  return withIncident(deps, actor, id, "resolve", async (m, incident, at, changes) => {
+  return withIncident(deps, actor, id, "resolve", async (tx, incident, at, changes) => {
     const falseAlarm = input.falseAlarm === true;
     const release =
       incident.countsQuota &&
       releasesQuota({ falseAlarm, acknowledged: incident.acknowledgedAt !== null });
-    const after = await transition(m, incident, "resolve", {
+    const after = await transition(deps, tx, incident, "resolve", {
       state: "resolved",
       resolvedAt: at,
       resolvedBy: actor.userId,
@@ -32,19 +28,18 @@ export function resolveIncident(
       memberCount: 0,
       ...(release ? { countsQuota: false, overage: false } : {}),
     });
-    if (release) await releaseQuotaUnit(m, after, at);
+    if (release) await deps.quota.release(tx, after.id, at);
     // Its members leave with it: a key firing again reopens it or opens a new incident.
-    await clearAllMembers(m, after.id, at);
-    await restoreOutage(m, after, at);
-    changes.push(
-      await appendTimeline(m, deps.hub, after, {
-        kind: "resolved",
-        at,
-        actor,
-        note: input.reason,
-        data: { falseAlarm, quotaReleased: release },
-      }),
-    );
+    await deps.incidents.clearAllMembers(tx, after.id, at);
+    // An outage revealed by the incident is restored when the incident resolves.
+    if (after.outageId) await deps.incidents.restoreOutage(tx, after.outageId, at);
+    await changes.record(after, {
+      kind: "resolved",
+      at,
+      actor,
+      note: input.reason,
+      data: { falseAlarm, quotaReleased: release },
+    });
     return after;
   });
 }

@@ -1,14 +1,8 @@
-// The API shape of incidents and their timeline, and the batch lookup of the names a view
-// shows (component, customer, plan) so a page of incidents costs two extra queries.
-import { In, type EntityManager } from "typeorm";
+// The API shape of incidents and their timeline; the names a view shows (component,
+// customer, plan) come from the store's batch lookup, two queries for a page of incidents.
 import { z } from "zod";
-import {
-  ComponentEntity,
-  ContractEntity,
-  type IncidentEntity,
-  type IncidentEventEntity,
-} from "../db/entities/index.js";
-import type { MemberView } from "./incident-store.js";
+import type { IncidentEntity, IncidentEventEntity } from "../db/entities/index.js";
+import type { MemberView, Names } from "./incident.store.js";
 
 const iso = z.string();
 const isoOrNull = z.string().nullable();
@@ -120,36 +114,6 @@ export function toMemberView(m: MemberView): z.infer<typeof IncidentMemberView> 
 }
 
 const isoOf = (d: Date | null) => (d ? d.toISOString() : null);
-
-export interface Names {
-  contracts: Map<string, { customerName: string; plan: string }>;
-  components: Map<string, string>;
-}
-
-export async function loadNames(m: EntityManager, rows: readonly IncidentEntity[]): Promise<Names> {
-  const contractIds = [...new Set(rows.map((r) => r.contractId))];
-  const componentIds = [...new Set(rows.flatMap((r) => (r.componentId ? [r.componentId] : [])))];
-  const [contracts, components] = await Promise.all([
-    contractIds.length
-      ? m.find(ContractEntity, {
-          where: { id: In(contractIds) },
-          select: { id: true, customerName: true, plan: true },
-        })
-      : [],
-    componentIds.length
-      ? m.find(ComponentEntity, {
-          where: { id: In(componentIds) },
-          select: { id: true, name: true },
-        })
-      : [],
-  ]);
-  return {
-    contracts: new Map(
-      contracts.map((c) => [c.id, { customerName: c.customerName, plan: c.plan }]),
-    ),
-    components: new Map(components.map((c) => [c.id, c.name])),
-  };
-}
 
 export function toIncidentView(r: IncidentEntity, names: Names): IncidentView {
   const contract = names.contracts.get(r.contractId);

@@ -9,7 +9,7 @@ import { renderGroupFollowup, LISTED_MEMBERS } from "../domain/notify/group-mail
 import { threadHeaders } from "../domain/notify/incident-mail.js";
 import { mailDomain } from "../domain/notify/format.js";
 import type { IncidentChange } from "../incidents/events.js";
-import { membersOf } from "../incidents/incident-store.js";
+import { membersOf } from "../incidents/incident.store.js";
 import { incidentFacts } from "./compose.js";
 import type { ListenerSettings } from "./incident-listener.js";
 import { enqueue } from "./outbox.store.js";

@@ -1,8 +1,8 @@
-// The outbox side of the incident hub: inside the transaction that changes an incident, it
-// writes the messages the change causes (so both commit or neither does); after the commit it
-// wakes the in-process worker so an e-mail leaves within milliseconds, not a poll interval.
-import type { EntityManager } from "typeorm";
+// The outbox writer, a listener of the incident hub: inside the transaction that changes an
+// incident, it writes the messages the change causes (so both commit or neither does); after
+// the commit it wakes the in-process worker so an e-mail leaves within milliseconds.
 import { ContactEntity } from "../db/entities/index.js";
+import { managerOf, type Tx } from "../db/unit-of-work.js";
 import type { DigestPolicy } from "../domain/notify/digest.js";
 import { planIncidentMessages, type Endpoint } from "../domain/notify/plan.js";
 import type { IncidentChange, IncidentListener } from "../incidents/events.js";
@@ -19,9 +19,11 @@ export interface ListenerSettings extends ComposeSettings {
   followupEveryMs: number;
 }
 
-// Kinds that may cause a message; every other kind costs no query at all.
+// Kinds that may cause a message; every other kind costs no query at all. `opened` is not
+// one of them by design: the customer's "incident opened" notice is sent on `routed`, the
+// routing outcome, because it states the response the plan pays for; an incident held by
+// maintenance or a suspension is announced only once routed, one resolved before never.
 const NOTIFYING = new Set([
-  "opened",
   "routed",
   "acknowledged",
   "resolved",
@@ -33,21 +35,15 @@ const NOTIFYING = new Set([
 ]);
 
 export class OutboxListener implements IncidentListener {
+  readonly name = "outbox writer";
   constructor(
     private readonly deps: { clock: Clock; wake: () => void },
     private readonly settings: ListenerSettings,
   ) {}
 
-  async inTransaction(m: EntityManager, change: IncidentChange): Promise<void> {
+  async inTransaction(tx: Tx, change: IncidentChange): Promise<void> {
     if (!NOTIFYING.has(change.kind) || change.incident.suppressed) return;
-    // An incident not routed yet says nothing: its `routed` change sends the opened e-mail
-    // (skipping here spares two queries on the alert path).
-    if (
-      change.kind === "opened" &&
-      (change.incident.routedAt === null || change.incident.tier === null)
-    ) {
-      return;
-    }
+    const m = managerOf(tx);
     const contractId = change.contract.id;
     const contacts = await m.find(ContactEntity, {
       where: { contractId },

@@ -10,9 +10,10 @@ import { contractLifecycleJob } from "../contracts/lifecycle-ops.js";
 import { expireApplications } from "../contracts/lifecycle.js";
 import { openDatabase, type Database } from "../db/database.js";
 import { createHttpApp } from "../http/app.js";
-import { storedUsage } from "../incidents/quota.js";
+import { storedUsage } from "../incidents/quota.store.js";
 import { IncidentHub } from "../incidents/hub.js";
 import { IncidentService } from "../incidents/incident-service.js";
+import { typeormIncidentStores } from "../incidents/incident-stores.store.js";
 import { incidentMetrics } from "../incidents/incident-metrics.js";
 import { startRealtime, type Realtime } from "../realtime/realtime-server.js";
 import {
@@ -80,11 +81,13 @@ export async function startPlatform(
     const admin = await bootstrapAdmin(createAccountsDeps(db.dataSource), clock.now());
     await seedDefaultPack(db.dataSource, clock.now());
     const metrics = createMetrics();
+    // Incident changes and who hears them, in this order (events.ts, decision 0018): in the
+    // change's transaction the outbox writer and the cross-process feed; after commit the
+    // metrics, the outbox worker's wake-up and, where the realtime role runs, the sockets
+    // (realtime fan-out, added by startRealtime below).
     const hub = new IncidentHub(log);
-    // Several processes can share PostgreSQL: each announces its incident changes (0017).
     const origin = randomUUID();
     const shared = db.kind === "postgres" ? config.database.url : undefined;
-    if (shared) hub.addListener(incidentFeedPublisher(origin));
     const webhookTargets = webhookPolicy(config.notify.webhookAllowPrivateCidrs);
     const security = new SecurityEvents((err, e) =>
       log.error({ err, kind: e.kind }, "security event listener failed"),
@@ -99,18 +102,25 @@ export async function startPlatform(
       stops.push(unbridge);
     }
     const incidentStats = incidentMetrics(metrics.registry);
-    hub.addListener(incidentStats.listener);
-    const incidents = new IncidentService(
-      { db: db.dataSource, clock, hub, settings: config.incidents },
-      log,
-      incidentStats.observer,
-    );
-    incidentStats.watchQueue(incidents);
     const notifier = createNotifier(
       { db: db.dataSource, clock, log, registry: metrics.registry },
       notifierSettings(config),
     );
-    hub.addListener(notifier.listener);
+    hub.addListener(notifier.listener); // outbox writer: the change's messages commit with it
+    // Several processes can share PostgreSQL: each announces its incident changes (0017).
+    if (shared) hub.addListener(incidentFeedPublisher(origin));
+    hub.addListener(incidentStats.listener);
+    const incidents = new IncidentService(
+      {
+        ...typeormIncidentStores(db.dataSource),
+        clock,
+        hub,
+        settings: config.incidents,
+      },
+      log,
+      incidentStats.observer,
+    );
+    incidentStats.watchQueue(incidents);
     let server: Server | undefined;
     let realtime: Realtime | undefined;
     let incidentFeed: IncidentFeed | undefined;

@@ -10,6 +10,7 @@ import type { Logger } from "pino";
 import { Counter, type Registry } from "prom-client";
 import { In, type DataSource, type EntityManager } from "typeorm";
 import { IncidentEntity, IncidentEventEntity } from "../db/entities/index.js";
+import { managerOf, type Tx } from "../db/unit-of-work.js";
 import type { IncidentChange, IncidentListener } from "../incidents/events.js";
 import type { IncidentHub } from "../incidents/hub.js";
 import { listenOn } from "../infra/pg-listener.js";
@@ -27,8 +28,12 @@ const REMEMBER = 4 * RESYNC_LOOKBACK;
 export function incidentFeedPublisher(origin: string): IncidentListener {
   if (!/^[\w-]+$/.test(origin)) throw new Error("origin must be a word");
   return {
-    inTransaction: async (m: EntityManager, change: IncidentChange) => {
-      await m.query("SELECT pg_notify($1, $2)", [INCIDENT_CHANNEL, `${origin} ${change.event.id}`]);
+    name: "cross-process feed",
+    inTransaction: async (tx: Tx, change: IncidentChange) => {
+      await managerOf(tx).query("SELECT pg_notify($1, $2)", [
+        INCIDENT_CHANNEL,
+        `${origin} ${change.event.id}`,
+      ]);
     },
   };
 }
@@ -80,6 +85,7 @@ export async function startIncidentFeed(deps: {
     }
   };
   const removeHubListener = deps.hub.addListener({
+    name: "cross-process feed (own versions)",
     afterCommit: (change) => markSeen(BigInt(change.event.id)),
   });
 

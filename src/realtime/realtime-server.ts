@@ -89,6 +89,7 @@ export function startRealtime(
       });
   };
   const removeListener = hub.addListener({
+    name: "realtime fan-out",
     afterCommit: (change) => publish(incidentEvent(change)),
   });
 

@@ -4,14 +4,17 @@ import { IsNull } from "typeorm";
 import { z } from "zod";
 import type { Actor } from "../access/actor.js";
 import { recordAudit } from "../audit/audit.js";
+import { txOf } from "../db/unit-of-work.js";
 import { IncidentEntity, RunbookEntity, RunbookTaskEntity } from "../db/entities/index.js";
 import { taskMinutes } from "../domain/runbook-tasks/allowance.js";
 import type { IncidentChange } from "../incidents/events.js";
 import { IncidentHub } from "../incidents/hub.js";
-import { appendTimeline } from "../incidents/timeline.js";
+import { createTimelineStore } from "../incidents/timeline.store.js";
 import { conflict, notFound } from "../shared/errors.js";
 import type { TaskDeps } from "./start-task.js";
 import { toTaskView } from "./views.js";
+
+const timeline = createTimelineStore();
 
 export const FinishTask = z.strictObject({
   note: z.string().trim().min(1).max(2000).optional(),
@@ -55,7 +58,7 @@ export async function finishTask(
     if (incident) {
       const runbook = await tx.findOneBy(RunbookEntity, { id: task.runbookId });
       changes.push(
-        await appendTimeline(tx, hub, incident, {
+        await timeline.append(txOf(tx), incident, {
           kind: "runbook_task_finished",
           at: now,
           actor,
@@ -64,6 +67,8 @@ export async function finishTask(
         }),
       );
     }
+    // Recorded, now published: the hub's in-transaction listeners commit with the task.
+    await hub.inTransaction(txOf(tx), changes);
     return after;
   });
   hub.afterCommit(changes);

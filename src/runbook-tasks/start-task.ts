@@ -4,6 +4,7 @@ import type { DataSource } from "typeorm";
 import { z } from "zod";
 import type { Actor } from "../access/actor.js";
 import { recordAudit } from "../audit/audit.js";
+import { txOf } from "../db/unit-of-work.js";
 import { getContract } from "../contracts/scoped.js";
 import {
   ComponentEntity,
@@ -14,9 +15,11 @@ import {
 import { jstMonthOf } from "../domain/time/jst.js";
 import type { IncidentChange } from "../incidents/events.js";
 import { IncidentHub } from "../incidents/hub.js";
-import { appendTimeline } from "../incidents/timeline.js";
+import { createTimelineStore } from "../incidents/timeline.store.js";
 import { AppError, type ErrorIssue } from "../shared/errors.js";
 import { toTaskView } from "./views.js";
+
+const timeline = createTimelineStore();
 
 export interface TaskDeps {
   db: DataSource;
@@ -91,7 +94,7 @@ export async function startTask(
     if (incident) {
       const data = { taskId: row.id, runbookId: runbook.id, runbook: runbook.name };
       changes.push(
-        await appendTimeline(tx, hub, incident, {
+        await timeline.append(txOf(tx), incident, {
           kind: "runbook_task_started",
           at: now,
           actor,
@@ -100,6 +103,8 @@ export async function startTask(
         }),
       );
     }
+    // Recorded, now published: the hub's in-transaction listeners commit with the task.
+    await hub.inTransaction(txOf(tx), changes);
     return view;
   });
   hub.afterCommit(changes);

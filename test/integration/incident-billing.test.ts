@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runMonthlyClose } from "../../src/billing/close/run-close.js";
-import { storedUsage } from "../../src/incidents/quota.js";
+import { storedUsage } from "../../src/incidents/quota.store.js";
 import { startTestApp, type TestApp } from "../support/app.js";
 import { makeContract, makeUser } from "../support/factories.js";
 import { alertFor, fire, incidentsOf, uploadIncidentRunbook } from "../support/incidents.js";

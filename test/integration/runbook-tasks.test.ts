@@ -49,7 +49,10 @@ describe("premium runbook tasks", () => {
     oncall = (await makeUser(app.api, "oncall")).token;
     customer = (await makeUser(app.api, "customer", premium)).token;
     otherCustomer = (await makeUser(app.api, "customer", other.contract.id)).token;
-    app.platform.hub.addListener({ afterCommit: (change) => void committed.push(change.kind) });
+    app.platform.hub.addListener({
+      name: "test commit watch",
+      afterCommit: (change) => void committed.push(change.kind),
+    });
   });
   afterAll(() => app?.stop());
 

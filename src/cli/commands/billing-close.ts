@@ -5,7 +5,7 @@ import { parseArgs } from "node:util";
 import { z } from "zod";
 import { reviseInvoice } from "../../billing/close/revise-invoice.js";
 import { runMonthlyClose } from "../../billing/close/run-close.js";
-import { storedUsage } from "../../incidents/quota.js";
+import { storedUsage } from "../../incidents/quota.store.js";
 import { isYearMonth } from "../../domain/time/month.js";
 import { AppError } from "../../shared/errors.js";
 import type { CliCommand } from "../command.js";

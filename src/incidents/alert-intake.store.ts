@@ -1,69 +1,92 @@
-// Row access for incidents: conditional transitions and the lookups the verbs share.
+// The set-based SQL of the alert path (decision 0014): a batch of alerts costs a few
+// `unnest` queries whatever its size. The decision itself is pure
+// (domain/incidents/alert-decision); alert-intake.ts reads through here, decides, writes back.
 import { In, type EntityManager } from "typeorm";
-import { assertInScope, type ContractScope } from "../access/actor.js";
-import { IncidentEntity } from "../db/entities/index.js";
-import {
-  allowedFrom,
-  refusal,
-  type IncidentState,
-  type IncidentVerb,
-} from "../domain/incidents/lifecycle.js";
+import { IncidentEntity, MaintenanceWindowEntity } from "../db/entities/index.js";
+import { managerOf, type Tx } from "../db/unit-of-work.js";
 import { groupString, keyString, type Membership } from "../domain/incidents/alert-decision.js";
-import { conflict, notFound } from "../shared/errors.js";
+import type { MaintenanceWindow } from "../domain/maintenance/windows.js";
+import { toWindow } from "../maintenance/maintenance-store.js";
 import type { AlertKey } from "./alerts.js";
 
-/** Fetch-or-throw, scoped to the tenant, row-locked for the transition that follows. */
-export async function lockIncident(
-  m: EntityManager,
-  scope: ContractScope,
-  id: string,
-): Promise<IncidentEntity> {
-  const row = await m.findOne(IncidentEntity, {
-    where: { id },
-    lock: { mode: "pessimistic_write" },
-  });
-  if (!row) throw notFound("incident");
-  assertInScope(scope, row.contractId, "incident");
-  return row;
+export interface MemberWrite {
+  incidentId: string;
+  contractId: string;
+  key: AlertKey;
+  labels: Record<string, string>;
+  value: number | null;
+  atMs: number;
+}
+export type MemberTouch = { incidentId: string; key: AlertKey; value: number | null; atMs: number };
+export type MemberClear = { incidentId: string; key: AlertKey; atMs: number };
+
+export interface AlertIntakeStore {
+  /** Each key's latest membership: the incident it is (or last was) a member of. */
+  latestMemberships(tx: Tx, keys: readonly AlertKey[]): Promise<Map<string, Membership>>;
+  /** The latest unresolved incident per (contract, rule): where a new key of a storm joins. */
+  groupCandidates(
+    tx: Tx,
+    pairs: readonly { contractId: string; ruleId: string }[],
+  ): Promise<Map<string, string>>;
+  /** Row-locks incidents in id order (a fixed order: two batches never deadlock). */
+  lockIncidents(tx: Tx, ids: readonly string[]): Promise<Map<string, IncidentEntity>>;
+  /** `contract|component` of the components that may raise incidents now. */
+  monitoredComponents(tx: Tx, componentIds: readonly string[]): Promise<Set<string>>;
+  insertIncidents(tx: Tx, rows: readonly IncidentEntity[]): Promise<void>;
+  insertMembers(tx: Tx, rows: readonly MemberWrite[]): Promise<void>;
+  /** Fires of keys already (or again) members: value and last fire; brings them back. */
+  touchMembers(tx: Tx, rows: readonly MemberTouch[]): Promise<void>;
+  clearMembers(tx: Tx, rows: readonly MemberClear[]): Promise<void>;
+  /** The maintenance windows of these contracts that may be active since `since`. */
+  maintenanceWindows(
+    tx: Tx,
+    contractIds: readonly string[],
+    since: Date,
+  ): Promise<MaintenanceWindow[]>;
+  /** Distinct components among an incident's active members. */
+  activeComponentsOf(tx: Tx, incidentId: string): Promise<number>;
+  /** Components of a contract in service on a JST date. */
+  componentsInService(tx: Tx, contractId: string, jstDate: string): Promise<number>;
 }
 
-export function assertTransition(incident: IncidentEntity, verb: IncidentVerb): void {
-  const state = incident.state as IncidentState;
-  if (!allowedFrom(verb).includes(state)) throw conflict(refusal(verb, state));
+export function createAlertIntakeStore(): AlertIntakeStore {
+  return {
+    latestMemberships: (tx, keys) => latestMemberships(managerOf(tx), keys),
+    groupCandidates: (tx, pairs) => groupCandidates(managerOf(tx), pairs),
+    lockIncidents: (tx, ids) => lockIncidents(managerOf(tx), ids),
+    monitoredComponents: (tx, ids) => monitoredComponents(managerOf(tx), ids),
+    async insertIncidents(tx, rows) {
+      if (rows.length > 0) await managerOf(tx).insert(IncidentEntity, [...rows]);
+    },
+    insertMembers: (tx, rows) => insertMembers(managerOf(tx), rows),
+    touchMembers: (tx, rows) => touchMembers(managerOf(tx), rows),
+    clearMembers: (tx, rows) => clearMembers(managerOf(tx), rows),
+    async maintenanceWindows(tx, contracts, since) {
+      if (contracts.length === 0) return [];
+      const rows = await managerOf(tx)
+        .createQueryBuilder(MaintenanceWindowEntity, "w")
+        .where("w.contractId IN (:...contracts)", { contracts })
+        .andWhere("(w.recurrence <> 'none' OR w.endsAt > :since)", { since })
+        .getMany();
+      return rows.map(toWindow);
+    },
+    async activeComponentsOf(tx, incidentId) {
+      const [row] = await managerOf(tx).query<{ n: number }[]>(
+        `SELECT count(DISTINCT component_id)::int AS n FROM incident_members WHERE incident_id = $1 AND active`,
+        [incidentId],
+      );
+      return row?.n ?? 0;
+    },
+    async componentsInService(tx, contractId, jstDate) {
+      const [row] = await managerOf(tx).query<{ n: number }[]>(
+        `SELECT count(*)::int AS n FROM components
+          WHERE contract_id = $1 AND active_from <= $2::date AND (active_until IS NULL OR active_until >= $2::date)`,
+        [contractId, jstDate],
+      );
+      return row?.n ?? 0;
+    },
+  };
 }
-
-/**
- * Applies a change only while the incident is still in one of `from` (the row lock makes
- * this exact; the WHERE keeps it exact even for a caller that did not lock).
- */
-export async function transition(
-  m: EntityManager,
-  incident: IncidentEntity,
-  verb: IncidentVerb,
-  patch: Partial<IncidentEntity>,
-): Promise<IncidentEntity> {
-  assertTransition(incident, verb);
-  const result = await m
-    .createQueryBuilder()
-    .update(IncidentEntity)
-    .set({ ...patch, version: () => "version + 1" })
-    .where("id = :id AND state IN (:...from)", { id: incident.id, from: allowedFrom(verb) })
-    .execute();
-  if (result.affected !== 1) throw conflict(refusal(verb, incident.state as IncidentState));
-  return m.findOneByOrFail(IncidentEntity, { id: incident.id });
-}
-
-/** The incident an alert key is an active member of, if any. */
-export async function activeMembership(m: EntityManager, key: AlertKey): Promise<string | null> {
-  const [row] = await m.query<{ incident_id: string }[]>(
-    `SELECT incident_id FROM incident_members
-      WHERE component_id = $1 AND rule_id = $2 AND labels_key = $3 AND active`,
-    [key.componentId, key.ruleId, key.labelsKey],
-  );
-  return row?.incident_id ?? null;
-}
-
-// ---- Batched reads and writes of the alert path (apply-alerts.ts) ----
 
 type KeyRow = { component_id: string; rule_id: string; labels_key: string };
 const keyArrays = (keys: readonly AlertKey[]) => [
@@ -73,7 +96,7 @@ const keyArrays = (keys: readonly AlertKey[]) => [
 ];
 
 /** Each key's latest membership: the incident it is (or last was) a member of. */
-export async function latestMemberships(
+async function latestMemberships(
   m: EntityManager,
   keys: readonly AlertKey[],
 ): Promise<Map<string, Membership>> {
@@ -94,7 +117,7 @@ export async function latestMemberships(
 }
 
 /** The latest unresolved incident per (contract, rule): where a new key of a storm joins. */
-export async function groupCandidates(
+async function groupCandidates(
   m: EntityManager,
   pairs: readonly { contractId: string; ruleId: string }[],
 ): Promise<Map<string, string>> {
@@ -110,7 +133,7 @@ export async function groupCandidates(
 }
 
 /** Row-locks incidents in id order (a fixed order: two batches never deadlock). */
-export async function lockIncidents(
+async function lockIncidents(
   m: EntityManager,
   ids: readonly string[],
 ): Promise<Map<string, IncidentEntity>> {
@@ -124,7 +147,7 @@ export async function lockIncidents(
 }
 
 /** `contract|component` of the components that may raise incidents now. */
-export async function monitoredComponents(
+async function monitoredComponents(
   m: EntityManager,
   componentIds: readonly string[],
 ): Promise<Set<string>> {
@@ -137,16 +160,7 @@ export async function monitoredComponents(
   return new Set(rows.map((r) => `${r.contract_id}|${r.id}`));
 }
 
-export interface MemberWrite {
-  incidentId: string;
-  contractId: string;
-  key: AlertKey;
-  labels: Record<string, string>;
-  value: number | null;
-  atMs: number;
-}
-
-export async function insertMembers(m: EntityManager, rows: readonly MemberWrite[]) {
+async function insertMembers(m: EntityManager, rows: readonly MemberWrite[]) {
   if (rows.length === 0) return;
   await m.query(
     `INSERT INTO incident_members
@@ -168,10 +182,7 @@ export async function insertMembers(m: EntityManager, rows: readonly MemberWrite
 }
 
 /** Fires of keys already (or again) members: value and last fire; `activate` brings them back. */
-export async function touchMembers(
-  m: EntityManager,
-  rows: readonly { incidentId: string; key: AlertKey; value: number | null; atMs: number }[],
-) {
+async function touchMembers(m: EntityManager, rows: readonly MemberTouch[]) {
   if (rows.length === 0) return;
   await m.query(
     `UPDATE incident_members mb SET active = true, cleared_at = NULL, value = x.v,
@@ -190,10 +201,7 @@ export async function touchMembers(
   );
 }
 
-export async function clearMembers(
-  m: EntityManager,
-  rows: readonly { incidentId: string; key: AlertKey; atMs: number }[],
-) {
+async function clearMembers(m: EntityManager, rows: readonly MemberClear[]) {
   if (rows.length === 0) return;
   await m.query(
     `UPDATE incident_members mb SET active = false, cleared_at = to_timestamp(x.t / 1000.0)
@@ -208,69 +216,4 @@ export async function clearMembers(
       rows.map((r) => r.atMs),
     ],
   );
-}
-
-/** Every member of an incident leaves (a manual resolve): new fires then reopen or open anew. */
-export async function clearAllMembers(m: EntityManager, incidentId: string, at: Date) {
-  await m.query(
-    `UPDATE incident_members SET active = false, cleared_at = $2 WHERE incident_id = $1 AND active`,
-    [incidentId, at],
-  );
-}
-
-/** Distinct components among an incident's active members. */
-export async function activeComponentsOf(m: EntityManager, incidentId: string): Promise<number> {
-  const [row] = await m.query<{ n: number }[]>(
-    `SELECT count(DISTINCT component_id)::int AS n FROM incident_members WHERE incident_id = $1 AND active`,
-    [incidentId],
-  );
-  return row?.n ?? 0;
-}
-
-export interface MemberView {
-  componentId: string;
-  componentName: string | null;
-  labels: Record<string, string>;
-  value: number | null;
-  firstFiredAt: Date;
-  lastFiredAt: Date;
-  clearedAt: Date | null;
-  active: boolean;
-}
-
-/** An incident's members, active first, for the incident page and the e-mails. */
-export async function membersOf(
-  m: EntityManager,
-  incidentId: string,
-  limit = 1000,
-): Promise<MemberView[]> {
-  const rows = await m.query<
-    {
-      component_id: string;
-      name: string | null;
-      labels: Record<string, string>;
-      value: number | null;
-      first_fired_at: Date;
-      last_fired_at: Date;
-      cleared_at: Date | null;
-      active: boolean;
-    }[]
-  >(
-    `SELECT mb.component_id, k.name, mb.labels, mb.value, mb.first_fired_at, mb.last_fired_at,
-            mb.cleared_at, mb.active
-       FROM incident_members mb LEFT JOIN components k ON k.id = mb.component_id
-      WHERE mb.incident_id = $1
-      ORDER BY mb.active DESC, k.name, mb.labels_key LIMIT $2`,
-    [incidentId, limit],
-  );
-  return rows.map((r) => ({
-    componentId: r.component_id,
-    componentName: r.name,
-    labels: r.labels,
-    value: r.value,
-    firstFiredAt: r.first_fired_at,
-    lastFiredAt: r.last_fired_at,
-    clearedAt: r.cleared_at,
-    active: r.active,
-  }));
 }
