@@ -241,7 +241,7 @@ function newIncident(e: Extract<Effect, { kind: "open" }>, q: QueuedAlert): Inci
     assigneeId: null,
     outageId: null,
     version: 1,
-  } as IncidentEntity;
+  };
 }
 
 type Windows = (incident: IncidentEntity, at: Date) => { windowId: string; endsAt: Date } | null;

@@ -8,7 +8,7 @@
 // On the embedded PGlite only one process can open the database: nothing to carry.
 import type { Logger } from "pino";
 import { Counter, type Registry } from "prom-client";
-import { In, type DataSource, type EntityManager } from "typeorm";
+import { In, type DataSource } from "typeorm";
 import { IncidentEntity, IncidentEventEntity } from "../db/entities/index.js";
 import { managerOf, type Tx } from "../db/unit-of-work.js";
 import type { IncidentChange, IncidentListener } from "../incidents/events.js";
