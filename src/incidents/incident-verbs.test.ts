@@ -63,6 +63,18 @@ describe(acknowledgeIncident.name, () => {
     expect(w.told.afterCommit.map((c) => c.kind)).toEqual(["acknowledged"]);
   });
 
+  it("refuses when a concurrent acknowledgement won between the read and the write", async () => {
+    const { w, noc, incident } = routedWorld();
+    const store = w.deps.incidents;
+    // The row as read before the other acknowledgement committed: still open.
+    const stale = { ...incident };
+    w.row(incident.id).state = "acknowledged";
+    w.deps.incidents = { ...store, lock: () => Promise.resolve({ ...stale }) };
+    const err = await rejection(acknowledgeIncident(w.deps, w.actor(noc), incident.id, {}));
+    expect(err).toMatchObject({ code: "CONFLICT" });
+    expect(w.db.tables.events).toEqual([]);
+  });
+
   it("rejects another contract's customer as NOT_FOUND", async () => {
     const { w, incident } = routedWorld();
     const other = w.contract("standard");

@@ -80,7 +80,11 @@ describe(routeIncidentNow.name, () => {
     w.db.tables.incidentRunbooks.add(contract.id);
     const first = await route(w, w.incident(contract.id));
     await route(w, first);
-    expect(w.db.tables.units).toHaveLength(1);
+    expect(w.db.tables.units).toMatchObject([{ incidentId: first.id, ordinal: 1 }]);
+    const routed = w.db.tables.events.filter((e) => e.kind === "routed");
+    expect(
+      routed.map((e) => (e.data.quota as { ordinal: number } | null)?.ordinal ?? null),
+    ).toEqual([1, null]);
   });
 
   it("leaves a suspended contract's incident unrouted: nobody paged, nothing taken", async () => {
