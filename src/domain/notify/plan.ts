@@ -58,8 +58,8 @@ type Step = { event: NotifyEvent; tag: string; audience: Audience } | null;
 function stepOf(input: PlanInput): Step {
   const n = input.reopenCount;
   switch (input.kind) {
-    // The engine routes right after opening (same transaction), or once a maintenance window
-    // ends; whichever change first sees a routed incident sends the one `opened` e-mail.
+    // The customer's `opened` e-mail states the routed response, so it goes out with the
+    // routing outcome (the outbox writer hears `routed`, decision 0018); keyed once per incident.
     case "opened":
     case "routed":
       return input.routed
