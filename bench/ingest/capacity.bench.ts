@@ -43,7 +43,7 @@ export function main(opts: CapacityBenchOptions = {}): Promise<BenchLine[]> {
         }),
       }),
     );
-  const pipeline = new IngestPipeline({ hook: benchRuleEngine() });
+  const pipeline = new IngestPipeline({ rules: benchRuleEngine() });
   const ctxs = Array.from({ length: components }, (_, c) => ({
     kind: "component" as const,
     componentId: `comp-${c}`,

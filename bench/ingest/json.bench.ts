@@ -46,7 +46,7 @@ export function main(opts: JsonBenchOptions = {}): Promise<BenchLine[]> {
     }));
   };
   const hook = benchRuleEngine();
-  const pipeline = new IngestPipeline({ hook });
+  const pipeline = new IngestPipeline({ rules: hook });
   const ctxs = specs.map((_, c) => ({
     kind: "component" as const,
     componentId: `comp-${c}`,

@@ -37,7 +37,7 @@ export async function main(opts: VsPrometheusOptions = {}): Promise<BenchLine[]>
   const theirs = remoteWritePushes(components, t0);
   const samples = pushes * ours.specs.length;
 
-  const pipeline = new IngestPipeline({ hook: benchRuleEngine(), maxFutureMs: 3_600_000 });
+  const pipeline = new IngestPipeline({ rules: benchRuleEngine(), maxFutureMs: 3_600_000 });
   const ctx: IngestContext = {
     kind: "contract",
     contractId: "bench",

@@ -31,7 +31,7 @@ export function main(opts: RemoteWriteBenchOptions = {}): Promise<BenchLine[]> {
   const { specs, targets, nextBody } = remoteWritePushes(components, T0);
 
   const hook = benchRuleEngine();
-  const pipeline = new IngestPipeline({ hook });
+  const pipeline = new IngestPipeline({ rules: hook });
   const ctx: IngestContext = {
     kind: "contract",
     contractId: "bench",

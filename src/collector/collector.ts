@@ -4,9 +4,7 @@ import type { DataSource, EntityManager } from "typeorm";
 import { recordAudit } from "../audit/audit.js";
 import type { CapReachedEvent } from "../ingest/caps.js";
 import { RemoteWriteForwarder } from "../ingest/forwarder.js";
-import { guardHook, NOOP_HOOK } from "../ingest/ingest-contract.js";
-import type { SeriesPriority } from "../ingest/ingest-core.js";
-import { combineHooks, IngestPipeline, type SampleHook } from "../ingest/ingest-pipeline.js";
+import { IngestPipeline, type RulesAttachment } from "../ingest/ingest-pipeline.js";
 import { IngestMetrics } from "../ingest/metrics.js";
 import { RateLimiter } from "../ingest/rate-limit.js";
 import type { RollupRow } from "../ingest/rollups.js";
@@ -36,6 +34,12 @@ export const DEFAULT_COLLECTOR_OPTIONS: CollectorOptions = {
   retentionDays: 35,
 };
 
+/** The rule engine as the collector sees it: attached to the pipeline, told of stalls. */
+export interface CollectorRules extends RulesAttachment {
+  /** The platform could not take pushes until then: silence before it is not the agent's. */
+  platformStalled(atMs: number): void;
+}
+
 /** The collector role: ingest endpoints, the in-memory store, and its periodic flushes. */
 export async function startCollector(
   deps: {
@@ -45,11 +49,8 @@ export async function startCollector(
     clock: Clock;
     log: Logger;
     registry: Registry;
-    hook?: SampleHook;
-    /** The platform could not take pushes until then (collector.routes.ts). */
-    onPlatformStall?: (atMs: number) => void;
-    /** The series the rules read (the rule engine): admitted first when a component is full. */
-    priority?: SeriesPriority;
+    /** The rule engine: sees every sample, ranks cap slots, adopts the rebuilt window. */
+    rules?: CollectorRules;
     /** Told once the cap_reached audit row is written (the realtime role publishes it). */
     onCapReached?: (e: CapReachedEvent) => void;
     /** Runs in the audit row's transaction (the outbox queues the customer's notice there). */
@@ -88,19 +89,16 @@ export async function startCollector(
       "ingest hook threw (further errors counted in msp_ingest_hook_errors_total)",
     );
   };
-  // Each hook guarded on its own: a rule hook that throws must not starve the forwarder.
-  const hooks = [deps.hook, forwarder]
-    .filter((h): h is SampleHook => h !== undefined)
-    .map((h) => guardHook(h, onHookError));
+  // The per-sample path is composed in IngestPipeline (decision 0022): rules, then forwarder.
   const pipeline = new IngestPipeline({
-    hook: hooks.length > 0 ? combineHooks(...hooks) : NOOP_HOOK,
+    ...(deps.rules ? { rules: deps.rules } : {}),
+    ...(forwarder ? { listeners: [forwarder] } : {}),
     onHookError,
     rateLimiter: new RateLimiter({
       samplesPerS: opts.samplesPerSecondPerComponent,
       burst: opts.samplesPerSecondPerComponent * 30,
     }),
     onCapReached: (e) => pendingCapEvents.push(e), // the hot path only queues; the flush writes
-    ...(deps.priority ? { priority: deps.priority } : {}),
   });
   const metrics = new IngestMetrics(deps.registry, {
     components: () => pipeline.components(),
@@ -113,7 +111,8 @@ export async function startCollector(
       if (e.kind === "ingest_access_changed") auth.invalidate();
     }) ?? (() => undefined);
 
-  // Rebuild the recent window from rollups: raw points do not survive a restart.
+  // Rebuild the recent window from rollups (raw points do not survive a restart); the rules
+  // adopt its series there, so their absence timers start from the last stored sample.
   const windowStart = clock.now().getTime() - 3_600_000;
   const seeded = pipeline.seedFromRollups(await store.recent(windowStart), clock.now().getTime());
   if (seeded > 0) log.info({ seeded }, "recent window rebuilt from rollups");
@@ -201,7 +200,7 @@ export async function startCollector(
       maxBodyBytes: opts.maxBodyBytes,
       json: DEFAULT_JSON_BODY_LIMITS,
       onSeen: (ids, at) => ids.forEach((id) => seen.set(id, at)),
-      ...(deps.onPlatformStall ? { onPlatformStall: deps.onPlatformStall } : {}),
+      ...(deps.rules ? { onPlatformStall: (at: number) => deps.rules?.platformStalled(at) } : {}),
     }),
     flush: () => (flushing = flushing.then(() => flush())),
     purge: (now: Date) =>

@@ -160,7 +160,7 @@ describe("the demo's CPU rule on a simulated spike", () => {
       sink: { fire: (a) => fired.push(a.atMs), clear: () => undefined },
     });
     engine.load([rule], new Map([["vm-01", { contractId: "K", eligible: true }]]), T0);
-    const pipeline = new IngestPipeline({ hook: engine });
+    const pipeline = new IngestPipeline({ rules: engine });
     const host = new SimulatedHost(
       spec({ kind: "cpu_spike", startS: 0, durationS: 60, everyS: 600 }),
       T0,

@@ -1,12 +1,14 @@
 import { describe, expect, it } from "vitest";
-import type { SeriesPriority } from "./ingest-core.js";
+import type { RulesAttachment } from "./ingest-contract.js";
 import { IngestPipeline, type IngestContext } from "./ingest-pipeline.js";
 import type { Labels } from "./series.js";
 import { encodeWriteRequest, snappy, type PbSeries } from "./test-helpers.js";
 
 const NOW = 1_767_225_600_000;
 const ctx: IngestContext = { kind: "component", componentId: "vm-1", cap: 10 };
-const needs: SeriesPriority = {
+const needs: RulesAttachment = {
+  onSample: () => undefined,
+  adoptSeries: () => undefined,
   needs: (_c, _k, l: Labels) => l.__name__ === "up" || l.__name__ === "node_cpu_seconds_total",
 };
 const noise = (i: number, ts: number): PbSeries => ({
@@ -29,7 +31,7 @@ const names = (p: IngestPipeline) =>
 
 describe("cap priority", () => {
   it("lets the series the rules read (and up) take the slots of others when the cap is full", () => {
-    const p = new IngestPipeline({ priority: needs });
+    const p = new IngestPipeline({ rules: needs });
     const noiseAll = Array.from({ length: 12 }, (_, i) => noise(i, NOW));
     expect(push(p, noiseAll, NOW)).toMatchObject({ acceptedSamples: 10, rejectedSeries: 2 });
     const again = (ts: number) => [
@@ -58,7 +60,7 @@ describe("cap priority", () => {
   });
 
   it("never displaces a rule series, neither for other series nor for another rule series", () => {
-    const p = new IngestPipeline({ priority: needs });
+    const p = new IngestPipeline({ rules: needs });
     const cpus = Array.from({ length: 10 }, (_, i) => cpu(i, NOW));
     push(p, cpus, NOW);
     const ts = NOW + 15_000;

@@ -1,6 +1,6 @@
 // The interfaces the rest of the platform wires to the ingest path: who is pushing
-// (IngestContext), what a push returns (IngestResult), and the per-sample hook the rule
-// engine (and the forwarder) implement.
+// (IngestContext), what a push returns (IngestResult), the per-sample hook (the forwarder),
+// and how the rule engine attaches (RulesAttachment, decision 0022).
 import type { CapOutcome } from "./caps.js";
 import type { RejectReason } from "./errors.js";
 import type { Labels, Series } from "./series-store.js";
@@ -10,6 +10,20 @@ export interface SampleHook {
   onSample(componentId: string, series: Series, labels: Labels, tsMs: number, value: number): void;
   /** A push begins, received at `nowMs` (the platform's clock): its samples arrived then. */
   beginPush?(nowMs: number): void;
+}
+
+/** Which series the rules in force read: they take cap slots first (ingest-core `admitSlot`). */
+export interface SeriesPriority {
+  needs(componentId: string, contractId: string | undefined, labels: Labels): boolean;
+}
+
+/**
+ * The rule engine's place in the pipeline (implemented by `RuleEngine`): it sees every stored
+ * sample, ranks cap slots at a full component, and after a restart learns when each series
+ * of the rebuilt window last had a sample (its absence timers start from there).
+ */
+export interface RulesAttachment extends SampleHook, SeriesPriority {
+  adoptSeries(series: Series, lastTsMs: number): void;
 }
 
 export interface ComponentTarget {

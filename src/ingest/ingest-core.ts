@@ -3,7 +3,7 @@
 // (remote-write-ingest.ts, json-ingest.ts) resolve series and call `acceptSample`.
 import { CapGate, type CapReachedEvent, type CapState } from "./caps.js";
 import { REASON_INDEX } from "./errors.js";
-import type { SampleHook } from "./ingest-contract.js";
+import type { SampleHook, SeriesPriority } from "./ingest-contract.js";
 import { StringInterner, type LabelLimits } from "./labels.js";
 import { labelsHash } from "./label-hash.js";
 import { RawLabelStore } from "./raw-label-store.js";
@@ -32,11 +32,6 @@ export interface IngestCoreOptions {
   instanceLabel: string;
   /** Which series the rules in force read: they take cap slots first (see `admitSlot`). */
   priority?: SeriesPriority;
-}
-
-/** Implemented by the rule engine: the series its rules for a component read, plus `up`. */
-export interface SeriesPriority {
-  needs(componentId: string, contractId: string | undefined, labels: Labels): boolean;
 }
 
 const R = REASON_INDEX;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { CapReachedEvent } from "./caps.js";
 import { type IngestError } from "./errors.js";
-import { IngestPipeline, type IngestContext, type SampleHook } from "./ingest-pipeline.js";
+import { IngestPipeline, type IngestContext, type RulesAttachment } from "./ingest-pipeline.js";
 import type { Labels, Series } from "./series-store.js";
 import { encodeWriteRequest, snappy, type PbSeries } from "./test-helpers.js";
 
@@ -17,17 +17,25 @@ const up = (i: number, ts = NOW, v = 1): PbSeries => ({
   samples: [[ts, v]],
 });
 
-class RecordingHook implements SampleHook {
+/** Stands for the rule engine: records what the pipeline tells it. */
+class RecordingRules implements RulesAttachment {
   calls: Array<{ componentId: string; series: Series; labels: Labels; ts: number; v: number }> = [];
+  adopted: Array<{ labels: Labels; lastTsMs: number }> = [];
   onSample(componentId: string, series: Series, labels: Labels, ts: number, v: number): void {
     this.calls.push({ componentId, series, labels, ts, v });
+  }
+  needs(): boolean {
+    return false;
+  }
+  adoptSeries(series: Series, lastTsMs: number): void {
+    this.adopted.push({ labels: series.labels, lastTsMs });
   }
 }
 
 function setup(opts: ConstructorParameters<typeof IngestPipeline>[0] = {}) {
-  const hook = new RecordingHook();
+  const hook = new RecordingRules();
   const events: CapReachedEvent[] = [];
-  const p = new IngestPipeline({ hook, onCapReached: (e) => events.push(e), ...opts });
+  const p = new IngestPipeline({ rules: hook, onCapReached: (e) => events.push(e), ...opts });
   return { p, hook, events };
 }
 
@@ -340,8 +348,10 @@ describe(IngestPipeline.name, () => {
     ]);
     expect(rows[0]).toMatchObject({ componentId: "vm-1", labels: { __name__: "m", i: "1" } });
     expect(p.drainRollups(NOW)).toEqual([]);
-    const fresh = setup().p;
+    const { p: fresh, hook: rules } = setup();
     expect(fresh.seedFromRollups(rows, NOW)).toBe(2);
+    // The rules adopt each rebuilt series at its last stored sample (absence counts from it).
+    expect(rules.adopted).toEqual([{ labels: { __name__: "m", i: "1" }, lastTsMs: t0 + 110_000 }]);
     const series = fresh.findSeries("vm-1", { __name__: "m", i: "1" })!;
     const pts = fresh.read(series, 0, Infinity);
     // At the time of each minute's last sample: the next sample after it is accepted.
@@ -350,5 +360,25 @@ describe(IngestPipeline.name, () => {
     expect(fresh.activeSeries("vm-1")).toEqual({ active: 1, cap: 200 });
     const next = fresh.ingestRemoteWrite(comp(), body([up(1, t0 + 113_000, 12)]), NOW);
     expect(next).toMatchObject({ acceptedSamples: 1 });
+  });
+
+  it("runs the rules, then each listener, and a throw in one starves neither the rest nor the push", () => {
+    const order: string[] = [];
+    const errors: unknown[] = [];
+    const rules = new RecordingRules();
+    rules.onSample = (_c, _s, _l, ts) => {
+      order.push(`rules ${ts - NOW}`);
+      if (ts === NOW) throw new Error("rule bug");
+    };
+    const p = new IngestPipeline({
+      rules,
+      listeners: [{ onSample: (_c, _s, _l, ts) => void order.push(`forward ${ts - NOW}`) }],
+      onHookError: (err) => errors.push(err),
+    });
+    const r = p.ingestRemoteWrite(comp(), body([up(1, NOW - 1), up(2, NOW)]), NOW);
+    expect(r).toMatchObject({ acceptedSamples: 2 });
+    expect(order).toEqual(["rules -1", "forward -1", "rules 0", "forward 0"]);
+    expect(errors).toEqual([new Error("rule bug")]);
+    expect(p.listSeries("vm-1")).toHaveLength(2);
   });
 });

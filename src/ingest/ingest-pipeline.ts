@@ -1,17 +1,32 @@
-// IngestPipeline: the collector's metrics hot path behind two framework-free entry points.
-// The HTTP layer authenticates, builds the IngestContext, calls one of them and maps the
-// result (or IngestError) to a response; everything time-dependent takes `nowMs`.
+// IngestPipeline: the collector's metrics hot path, composed here and read top to bottom
+// (decision 0022). The HTTP layer authenticates, builds the IngestContext, calls one entry
+// point and maps the result (or IngestError); everything time-dependent takes `nowMs`.
+//
+// One sample's way through, in order:
+//   1. decode   snappy + protobuf (`ingestRemoteWrite`) or JSON (`ingestJsonBatch`)
+//   2. rate     the per-component (or per-contract) sample budget: a 429 for the whole push
+//   3. series   the series the labels name (remote-write-ingest.ts / json-ingest.ts)
+//   4. cap      a new or returning series needs a slot (IngestCore.admitKnown / createSeries);
+//               at a full component the series the rules read go first (`rules.needs`)
+//   5. store    the compressed recent window (IngestCore.acceptSample → SeriesStore.append)
+//   6. rollup   1-minute rollups (Rollups.add), drained by the collector's 10 s flush
+//   7. rules    `rules.onSample`, then each listener (the remote_write forwarder); each is
+//               guarded: a throw is reported to `onHookError`, the sample stays stored
+// After a restart `seedFromRollups` rebuilds the window and hands each series to
+// `rules.adoptSeries`, so absence timers start from the last stored sample.
 import type { CapReachedEvent } from "./caps.js";
 import { type PointBuffer } from "./chunk-codec.js";
 import { IngestError } from "./errors.js";
 import {
+  combineHooks,
   guardHook,
   NOOP_HOOK,
   type IngestContext,
   type IngestResult,
+  type RulesAttachment,
   type SampleHook,
 } from "./ingest-contract.js";
-import { IngestCore, type SeriesPriority } from "./ingest-core.js";
+import { IngestCore } from "./ingest-core.js";
 import type { RefusedMetric } from "./refused-series.js";
 import { ingestAgentBatch, parseAgentBatch } from "./json-ingest.js";
 import { canonicalLabels, DEFAULT_LABEL_LIMITS, type LabelLimits } from "./labels.js";
@@ -34,10 +49,10 @@ import { RequestTally } from "./request-tally.js";
 import { SnappyDecoder } from "./snappy.js";
 
 export {
-  combineHooks,
   type ComponentTarget,
   type IngestContext,
   type IngestResult,
+  type RulesAttachment,
   type SampleHook,
 } from "./ingest-contract.js";
 
@@ -50,8 +65,11 @@ export interface IngestPipelineOptions {
   /** Largest decompressed remote_write body. Default 32 MiB. */
   maxDecodedBytes?: number;
   labelLimits?: LabelLimits;
-  hook?: SampleHook;
-  /** A hook that threw (the push goes on; default: ignored). */
+  /** Stage 7, first: the rule engine (also ranks cap slots and adopts the rebuilt window). */
+  rules?: RulesAttachment;
+  /** Stage 7, after the rules: e.g. the remote_write forwarder. */
+  listeners?: readonly SampleHook[];
+  /** A rule or listener that threw (the push goes on; default: ignored). */
   onHookError?: (err: unknown) => void;
   onCapReached?: (event: CapReachedEvent) => void;
   rateLimiter?: RateLimiter;
@@ -59,8 +77,6 @@ export interface IngestPipelineOptions {
   instanceLabel?: string;
   /** Cap given to components seeded after a restart, until a push states theirs. Default 200. */
   defaultCap?: number;
-  /** The series rules read, admitted first at a full cap (the rule engine). */
-  priority?: SeriesPriority;
 }
 
 export class IngestPipeline implements RollupSeedTarget {
@@ -70,18 +86,25 @@ export class IngestPipeline implements RollupSeedTarget {
   private readonly tally = new RequestTally();
   private readonly rateLimiter: RateLimiter | undefined;
   private readonly defaultCap: number;
+  private readonly rules: RulesAttachment | undefined;
 
   constructor(opts: IngestPipelineOptions = {}) {
     const store = { ...DEFAULT_STORE_OPTIONS, ...opts.store };
+    const onHookError = opts.onHookError ?? (() => {});
+    // Each guarded on its own: a rule that throws must not starve the forwarder.
+    const hooks = [...(opts.rules ? [opts.rules] : []), ...(opts.listeners ?? [])].map((h) =>
+      guardHook(h, onHookError),
+    );
+    this.rules = opts.rules;
     this.core = new IngestCore({
       store,
       maxFutureMs: opts.maxFutureMs ?? 600_000,
       maxPastMs: opts.maxPastMs ?? store.windowMs,
       labelLimits: opts.labelLimits ?? DEFAULT_LABEL_LIMITS,
-      hook: guardHook(opts.hook ?? NOOP_HOOK, opts.onHookError ?? (() => {})),
+      hook: hooks.length > 0 ? combineHooks(...hooks) : NOOP_HOOK,
       onCapReached: opts.onCapReached ?? (() => {}),
       instanceLabel: opts.instanceLabel ?? "instance",
-      ...(opts.priority ? { priority: opts.priority } : {}),
+      ...(opts.rules ? { priority: opts.rules } : {}),
     });
     this.snappy = new SnappyDecoder(opts.maxDecodedBytes ?? 32 << 20);
     this.rateLimiter = opts.rateLimiter;
@@ -139,9 +162,17 @@ export class IngestPipeline implements RollupSeedTarget {
     return this.core.rollups.drain(beforeMs);
   }
 
-  /** After a restart: puts the stored rollups of the recent window back (see rollups.ts). */
+  /**
+   * After a restart: puts the stored rollups of the recent window back (see rollups.ts), then
+   * tells the rules when each series last had a sample.
+   */
   seedFromRollups(rows: readonly RollupSeed[], nowMs: number): number {
-    return seedFromRollups(this, rows, nowMs);
+    const seeded = seedFromRollups(this, rows, nowMs);
+    const rules = this.rules;
+    if (rules !== undefined)
+      for (const c of this.core.components.values())
+        for (const s of c.series) rules.adoptSeries(s, this.core.store.lastTimestamp(s));
+    return seeded;
   }
 
   seedPoint(

@@ -146,13 +146,7 @@ export async function startPlatform(
             clock,
             log,
             registry: metrics.registry,
-            ...(rules
-              ? {
-                  hook: rules.engine,
-                  priority: rules.engine,
-                  onPlatformStall: (at: number) => rules.engine.platformStalled(at),
-                }
-              : {}),
+            ...(rules ? { rules: rules.engine } : {}), // attached to the pipeline (0022)
             onCapReached: (e) => void realtime?.capReached(e),
             onCapReachedInTx: notifier.onCapReached,
             security,
@@ -161,7 +155,6 @@ export async function startPlatform(
         )
       : undefined;
     if (collector) stops.push(collector.stop); // after the HTTP server: flush what it accepted
-    if (collector) rules?.adopt(collector.pipeline); // absence timers of the rebuilt window
     if (config.roles.includes("api") || collector || config.roles.includes("realtime")) {
       const routes = allRoutes({
         db: db.dataSource,

@@ -53,7 +53,7 @@ function setup(rules: RuleSpec[] = pack, dir: Record<string, DirectoryEntry> = {
     Object.entries({ "vm-1": { contractId: "K1", eligible: true }, ...dir }),
   );
   engine.load(rules, directory, T0);
-  const pipeline = new IngestPipeline({ hook: engine, maxFutureMs: 365 * 86_400_000 });
+  const pipeline = new IngestPipeline({ rules: engine, maxFutureMs: 365 * 86_400_000 });
   /** Pushes `[name, labels, value]` samples of one component at T0 + seconds. */
   const push = (sec: number, samples: [string, Record<string, string>, number][], comp = "vm-1") =>
     pipeline.ingestJsonBatch(
@@ -246,7 +246,7 @@ describe(RuleEngine.name, () => {
       { ...firing, ruleId: "agent_silent", labelsKey: "", ruleKind: "absence_component" },
     ]);
     engine.load(pack, new Map([["vm-1", { contractId: "K1", eligible: true }]]), T0);
-    const pipeline = new IngestPipeline({ hook: engine, maxFutureMs: 365 * 86_400_000 });
+    const pipeline = new IngestPipeline({ rules: engine, maxFutureMs: 365 * 86_400_000 });
     engine.sweep(T0);
     const ctx = { kind: "component", componentId: "vm-1", cap: 100 } as const;
     const send = (sec: number, v: number) =>

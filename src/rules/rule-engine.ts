@@ -11,7 +11,7 @@ import {
 import type { RuleSpec } from "../domain/rules/rule.js";
 import { stepThreshold, type Action } from "../domain/rules/threshold-state.js";
 import type { AlertKey, AlertSink } from "../incidents/alerts.js";
-import type { SampleHook } from "../ingest/ingest-contract.js";
+import type { RulesAttachment } from "../ingest/ingest-contract.js";
 import type { Labels, Series } from "../ingest/series.js";
 import { DENOMINATOR, REPEAT_EVERY_MS, type CompiledRule } from "./compiled-rules.js";
 import { deriveValue } from "./derived.js";
@@ -28,7 +28,8 @@ export interface RuleEngineOptions {
   onUnknownComponent?: (componentId: string) => void;
 }
 
-export class RuleEngine extends RuleBinder implements SampleHook {
+/** Attached to the ingest pipeline through `RulesAttachment` (decision 0022). */
+export class RuleEngine extends RuleBinder implements RulesAttachment {
   /** When the current push arrived (the platform's clock). */
   private arrivalMs = -Infinity;
   /** Silence is counted from here at the earliest: the platform could not take pushes before. */

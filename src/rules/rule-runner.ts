@@ -7,7 +7,6 @@ import type { Logger } from "pino";
 import { Counter, Gauge, type Registry } from "prom-client";
 import type { DataSource } from "typeorm";
 import type { AlertSink } from "../incidents/alerts.js";
-import type { IngestPipeline } from "../ingest/ingest-pipeline.js";
 import type { Clock } from "../infra/clock.js";
 import { RuleEngine } from "./rule-engine.js";
 import { loadDirectory, loadFiringKeys, loadLastSeen, loadRuleSpecs } from "./rule-store.js";
@@ -38,8 +37,6 @@ export interface RuleRunner {
   reload: () => Promise<void>;
   /** Reads the last-seen times other collectors flushed (components.last_seen_at). */
   refreshLastSeen: () => Promise<void>;
-  /** Takes last-seen times from the collector's rebuilt window (after its start). */
-  adopt: (pipeline: IngestPipeline) => void;
   stop: () => Promise<void>;
 }
 
@@ -127,11 +124,6 @@ export async function startRuleRunner(
     engine,
     reload,
     refreshLastSeen,
-    adopt: (pipeline) => {
-      for (const c of pipeline.components())
-        for (const s of pipeline.listSeries(c.id))
-          engine.adoptSeries(s, pipeline.core.store.lastTimestamp(s));
-    },
     stop: async () => {
       clearInterval(sweepTimer);
       clearInterval(reloadTimer);
