@@ -1,4 +1,3 @@
-import type { DataSource } from "typeorm";
 import { createAccountsDeps } from "./accounts/account.store.js";
 import { accountsRoutes } from "./accounts/accounts.routes.js";
 import { auditRoutes } from "./audit/audit.routes.js";
@@ -9,6 +8,8 @@ import { classifyOutage } from "./billing/outages.js";
 import { outagesRoutes } from "./billing/outages.routes.js";
 import { billingRecordsRoutes } from "./billing/records.routes.js";
 import type { Seller } from "./billing/export/invoice-html.js";
+import type { Database } from "./db/database.js";
+import { typeormUnitOfWork } from "./db/unit-of-work.js";
 import { seriesRoutes } from "./collector/series.routes.js";
 import { createContractsDeps } from "./contracts/contract.store.js";
 import { contractsRoutes } from "./contracts/contracts.routes.js";
@@ -27,6 +28,7 @@ import type { SecurityEvents } from "./infra/security-events.js";
 import { maintenanceRoutes } from "./maintenance/maintenance.routes.js";
 import { oncallRoutes } from "./oncall/oncall.routes.js";
 import { runbookTasksRoutes } from "./runbook-tasks/runbook-tasks.routes.js";
+import { createRuleStore } from "./rules/rule.store.js";
 import { rulesRoutes } from "./rules/rules.routes.js";
 import type { OnInvoicesIssued } from "./billing/close/run-close.js";
 import { mailboxRoutes } from "./notify/mailbox.routes.js";
@@ -34,7 +36,8 @@ import { notificationsRoutes } from "./notify/notifications.routes.js";
 import { webhooksRoutes } from "./notify/webhooks.routes.js";
 
 export interface RouteDeps {
-  db: DataSource;
+  /** Passed on to the stores the routes' use cases take (opaque here). */
+  db: Database["dataSource"];
   clock: Clock;
   sessionTtlMs: number;
   /** Printed on invoices; the config defaults when not given. */
@@ -82,7 +85,7 @@ export function allRoutes(deps: RouteDeps): RouteDef[] {
     }),
     ...seriesRoutes({ ...deps, pipeline: deps.pipeline ?? (() => undefined) }),
     ...boardRoutes({ ...deps, pipeline: deps.pipeline ?? (() => undefined) }),
-    ...rulesRoutes(deps),
+    ...rulesRoutes({ ...deps, uow: typeormUnitOfWork(deps.db), rules: createRuleStore(deps.db) }),
     ...oncallRoutes(deps),
     ...maintenanceRoutes(deps),
     ...runbookTasksRoutes(deps),

@@ -1,5 +1,7 @@
 // A CLI command: `npm run cli -- <name...> [args]`. Commands write to the given streams and
 // return an exit code instead of calling process.exit, so they are testable in-process.
+import type { Database } from "../db/database.js";
+
 export interface CliIo {
   stdout: (text: string) => void;
   stderr: (text: string) => void;
@@ -18,5 +20,5 @@ export interface CliCommand {
 /** What the dispatcher hands a command; `db` is set only when `needsDatabase` is true. */
 export interface CliContext {
   now: () => Date;
-  db?: import("typeorm").DataSource;
+  db?: Database["dataSource"];
 }

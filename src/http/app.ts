@@ -2,11 +2,9 @@ import express, { type NextFunction, type Request, type Response } from "express
 import helmet from "helmet";
 import { createHash, randomUUID, timingSafeEqual } from "node:crypto";
 import type { Logger } from "pino";
-import type { DataSource } from "typeorm";
 import type { z } from "zod";
 import type { Actor } from "../access/actor.js";
-import { createCredentialStore } from "../accounts/account.store.js";
-import { authenticate, secretFromHeaders } from "../accounts/authenticate.js";
+import { secretFromHeaders, type Authenticated } from "../accounts/authenticate.js";
 import type { Clock } from "../infra/clock.js";
 import type { PlatformMetrics } from "../infra/metrics.js";
 import { AppError } from "../shared/errors.js";
@@ -17,7 +15,8 @@ import { buildOpenApi } from "./openapi.js";
 import type { RouteDef } from "./route.js";
 
 export interface HttpDeps {
-  db: DataSource;
+  /** The actor behind a session token or API key, or null when not valid at `now`. */
+  authenticate: (secret: string, now: Date) => Promise<Authenticated | null>;
   clock: Clock;
   log: Logger;
   metrics: PlatformMetrics;
@@ -156,9 +155,7 @@ function mountRoute(router: express.Router, route: RouteDef, deps: HttpDeps) {
 
 async function requireActor(req: Request, route: RouteDef, deps: HttpDeps): Promise<Actor> {
   const secret = secretFromHeaders(req.header("authorization"), req.header("cookie"));
-  const found = secret
-    ? await authenticate(createCredentialStore(deps.db), secret, deps.clock.now())
-    : null;
+  const found = secret ? await deps.authenticate(secret, deps.clock.now()) : null;
   if (!found) throw new AppError("UNAUTHORIZED", "missing, expired or revoked credentials");
   const { mustChangePassword, ...actor } = found;
   if (mustChangePassword && !route.allowWhilePasswordChangeRequired) {

@@ -2,7 +2,8 @@ import { randomUUID } from "node:crypto";
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Logger } from "pino";
-import { createAccountsDeps } from "../accounts/account.store.js";
+import { authenticate } from "../accounts/authenticate.js";
+import { createAccountsDeps, createCredentialStore } from "../accounts/account.store.js";
 import { bootstrapAdmin } from "../accounts/bootstrap-admin.js";
 import { monthlyCloseJob } from "../billing/close/monthly-close.job.js";
 import { createContractsDeps } from "../contracts/contract.store.js";
@@ -16,6 +17,7 @@ import { IncidentService } from "../incidents/incident-service.js";
 import { typeormIncidentStores } from "../incidents/incident-stores.store.js";
 import { incidentMetrics } from "../incidents/incident-metrics.js";
 import { startRealtime, type Realtime } from "../realtime/realtime-server.js";
+import { createRealtimeStore } from "../realtime/realtime.store.js";
 import {
   incidentFeedPublisher,
   startIncidentFeed,
@@ -30,7 +32,7 @@ import {
   startRuleRunner,
   type RuleRunner,
 } from "../rules/rule-runner.js";
-import { seedDefaultPack } from "../rules/rule-store.js";
+import { createRuleStore } from "../rules/rule.store.js";
 import type { Clock } from "../infra/clock.js";
 import type { Config } from "../infra/config.js";
 import { createMetrics } from "../infra/metrics.js";
@@ -79,7 +81,9 @@ export async function startPlatform(
   const stops: (() => Promise<void>)[] = [];
   try {
     const admin = await bootstrapAdmin(createAccountsDeps(db.dataSource), clock.now());
-    await seedDefaultPack(db.dataSource, clock.now());
+    const ruleStore = createRuleStore(db.dataSource);
+    await ruleStore.seedDefaultPack(clock.now());
+    const credentials = createCredentialStore(db.dataSource);
     const metrics = createMetrics();
     // Incident changes and who hears them, in this order (events.ts, decision 0018): in the
     // change's transaction the outbox writer and the cross-process feed; after commit the
@@ -127,7 +131,7 @@ export async function startPlatform(
     const rules = config.roles.includes("collector")
       ? await startRuleRunner(
           {
-            db: db.dataSource,
+            rules: ruleStore,
             clock,
             log,
             sink: incidents,
@@ -172,7 +176,7 @@ export async function startPlatform(
       });
       const app = createHttpApp(
         {
-          db: db.dataSource,
+          authenticate: (secret, now) => authenticate(credentials, secret, now),
           clock,
           log,
           metrics,
@@ -193,7 +197,7 @@ export async function startPlatform(
       stops.unshift(() => closeServer(server!, config.shutdownGraceMs));
       if (config.roles.includes("realtime")) {
         realtime = startRealtime(server, {
-          db: db.dataSource,
+          store: createRealtimeStore(db.dataSource),
           clock,
           log,
           hub,

@@ -3,8 +3,6 @@
 import type { Server as HttpServer } from "node:http";
 import type { Logger } from "pino";
 import { Server, type Socket } from "socket.io";
-import type { DataSource } from "typeorm";
-import { ComponentEntity } from "../db/entities/index.js";
 import type { IncidentHub } from "../incidents/hub.js";
 import type { CapReachedEvent } from "../ingest/caps.js";
 import type { Clock } from "../infra/clock.js";
@@ -12,13 +10,14 @@ import type { SecurityEvents } from "../infra/security-events.js";
 import { AppError } from "../shared/errors.js";
 import { customerDelta, incidentEvent } from "./delta.js";
 import { contractRoom, NOC_ROOM, type ComponentEvent, type IncidentEvent } from "./messages.js";
+import type { RealtimeStore } from "./realtime.store.js";
 import { initialRooms } from "./rooms.js";
 import { SeriesStreams, type SeriesSource, type SeriesStreamOptions } from "./series-streams.js";
 import { authenticateSecret, secretOf } from "./socket-auth.js";
 import { errorEvent, registerHandlers, type SocketData } from "./socket-handlers.js";
 
 export interface RealtimeDeps {
-  db: DataSource;
+  store: RealtimeStore;
   clock: Clock;
   log: Logger;
   hub: IncidentHub;
@@ -50,7 +49,7 @@ export function startRealtime(
   deps: RealtimeDeps,
   opts: RealtimeOptions = {},
 ): Realtime {
-  const { db, clock, log, hub } = deps;
+  const { store, clock, log, hub } = deps;
   const io = new Server(server, {
     path: "/socket.io",
     serveClient: false,
@@ -64,7 +63,7 @@ export function startRealtime(
     void (async () => {
       const secret = secretOf(handshake);
       const data = socket.data as SocketData;
-      data.actor = await authenticateSecret({ db, clock }, secret);
+      data.actor = await authenticateSecret({ store, clock }, secret);
       data.secret = secret;
     })().then(
       () => next(),
@@ -76,7 +75,7 @@ export function startRealtime(
   });
   io.on("connection", (socket: Socket) => {
     void socket.join(initialRooms((socket.data as SocketData).actor));
-    registerHandlers({ db, clock, log, streams }, socket);
+    registerHandlers({ store, clock, log, streams }, socket);
   });
 
   const publish = (e: IncidentEvent) => {
@@ -102,7 +101,7 @@ export function startRealtime(
   const sessionTimer = setInterval(() => {
     if (checking) return;
     checking = true;
-    void expireSessions(io, { db, clock, log }).finally(() => (checking = false));
+    void expireSessions(io, { store, clock, log }).finally(() => (checking = false));
   }, opts.sessionCheckMs ?? 60_000);
   sessionTimer.unref();
 
@@ -111,7 +110,7 @@ export function startRealtime(
     streams,
     publish,
     capReached: (e) =>
-      publishCapReached(db, io, e).catch((err: unknown) => {
+      publishCapReached(store, io, e).catch((err: unknown) => {
         log.warn({ err, componentId: e.componentId }, "cap_reached not published");
       }),
     stop: () => {
@@ -126,18 +125,22 @@ export function startRealtime(
   };
 }
 
-async function publishCapReached(db: DataSource, io: Server, e: CapReachedEvent): Promise<void> {
-  const component = await db.getRepository(ComponentEntity).findOneBy({ id: e.componentId });
-  if (!component) return;
+async function publishCapReached(
+  store: RealtimeStore,
+  io: Server,
+  e: CapReachedEvent,
+): Promise<void> {
+  const contractId = await store.contractOfComponent(e.componentId);
+  if (contractId === null) return;
   const event: ComponentEvent = {
     kind: "cap_reached",
     componentId: e.componentId,
-    contractId: component.contractId,
+    contractId,
     at: new Date(e.atMs).toISOString(),
     cap: e.cap,
     activeSeries: e.activeSeries,
   };
-  io.to([NOC_ROOM, contractRoom(component.contractId)]).emit("component", event);
+  io.to([NOC_ROOM, contractRoom(contractId)]).emit("component", event);
 }
 
 /** Closes now every socket opened with one of the user's revoked credentials. */
@@ -167,7 +170,7 @@ export function closeRevoked(
  */
 export async function expireSessions(
   io: Server,
-  deps: { db: DataSource; clock: Clock; log: Logger },
+  deps: { store: RealtimeStore; clock: Clock; log: Logger },
 ): Promise<void> {
   const bySecret = new Map<string, Socket[]>();
   for (const socket of io.of("/").sockets.values()) {

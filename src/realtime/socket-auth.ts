@@ -1,11 +1,10 @@
 // Handshake authentication with the REST API's credentials: `auth: {token}` (a session token
 // or an API key), an `Authorization: Bearer` header, or the web UI's session cookie.
-import type { DataSource } from "typeorm";
 import type { Actor } from "../access/actor.js";
-import { createCredentialStore } from "../accounts/account.store.js";
-import { authenticate, secretFromHeaders } from "../accounts/authenticate.js";
+import { secretFromHeaders } from "../accounts/authenticate.js";
 import type { Clock } from "../infra/clock.js";
 import { AppError } from "../shared/errors.js";
+import type { RealtimeStore } from "./realtime.store.js";
 
 export interface Handshake {
   auth: Record<string, unknown>;
@@ -54,10 +53,10 @@ function assertSameOrigin(h: Handshake): void {
 
 /** Resolves the secret to an actor now; an expired or revoked one is UNAUTHORIZED. */
 export async function authenticateSecret(
-  deps: { db: DataSource; clock: Clock },
+  deps: { store: RealtimeStore; clock: Clock },
   secret: string,
 ): Promise<Actor> {
-  const found = await authenticate(createCredentialStore(deps.db), secret, deps.clock.now());
+  const found = await deps.store.authenticate(secret, deps.clock.now());
   if (!found) throw new AppError("UNAUTHORIZED", "session expired or credentials not valid");
   const { mustChangePassword, ...actor } = found;
   if (mustChangePassword)

@@ -3,12 +3,11 @@
 // a dropped socket or a crashed process.
 import type { Logger } from "pino";
 import type { Socket } from "socket.io";
-import type { DataSource } from "typeorm";
 import { scopeOf, type Actor } from "../access/actor.js";
-import { getComponent } from "../contracts/scoped.js";
 import type { Clock } from "../infra/clock.js";
 import { AppError } from "../shared/errors.js";
 import { parseMessage, type ClientMessageName, type ErrorEvent } from "./messages.js";
+import type { RealtimeStore } from "./realtime.store.js";
 import { resync } from "./resync.js";
 import { assertMayJoin } from "./rooms.js";
 import type { SeriesStreams } from "./series-streams.js";
@@ -20,7 +19,7 @@ export interface SocketData {
 }
 
 export interface HandlerDeps {
-  db: DataSource;
+  store: RealtimeStore;
   clock: Clock;
   log: Logger;
   streams: SeriesStreams;
@@ -29,15 +28,15 @@ export interface HandlerDeps {
 type Ack = (reply: unknown) => void;
 
 export function registerHandlers(deps: HandlerDeps, socket: Socket): void {
-  const { db, streams } = deps;
+  const { store, streams } = deps;
   on(deps, socket, "join", async (msg, actor) => {
     assertMayJoin(actor, msg.room);
     await socket.join(msg.room);
     return { room: msg.room };
   });
-  on(deps, socket, "resync", (msg, actor) => resync(db, scopeOf(actor), msg.since));
+  on(deps, socket, "resync", (msg, actor) => resync(store, scopeOf(actor), msg.since));
   on(deps, socket, "subscribe:series", async (msg, actor) => {
-    await getComponent(db.manager, scopeOf(actor), msg.componentId); // NOT_FOUND across tenants
+    await store.componentContract(scopeOf(actor), msg.componentId); // NOT_FOUND across tenants
     streams.subscribe(socket, msg);
     return { subscriptions: streams.count(socket.id) };
   });
@@ -75,7 +74,7 @@ function on<N extends ClientMessageName>(
 
 /** The handshake's credentials, checked again now (sessions expire, keys get revoked). */
 export async function recheckSession(
-  deps: { db: DataSource; clock: Clock },
+  deps: { store: RealtimeStore; clock: Clock },
   socket: Socket,
 ): Promise<Actor> {
   const data = socket.data as SocketData;

@@ -1,17 +1,17 @@
 // The rule verbs behind the API: create, change, delete — each checked against its kind and
 // scope, audited in its own transaction, then announced so this process's engine reloads.
-import type { DataSource, EntityManager } from "typeorm";
-import { IsNull } from "typeorm";
 import type { Actor } from "../access/actor.js";
-import { recordAudit } from "../audit/audit.js";
-import { ComponentEntity, ContractEntity, RuleEntity } from "../db/entities/index.js";
+import type { RuleEntity } from "../db/entities/index.js";
+import type { Tx, UnitOfWork } from "../db/unit-of-work.js";
 import { checkRule } from "../domain/rules/rule.js";
 import { scopeOfRule } from "../domain/rules/resolve.js";
 import { AppError, conflict, notFound } from "../shared/errors.js";
+import type { RuleDraft, RuleStore } from "./rule.store.js";
 import { toRuleView, type NewRule, type RulePatch, type RuleView } from "./views.js";
 
 export interface RulesDeps {
-  db: DataSource;
+  uow: UnitOfWork;
+  rules: RuleStore;
   /** This process's engine reloads at once; others pick the change up on their next reload. */
   onRulesChanged?: () => void;
 }
@@ -25,13 +25,14 @@ export async function createRule(
   input: NewRule,
   now: Date,
 ): Promise<RuleView> {
-  const view = await deps.db.transaction(async (tx) => {
-    const scope = await resolveScope(tx, input.contractId, input.componentId);
-    const row = tx.create(RuleEntity, { ...input, ...scope, createdBy: actor.userId });
-    assertConsistent(row);
-    await assertPackKeyFree(tx, row);
-    const after = toRuleView(await tx.save(row));
-    await audit(tx, actor, now, "rule.create", row, null, after);
+  const view = await deps.uow.transaction(async (tx) => {
+    const scope = await resolveScope(deps.rules, tx, input.contractId, input.componentId);
+    const draft: RuleDraft = { ...input, ...scope, createdBy: actor.userId };
+    assertConsistent(draft);
+    await assertPackKeyFree(deps.rules, tx, draft, null);
+    const row = await deps.rules.insert(tx, draft);
+    const after = toRuleView(row);
+    await audit(deps.rules, tx, actor, now, "rule.create", row, null, after);
     return after;
   });
   deps.onRulesChanged?.();
@@ -45,14 +46,14 @@ export async function updateRule(
   patch: RulePatch,
   now: Date,
 ): Promise<RuleView> {
-  const view = await deps.db.transaction(async (tx) => {
-    const row = await getRule(tx, id);
+  const view = await deps.uow.transaction(async (tx) => {
+    const row = await getRule(deps.rules, id, tx);
     const before = toRuleView(row);
     Object.assign(row, patch);
     assertConsistent(row);
-    if (patch.packKey !== undefined) await assertPackKeyFree(tx, row);
-    const after = toRuleView(await tx.save(row));
-    await audit(tx, actor, now, "rule.update", row, before, after);
+    if (patch.packKey !== undefined) await assertPackKeyFree(deps.rules, tx, row, row.id);
+    const after = toRuleView(await deps.rules.update(tx, row));
+    await audit(deps.rules, tx, actor, now, "rule.update", row, before, after);
     return after;
   });
   deps.onRulesChanged?.();
@@ -65,45 +66,46 @@ export async function deleteRule(
   id: string,
   now: Date,
 ): Promise<void> {
-  await deps.db.transaction(async (tx) => {
-    const row = await getRule(tx, id);
+  await deps.uow.transaction(async (tx) => {
+    const row = await getRule(deps.rules, id, tx);
     if (scopeOfRule(row) === "global" && row.packKey !== null)
       throw conflict(
         "a default-pack rule is re-seeded at start: disable it (enabled: false) instead",
       );
     const before = toRuleView(row);
-    await tx.delete(RuleEntity, { id });
-    await audit(tx, actor, now, "rule.delete", row, before, null);
+    await deps.rules.delete(tx, id);
+    await audit(deps.rules, tx, actor, now, "rule.delete", row, before, null);
   });
   deps.onRulesChanged?.();
 }
 
-export async function getRule(m: EntityManager, id: string): Promise<RuleEntity> {
-  const row = await m.findOneBy(RuleEntity, { id });
+export async function getRule(rules: RuleStore, id: string, tx?: Tx): Promise<RuleEntity> {
+  const row = await rules.get(id, tx);
   if (!row) throw notFound("rule");
   return row;
 }
 
 /** The component fixes the contract; a contract named beside it must be the same one. */
 async function resolveScope(
-  m: EntityManager,
+  rules: RuleStore,
+  tx: Tx,
   contractId: string | null,
   componentId: string | null,
 ) {
   if (componentId !== null) {
-    const component = await m.findOneBy(ComponentEntity, { id: componentId });
-    if (!component) throw invalid("componentId", "no such component");
-    if (contractId !== null && contractId !== component.contractId)
+    const owner = await rules.contractOfComponent(tx, componentId);
+    if (owner === null) throw invalid("componentId", "no such component");
+    if (contractId !== null && contractId !== owner)
       throw invalid("contractId", "the component belongs to another contract");
-    return { contractId: component.contractId, componentId };
+    return { contractId: owner, componentId };
   }
-  if (contractId !== null && !(await m.existsBy(ContractEntity, { id: contractId })))
+  if (contractId !== null && !(await rules.contractExists(tx, contractId)))
     throw invalid("contractId", "no such contract");
   return { contractId, componentId: null };
 }
 
 // A disabled rule may be a bare switch-off of a pack rule; it is checked once enabled.
-function assertConsistent(row: RuleEntity): void {
+function assertConsistent(row: RuleDraft): void {
   if (!row.enabled) return;
   const issues = checkRule({
     ...row,
@@ -121,19 +123,21 @@ function assertConsistent(row: RuleEntity): void {
 }
 
 /** One rule per packKey and scope, so which one overrides is never ambiguous. */
-async function assertPackKeyFree(m: EntityManager, row: RuleEntity): Promise<void> {
+async function assertPackKeyFree(
+  rules: RuleStore,
+  tx: Tx,
+  row: RuleDraft,
+  ownId: string | null,
+): Promise<void> {
   if (row.packKey === null) return;
-  const twin = await m.findOneBy(RuleEntity, {
-    packKey: row.packKey,
-    contractId: row.contractId ?? IsNull(),
-    componentId: row.componentId ?? IsNull(),
-  });
-  if (twin && twin.id !== row.id)
+  const twin = await rules.byPackKey(tx, row.packKey, row.contractId, row.componentId);
+  if (twin && twin.id !== ownId)
     throw conflict(`this scope already has a rule with packKey ${row.packKey}`);
 }
 
 function audit(
-  m: EntityManager,
+  rules: RuleStore,
+  tx: Tx,
   actor: Actor,
   at: Date,
   action: string,
@@ -141,7 +145,7 @@ function audit(
   before: RuleView | null,
   after: RuleView | null,
 ) {
-  return recordAudit(m, {
+  return rules.audit(tx, {
     actor,
     at,
     action,

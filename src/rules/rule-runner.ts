@@ -5,11 +5,10 @@
 // component pushing to another collector is not declared silent here (decision 0017).
 import type { Logger } from "pino";
 import { Counter, Gauge, type Registry } from "prom-client";
-import type { DataSource } from "typeorm";
 import type { AlertSink } from "../incidents/alerts.js";
 import type { Clock } from "../infra/clock.js";
 import { RuleEngine } from "./rule-engine.js";
-import { loadDirectory, loadFiringKeys, loadLastSeen, loadRuleSpecs } from "./rule-store.js";
+import type { RuleStore } from "./rule.store.js";
 
 export interface RuleRunnerOptions {
   sweepIntervalMs: number;
@@ -41,10 +40,10 @@ export interface RuleRunner {
 }
 
 export async function startRuleRunner(
-  deps: { db: DataSource; clock: Clock; log: Logger; sink: AlertSink; registry?: Registry },
+  deps: { rules: RuleStore; clock: Clock; log: Logger; sink: AlertSink; registry?: Registry },
   opts: RuleRunnerOptions = DEFAULT_RULE_RUNNER_OPTIONS,
 ): Promise<RuleRunner> {
-  const { db, clock, log } = deps;
+  const { rules: store, clock, log } = deps;
   const metrics = ruleMetrics(deps.registry);
   let lastUnknownReload = -Infinity;
   const engine = new RuleEngine({
@@ -60,10 +59,7 @@ export async function startRuleRunner(
   let fingerprint = "";
   const load = async () => {
     const now = clock.now();
-    const [rules, directory] = await Promise.all([
-      loadRuleSpecs(db.manager),
-      loadDirectory(db, now),
-    ]);
+    const [rules, directory] = await Promise.all([store.specs(), store.directory(now)]);
     const print = JSON.stringify([rules, [...directory]]);
     if (print === fingerprint) return;
     fingerprint = print;
@@ -79,7 +75,7 @@ export async function startRuleRunner(
       .catch((err: unknown) => log.error({ err }, "rule reload failed")));
 
   // Timers survive a restart: last-seen times and the keys with an unresolved incident.
-  engine.restore(await loadLastSeen(db), await loadFiringKeys(db));
+  engine.restore(await store.lastSeen(), await store.firingKeys());
   await reload();
   // Nobody could push while this process was down: silence counts from its start.
   engine.platformStalled(clock.now().getTime());
@@ -107,7 +103,7 @@ export async function startRuleRunner(
   // time only: never a false silence.
   const refreshLastSeen = async () => {
     const since = new Date(clock.now().getTime() - SHARED_LAST_SEEN_HORIZON_MS);
-    for (const [id, ms] of await loadLastSeen(db, since)) engine.seenElsewhere(id, ms);
+    for (const [id, ms] of await store.lastSeen(since)) engine.seenElsewhere(id, ms);
   };
   let refreshing: Promise<void> | undefined;
   const sharedTimer =

@@ -1,34 +1,14 @@
-import { IsNull, Not, type FindOptionsWhere } from "typeorm";
-import type { z } from "zod";
-import { scopeOf, USER_ROLES, type UserRole } from "../access/actor.js";
-import { getContract } from "../contracts/scoped.js";
-import { ComponentEntity, RuleEntity } from "../db/entities/index.js";
-import { effectiveRules } from "../domain/rules/resolve.js";
+import { USER_ROLES, type UserRole } from "../access/actor.js";
 import { defineRoute, IdParams, page, type RouteDef } from "../http/route.js";
 import type { Clock } from "../infra/clock.js";
+import { rulesInForce } from "./effective-rules.js";
 import { createRule, deleteRule, getRule, updateRule, type RulesDeps } from "./manage-rules.js";
 import { EffectiveRules, NewRule, RuleFilter, RulePatch, RuleView, toRuleView } from "./views.js";
 
 const MANAGE: readonly UserRole[] = ["admin", "noc"];
 
-function ruleWhere(q: z.infer<typeof RuleFilter>): FindOptionsWhere<RuleEntity> {
-  const byScope: FindOptionsWhere<RuleEntity> =
-    q.scope === "global"
-      ? { contractId: IsNull(), componentId: IsNull() }
-      : q.scope === "contract"
-        ? { contractId: Not(IsNull()), componentId: IsNull() }
-        : q.scope === "component"
-          ? { componentId: Not(IsNull()) }
-          : {};
-  return {
-    ...byScope,
-    ...(q.contractId ? { contractId: q.contractId } : {}),
-    ...(q.componentId ? { componentId: q.componentId } : {}),
-  };
-}
-
 export function rulesRoutes(deps: RulesDeps & { clock: Clock }): RouteDef[] {
-  const { db, clock } = deps;
+  const { rules, clock } = deps;
   const now = () => clock.now();
   return [
     defineRoute({
@@ -40,12 +20,7 @@ export function rulesRoutes(deps: RulesDeps & { clock: Clock }): RouteDef[] {
       query: RuleFilter,
       response: page(RuleView),
       handler: async ({ query }) => {
-        const [rows, total] = await db.getRepository(RuleEntity).findAndCount({
-          where: ruleWhere(query),
-          order: { createdAt: "ASC", id: "ASC" },
-          take: query.limit,
-          skip: query.offset,
-        });
+        const { rows, total } = await rules.list(query);
         return { items: rows.map(toRuleView), total, limit: query.limit, offset: query.offset };
       },
     }),
@@ -68,7 +43,7 @@ export function rulesRoutes(deps: RulesDeps & { clock: Clock }): RouteDef[] {
       summary: "Get a rule",
       params: IdParams,
       response: RuleView,
-      handler: async ({ params }) => toRuleView(await getRule(db.manager, params.id)),
+      handler: async ({ params }) => toRuleView(await getRule(rules, params.id)),
     }),
     defineRoute({
       method: "patch",
@@ -99,25 +74,7 @@ export function rulesRoutes(deps: RulesDeps & { clock: Clock }): RouteDef[] {
       summary: "The rules in force for a contract and each of its components",
       params: IdParams,
       response: EffectiveRules,
-      handler: async ({ actor, params }) => {
-        const contract = await getContract(db.manager, scopeOf(actor), params.id);
-        const rules = await db.getRepository(RuleEntity).find({
-          where: [{ contractId: IsNull(), componentId: IsNull() }, { contractId: contract.id }],
-          order: { createdAt: "ASC", id: "ASC" },
-        });
-        const components = await db
-          .getRepository(ComponentEntity)
-          .find({ where: { contractId: contract.id }, order: { name: "ASC" } });
-        return {
-          contractId: contract.id,
-          rules: effectiveRules(rules, contract.id, null).map(toRuleView),
-          components: components.map((c) => ({
-            componentId: c.id,
-            name: c.name,
-            rules: effectiveRules(rules, contract.id, c.id).map(toRuleView),
-          })),
-        };
-      },
+      handler: ({ actor, params }) => rulesInForce(deps, actor, params.id),
     }),
   ];
 }

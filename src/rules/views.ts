@@ -2,9 +2,17 @@
 import { z } from "zod";
 import type { RuleEntity } from "../db/entities/index.js";
 import { scopeOfRule } from "../domain/rules/resolve.js";
-import { AGGREGATES } from "../domain/rules/aggregate.js";
-import { COUNTER_FNS } from "../domain/rules/counter-window.js";
-import { RULE_KINDS, RULE_OPS, SEVERITIES } from "../domain/rules/rule.js";
+import { AGGREGATES, type Aggregate } from "../domain/rules/aggregate.js";
+import { COUNTER_FNS, type CounterFn } from "../domain/rules/counter-window.js";
+import {
+  RULE_KINDS,
+  RULE_OPS,
+  SEVERITIES,
+  type RuleKind,
+  type RuleOp,
+  type RuleSpec,
+  type Severity,
+} from "../domain/rules/rule.js";
 import { Pagination, Uuid } from "../http/route.js";
 
 const MetricName = z
@@ -103,6 +111,7 @@ export const EffectiveRules = z.object({
   rules: z.array(RuleView).describe("in force for the contract's components unless overridden"),
   components: z.array(z.object({ componentId: Uuid, name: z.string(), rules: z.array(RuleView) })),
 });
+export type EffectiveRules = z.infer<typeof EffectiveRules>;
 
 export function toRuleView(r: RuleEntity): RuleView {
   return {
@@ -132,5 +141,33 @@ export function toRuleView(r: RuleEntity): RuleView {
     createdBy: r.createdBy,
     createdAt: r.createdAt.toISOString(),
     updatedAt: r.updatedAt.toISOString(),
+  };
+}
+
+/** A stored rule as the engine reads it. */
+export function toRuleSpec(r: RuleEntity): RuleSpec {
+  return {
+    id: r.id,
+    name: r.name,
+    kind: r.kind as RuleKind,
+    contractId: r.contractId,
+    componentId: r.componentId,
+    packKey: r.packKey,
+    enabled: r.enabled,
+    metric: r.metric,
+    divideBy: r.divideBy,
+    matchers: r.matchers ?? {},
+    op: r.op as RuleOp | null,
+    threshold: r.threshold,
+    forSeconds: r.forSeconds,
+    recoveryThreshold: r.recoveryThreshold,
+    recoveryForSeconds: r.recoveryForSeconds,
+    absenceSeconds: r.absenceSeconds,
+    severity: r.severity as Severity,
+    counter: r.counter as CounterFn | null,
+    windowSeconds: r.windowSeconds,
+    aggregate: r.aggregate as Aggregate | null,
+    aggregateBy: r.aggregateBy ?? [],
+    complement: r.complement ?? false,
   };
 }

@@ -1,5 +1,6 @@
 import type { Socket } from "socket.io-client";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { createRealtimeStore } from "../../src/realtime/realtime.store.js";
 import { resync } from "../../src/realtime/resync.js";
 import { startTestApp, type TestApp } from "../support/app.js";
 import { makeContract, makeUser } from "../support/factories.js";
@@ -81,7 +82,7 @@ describe("realtime: resync and metric streams", () => {
   it("tells the client to reload when too much changed or its version is unknown", async () => {
     await fireAlert(app, target(a), "reload-1");
     await fireAlert(app, target(a), "reload-2");
-    const ds = app.platform.db.dataSource;
+    const ds = createRealtimeStore(app.platform.db.dataSource);
     const bounded = await resync(ds, { kind: "all" }, "0", { maxIncidents: 1 });
     expect(bounded).toMatchObject({ truncated: true, incidents: [] });
     expect(BigInt(bounded.version)).toBeGreaterThan(0n);

@@ -2,6 +2,7 @@ import type { Socket } from "socket.io-client";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { createLogger } from "../../src/infra/logger.js";
 import { expireSessions } from "../../src/realtime/realtime-server.js";
+import { createRealtimeStore } from "../../src/realtime/realtime.store.js";
 import { startTestApp, type TestApp } from "../support/app.js";
 import { makeContract, makeUser } from "../support/factories.js";
 import {
@@ -172,7 +173,7 @@ describe("realtime: handshake, rooms and incident deltas", () => {
     app.clock.advance(13 * 3_600_000);
     try {
       await expireSessions(app.platform.realtime!.io, {
-        db: app.platform.db.dataSource,
+        store: createRealtimeStore(app.platform.db.dataSource),
         clock: app.clock,
         log: createLogger("silent"),
       });

@@ -3,16 +3,21 @@
 // Running servers hear of it through the security events (PostgreSQL NOTIFY) and close the
 // user's sockets at once.
 import { parseArgs } from "node:util";
-import type { DataSource } from "typeorm";
 import { z } from "zod";
-import { createAccountsDeps } from "../../accounts/account.store.js";
+import {
+  createAccountsDeps,
+  createUserStore,
+  type UserStore,
+} from "../../accounts/account.store.js";
 import { disableUser, enableUser, resetPassword } from "../../accounts/users.js";
-import { UserEntity } from "../../db/entities/index.js";
 import { sendSecurityEvent } from "../../infra/security-bridge.js";
 import { AppError, notFound } from "../../shared/errors.js";
-import type { CliCommand } from "../command.js";
+import type { CliCommand, CliContext } from "../command.js";
 
-async function userIdOf(db: DataSource, args: readonly string[]): Promise<string> {
+async function userIdOf(
+  users: Pick<UserStore, "findByEmail">,
+  args: readonly string[],
+): Promise<string> {
   const { values } = parseArgs({
     args: [...args],
     options: { email: { type: "string" } },
@@ -23,17 +28,19 @@ async function userIdOf(db: DataSource, args: readonly string[]): Promise<string
     throw new AppError("VALIDATION", "--email must be the user's e-mail address", [
       { path: "--email", message: "must be an e-mail address" },
     ]);
-  const user = await db.getRepository(UserEntity).findOneBy({ email: email.data });
+  const user = await users.findByEmail(email.data);
   if (!user) throw notFound(`user ${email.data}`);
   return user.id;
 }
+
+const lookup = (ctx: CliContext) => createUserStore(ctx.db!);
 
 export const disableUserCommand: CliCommand = {
   path: ["user", "disable"],
   summary: "user disable --email E: disable a user, revoking every session and API key",
   needsDatabase: true,
   run: async (args, io, ctx) => {
-    const id = await userIdOf(ctx.db!, args);
+    const id = await userIdOf(lookup(ctx), args);
     const user = await disableUser(createAccountsDeps(ctx.db!), "system", id, ctx.now());
     await sendSecurityEvent(ctx.db!, {
       kind: "credentials_revoked",
@@ -50,7 +57,7 @@ export const enableUserCommand: CliCommand = {
   summary: "user enable --email E: re-enable a disabled user",
   needsDatabase: true,
   run: async (args, io, ctx) => {
-    const id = await userIdOf(ctx.db!, args);
+    const id = await userIdOf(lookup(ctx), args);
     const user = await enableUser(createAccountsDeps(ctx.db!), "system", id, ctx.now());
     io.stdout(`enabled ${user.email}\n`);
     return 0;
@@ -62,7 +69,7 @@ export const resetPasswordCommand: CliCommand = {
   summary: "user reset-password --email E: one-time password (must be changed); revokes access",
   needsDatabase: true,
   run: async (args, io, ctx) => {
-    const id = await userIdOf(ctx.db!, args);
+    const id = await userIdOf(lookup(ctx), args);
     const { user, oneTimePassword } = await resetPassword(
       createAccountsDeps(ctx.db!),
       "system",
