@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { Actor } from "../access/actor.js";
 import { inMemoryUnitOfWork } from "../db/unit-of-work.js";
-import { rulesInForce } from "./effective-rules.js";
+import { listRules, rulesInForce } from "./read-rules.js";
 import { createRule, deleteRule, updateRule, type RulesDeps } from "./manage-rules.js";
 import { InMemoryRuleStore } from "./testing/in-memory-rule-store.js";
 import { NewRule } from "./views.js";
@@ -130,5 +130,23 @@ describe(rulesInForce.name, () => {
       { componentId: C1, name: "db-01", rules: [expect.objectContaining({ id: override.id })] },
     ]);
     await expect(rulesInForce(deps, customer(K1), K2)).rejects.toMatchObject({ code: "NOT_FOUND" });
+  });
+});
+
+describe(listRules.name, () => {
+  it("filters by scope and contract and pages oldest first", async () => {
+    const { deps } = setup();
+    const g = await createRule(deps, noc, cpu(), NOW);
+    const k1 = await createRule(deps, noc, cpu({ contractId: K1 }), NOW);
+    const c1 = await createRule(deps, noc, cpu({ componentId: C1 }), NOW);
+    await createRule(deps, noc, cpu({ contractId: K2 }), NOW);
+    const ids = async (q: Parameters<typeof listRules>[1]) =>
+      (await listRules(deps, q)).items.map((r) => r.id);
+    expect(await ids({ scope: "global", limit: 10, offset: 0 })).toEqual([g.id]);
+    expect(await ids({ contractId: K1, limit: 10, offset: 0 })).toEqual([k1.id, c1.id]);
+    expect(await listRules(deps, { limit: 1, offset: 1 })).toMatchObject({
+      total: 4,
+      items: [{ id: k1.id }],
+    });
   });
 });

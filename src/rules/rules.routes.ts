@@ -1,14 +1,14 @@
 import { USER_ROLES, type UserRole } from "../access/actor.js";
 import { defineRoute, IdParams, page, type RouteDef } from "../http/route.js";
 import type { Clock } from "../infra/clock.js";
-import { rulesInForce } from "./effective-rules.js";
-import { createRule, deleteRule, getRule, updateRule, type RulesDeps } from "./manage-rules.js";
-import { EffectiveRules, NewRule, RuleFilter, RulePatch, RuleView, toRuleView } from "./views.js";
+import { createRule, deleteRule, updateRule, type RulesDeps } from "./manage-rules.js";
+import { listRules, readRule, rulesInForce } from "./read-rules.js";
+import { EffectiveRules, NewRule, RuleFilter, RulePatch, RuleView } from "./views.js";
 
 const MANAGE: readonly UserRole[] = ["admin", "noc"];
 
 export function rulesRoutes(deps: RulesDeps & { clock: Clock }): RouteDef[] {
-  const { rules, clock } = deps;
+  const { clock } = deps;
   const now = () => clock.now();
   return [
     defineRoute({
@@ -19,10 +19,7 @@ export function rulesRoutes(deps: RulesDeps & { clock: Clock }): RouteDef[] {
       summary: "List detection rules",
       query: RuleFilter,
       response: page(RuleView),
-      handler: async ({ query }) => {
-        const { rows, total } = await rules.list(query);
-        return { items: rows.map(toRuleView), total, limit: query.limit, offset: query.offset };
-      },
+      handler: ({ query }) => listRules(deps, query),
     }),
     defineRoute({
       method: "post",
@@ -43,7 +40,7 @@ export function rulesRoutes(deps: RulesDeps & { clock: Clock }): RouteDef[] {
       summary: "Get a rule",
       params: IdParams,
       response: RuleView,
-      handler: async ({ params }) => toRuleView(await getRule(rules, params.id)),
+      handler: ({ params }) => readRule(deps, params.id),
     }),
     defineRoute({
       method: "patch",
