@@ -37,6 +37,10 @@ import { createMetrics } from "../infra/metrics.js";
 import { startScheduler, type JobDef } from "../infra/scheduler.js";
 import { SecurityEvents } from "../infra/security-events.js";
 import { bridgeSecurityEvents } from "../infra/security-bridge.js";
+import { startChangeFeed, type ChangeFeed } from "../infra/change-feed.js";
+import { createChangeLogStore } from "../db/change-log.store.js";
+import { txOf } from "../db/unit-of-work.js";
+import { capReachedOf } from "../ingest/caps.js";
 import { webhookPolicy } from "../notify/webhook-target.js";
 
 export const VERSION = "0.1.0";
@@ -60,6 +64,8 @@ export interface Platform {
   notifier: Notifier;
   /** Revocations and access changes, published after commit (sockets, ingest cache). */
   security: SecurityEvents;
+  /** Other processes' token, rule, contract changes and cap events, on PostgreSQL (0020). */
+  changeFeed: ChangeFeed | undefined;
   stop(): Promise<void>;
 }
 
@@ -101,6 +107,14 @@ export async function startPlatform(
       });
       stops.push(unbridge);
     }
+    // Token, rule, contract changes and cap events of every process, read from change_log (0020).
+    const changeLog = createChangeLogStore(db.dataSource);
+    const roleNeedsFeed = ["collector", "realtime"].some((r) => config.roles.includes(r as never));
+    const changeFeed =
+      shared && roleNeedsFeed
+        ? await startChangeFeed({ url: shared, store: changeLog, log, registry: metrics.registry })
+        : undefined;
+    if (changeFeed) stops.push(changeFeed.stop);
     const incidentStats = incidentMetrics(metrics.registry);
     const notifier = createNotifier(
       { db: db.dataSource, clock, log, registry: metrics.registry },
@@ -138,6 +152,13 @@ export async function startPlatform(
         )
       : undefined;
     if (rules) stops.push(rules.stop);
+    if (rules && changeFeed) {
+      const reload = () => void rules.reload();
+      changeFeed.subscribe(["rules", "contracts", "components"], {
+        onChanges: reload,
+        onReset: reload,
+      });
+    }
     const collector = config.roles.includes("collector")
       ? await startCollector(
           {
@@ -153,8 +174,17 @@ export async function startPlatform(
                   onPlatformStall: (at: number) => rules.engine.platformStalled(at),
                 }
               : {}),
-            onCapReached: (e) => void realtime?.capReached(e),
-            onCapReachedInTx: notifier.onCapReached,
+            // On PostgreSQL the event reaches every realtime process through the feed.
+            onCapReached: (e) => void (changeFeed ? undefined : realtime?.capReached(e)),
+            onCapReachedInTx: async (tx, e) => {
+              await notifier.onCapReached(tx, e);
+              if (changeFeed)
+                await changeLog.record(txOf(tx), {
+                  topic: "cap_reached",
+                  contractId: null,
+                  payload: e,
+                });
+            },
             security,
           },
           config.collector,
@@ -162,6 +192,14 @@ export async function startPlatform(
       : undefined;
     if (collector) stops.push(collector.stop); // after the HTTP server: flush what it accepted
     if (collector) rules?.adopt(collector.pipeline); // absence timers of the rebuilt window
+    if (collector && changeFeed) {
+      // A token revoked, a contract suspended, a component removed on any process: at once.
+      const invalidate = () => collector.auth.invalidate();
+      changeFeed.subscribe(["agent_tokens", "contracts", "components"], {
+        onChanges: invalidate,
+        onReset: invalidate,
+      });
+    }
     if (config.roles.includes("api") || collector || config.roles.includes("realtime")) {
       const routes = allRoutes({
         db: db.dataSource,
@@ -208,6 +246,15 @@ export async function startPlatform(
           security,
         });
         stops.unshift(realtime.stop); // before the server: upgraded sockets would hold it open
+        changeFeed?.subscribe(["cap_reached"], {
+          onChanges: (rows) => {
+            for (const r of rows) {
+              const e = capReachedOf(r.payload);
+              if (e) void realtime?.capReached(e);
+              else log.warn({ version: String(r.version) }, "unreadable cap_reached change");
+            }
+          },
+        });
         if (shared) {
           incidentFeed = await startIncidentFeed({
             url: shared,
@@ -230,6 +277,12 @@ export async function startPlatform(
           run: (now) => expireApplications(createContractsDeps(db.dataSource), now),
         },
         contractLifecycleJob(createContractsDeps(db.dataSource)),
+        {
+          name: "purge-change-log",
+          cron: "27 3 * * *",
+          run: (now) => changeLog.purge(new Date(now.getTime() - 86_400_000)),
+          quiet: true,
+        },
         monthlyCloseJob({
           db: db.dataSource,
           usage: storedUsage,
@@ -274,6 +327,7 @@ export async function startPlatform(
       hub,
       notifier,
       security,
+      changeFeed,
       url: address ? `http://${config.http.host}:${address.port}` : "",
       db,
       bootstrapAdmin: admin,
