@@ -135,7 +135,6 @@ export async function startPlatform(
       incidentStats.observer,
     );
     incidentStats.watchQueue(incidents);
-    let server: Server | undefined;
     let realtime: Realtime | undefined;
     let incidentFeed: IncidentFeed | undefined;
     const rules = config.roles.includes("collector")
@@ -200,73 +199,75 @@ export async function startPlatform(
         onReset: invalidate,
       });
     }
-    if (config.roles.includes("api") || collector || config.roles.includes("realtime")) {
-      const routes = allRoutes({
+    // Every process answers /metrics, /healthz and /readyz (Prometheus scrapes notify and
+    // scheduler processes too); the API only where a role serves it.
+    const serving = config.roles.includes("api") || collector || config.roles.includes("realtime");
+    const routes = !serving
+      ? []
+      : allRoutes({
+          db: db.dataSource,
+          clock,
+          sessionTtlMs: config.sessionTtlMs,
+          seller: config.billing,
+          pipeline: () => collector?.pipeline,
+          onRulesChanged: () => void rules?.reload(),
+          incidents: () => incidents,
+          hub,
+          notifyWake: notifier.wake,
+          onInvoicesIssued: notifier.onInvoicesIssued,
+          security,
+          webhookTargets,
+        });
+    const app = createHttpApp(
+      {
         db: db.dataSource,
         clock,
-        sessionTtlMs: config.sessionTtlMs,
-        seller: config.billing,
-        pipeline: () => collector?.pipeline,
-        onRulesChanged: () => void rules?.reload(),
-        incidents: () => incidents,
+        log,
+        metrics,
+        version: VERSION,
+        bodyLimitBytes: config.http.bodyLimitBytes,
+        trustProxy: config.http.trustProxy,
+        metricsBearerToken: config.metricsBearerToken,
+        isReady: async () => (await db.dataSource.query<unknown[]>("SELECT 1 AS ok")).length === 1,
+        mounts: [
+          ...(collector ? [{ path: "/", router: collector.router }] : []),
+          ...(config.roles.includes("api") ? [{ path: "/", router: webRouter() }] : []),
+        ],
+      },
+      routes,
+    );
+    const server = await listen(app, config.http.port, config.http.host);
+    stops.unshift(() => closeServer(server, config.shutdownGraceMs));
+    if (config.roles.includes("realtime")) {
+      realtime = startRealtime(server, {
+        db: db.dataSource,
+        clock,
+        log,
         hub,
-        notifyWake: notifier.wake,
-        onInvoicesIssued: notifier.onInvoicesIssued,
+        series: () => collector?.pipeline,
         security,
-        webhookTargets,
       });
-      const app = createHttpApp(
-        {
-          db: db.dataSource,
-          clock,
-          log,
-          metrics,
-          version: VERSION,
-          bodyLimitBytes: config.http.bodyLimitBytes,
-          trustProxy: config.http.trustProxy,
-          metricsBearerToken: config.metricsBearerToken,
-          isReady: async () =>
-            (await db.dataSource.query<unknown[]>("SELECT 1 AS ok")).length === 1,
-          mounts: [
-            ...(collector ? [{ path: "/", router: collector.router }] : []),
-            ...(config.roles.includes("api") ? [{ path: "/", router: webRouter() }] : []),
-          ],
+      stops.unshift(realtime.stop); // before the server: upgraded sockets would hold it open
+      changeFeed?.subscribe(["cap_reached"], {
+        onChanges: (rows) => {
+          for (const r of rows) {
+            const e = capReachedOf(r.payload);
+            if (e) void realtime?.capReached(e);
+            else log.warn({ version: String(r.version) }, "unreadable cap_reached change");
+          }
         },
-        routes,
-      );
-      server = await listen(app, config.http.port, config.http.host);
-      stops.unshift(() => closeServer(server!, config.shutdownGraceMs));
-      if (config.roles.includes("realtime")) {
-        realtime = startRealtime(server, {
+      });
+      if (shared) {
+        incidentFeed = await startIncidentFeed({
+          url: shared,
           db: db.dataSource,
-          clock,
-          log,
           hub,
-          series: () => collector?.pipeline,
-          security,
+          log,
+          origin,
+          emit: (e) => realtime?.publish(e),
+          registry: metrics.registry,
         });
-        stops.unshift(realtime.stop); // before the server: upgraded sockets would hold it open
-        changeFeed?.subscribe(["cap_reached"], {
-          onChanges: (rows) => {
-            for (const r of rows) {
-              const e = capReachedOf(r.payload);
-              if (e) void realtime?.capReached(e);
-              else log.warn({ version: String(r.version) }, "unreadable cap_reached change");
-            }
-          },
-        });
-        if (shared) {
-          incidentFeed = await startIncidentFeed({
-            url: shared,
-            db: db.dataSource,
-            hub,
-            log,
-            origin,
-            emit: (e) => realtime?.publish(e),
-            registry: metrics.registry,
-          });
-          stops.unshift(incidentFeed.stop);
-        }
+        stops.unshift(incidentFeed.stop);
       }
     }
     if (config.roles.includes("scheduler")) {
@@ -307,7 +308,7 @@ export async function startPlatform(
       const scheduler = startScheduler({ db: db.dataSource, clock, log }, jobs);
       stops.unshift(scheduler.stop);
     }
-    const address = server?.address() as AddressInfo | undefined;
+    const address = server.address() as AddressInfo | undefined;
     stops.push(async () => {
       // Bounded: with the database gone, queued alerts are re-raised by the rules after restart.
       let timer: NodeJS.Timeout | undefined;
