@@ -28,7 +28,7 @@ export function createChangeLogStore(db: DataSource): ChangeLogStore &
       const [row] = await db.query<{ s: string; rows: RawRow[] | null }[]>(
         `SELECT pg_current_snapshot()::text AS s,
                 (SELECT json_agg(r ORDER BY r.version) FROM (
-                   SELECT version::text AS version, topic, contract_id, payload FROM change_log
+                   SELECT version::text AS version, topic, contract_id, payload, origin FROM change_log
                     WHERE tx >= pg_snapshot_xmin($1::pg_snapshot)
                       AND NOT pg_visible_in_snapshot(tx, $1::pg_snapshot)
                     ORDER BY version LIMIT $2) r) AS rows`,
@@ -56,10 +56,12 @@ interface RawRow {
   topic: ChangeTopic;
   contract_id: string | null;
   payload: unknown;
+  origin: string;
 }
 const toRecord = (r: RawRow): ChangeRecord => ({
   version: BigInt(r.version),
   topic: r.topic,
   contractId: r.contract_id,
   payload: r.payload,
+  origin: r.origin,
 });

@@ -5,7 +5,7 @@
 // since its previous read — by snapshot, not by version, so a transaction that took a lower
 // version but committed later is never skipped — and hands them to subscribers in version
 // order. After its listening connection dropped it reads the same way on reconnect: the
-// catch-up is exact, and subscribers are also told `reset` (rows purged meanwhile).
+// catch-up is exact. Only a read too large to hand over tells subscribers to `reset`.
 import type { Logger } from "pino";
 import { Counter, type Registry } from "prom-client";
 import { listenOn } from "./pg-listener.js";
@@ -13,7 +13,8 @@ import { listenOn } from "./pg-listener.js";
 export const CHANGE_CHANNEL = "msp_changes";
 
 /** What changed: a watched table's name, or an event recorded by code. */
-export type ChangeTopic = "agent_tokens" | "rules" | "contracts" | "components" | "cap_reached";
+export type ChangeTopic =
+  "agent_tokens" | "rules" | "contracts" | "components" | "incident_events" | "cap_reached";
 
 export interface ChangeRecord {
   /** Increasing in the order versions were taken (commit order may differ). */
@@ -21,6 +22,8 @@ export interface ChangeRecord {
   topic: ChangeTopic;
   contractId: string | null;
   payload: unknown;
+  /** The writing connection's application_name: a platform process's origin. */
+  origin: string;
 }
 
 /** A PostgreSQL snapshot as text (`xmin:xmax:xip,…`), opaque here. */
@@ -35,9 +38,9 @@ export interface ChangeLogStore {
 }
 
 export interface ChangeSubscriber {
-  /** Committed changes of these topics, in version order within one read. */
-  onChanges: (changes: ChangeRecord[]) => void;
-  /** The feed may have missed changes (reconnect, truncated read): drop every cached thing. */
+  /** Committed changes of these topics, in version order within one read; `catchUp` on the first read after a reconnect. */
+  onChanges: (changes: ChangeRecord[], read: { catchUp: boolean }) => void;
+  /** Changes were too many to hand over (a long disconnect): drop every cached thing. */
   onReset?: () => void;
 }
 
@@ -74,6 +77,7 @@ export async function startChangeFeed(deps: {
   let prev: Snapshot | undefined;
   let wanted = false;
   let reset = false;
+  let catchUp = false;
   let running: Promise<void> | undefined;
   let stopped = false;
   let retry: ReturnType<typeof setTimeout> | undefined;
@@ -106,9 +110,11 @@ export async function startChangeFeed(deps: {
         continue;
       }
       prev = snapshot;
+      const read = { catchUp };
+      catchUp = false;
       for (const s of subs) {
         const mine = rows.filter((r) => s.topics.has(r.topic));
-        if (mine.length > 0) call("changes", () => s.sub.onChanges(mine));
+        if (mine.length > 0) call("changes", () => s.sub.onChanges(mine, read));
       }
       stats.delivered += rows.length;
       for (const r of rows) counter?.inc({ topic: r.topic });
@@ -145,7 +151,7 @@ export async function startChangeFeed(deps: {
     },
     onReconnect: () => {
       wanted = true;
-      reset = true;
+      catchUp = true;
       kick();
     },
   });

@@ -16,11 +16,7 @@ import { IncidentService } from "../incidents/incident-service.js";
 import { typeormIncidentStores } from "../incidents/incident-stores.store.js";
 import { incidentMetrics } from "../incidents/incident-metrics.js";
 import { startRealtime, type Realtime } from "../realtime/realtime-server.js";
-import {
-  incidentFeedPublisher,
-  startIncidentFeed,
-  type IncidentFeed,
-} from "../realtime/incident-feed.js";
+import { startIncidentFeed, type IncidentFeed } from "../realtime/incident-feed.js";
 import { webRouter } from "../web/web.router.js";
 import { createNotifier, notifierSettings, type Notifier } from "../notify/notifier.js";
 import { allRoutes } from "../routes.js";
@@ -75,7 +71,10 @@ export async function startPlatform(
   deps: { log: Logger; clock: Clock },
 ): Promise<Platform> {
   const { log, clock } = deps;
+  // This process's connections carry it; change_log rows it writes carry it (0017, 0020).
+  const origin = `msp-${randomUUID().slice(0, 8)}`;
   const db = await openDatabase({
+    applicationName: origin,
     url: config.database.url,
     dataDir: config.database.dataDir,
     poolSize: config.database.poolSize,
@@ -88,11 +87,12 @@ export async function startPlatform(
     await seedDefaultPack(db.dataSource, clock.now());
     const metrics = createMetrics();
     // Incident changes and who hears them, in this order (events.ts, decision 0018): in the
-    // change's transaction the outbox writer and the cross-process feed; after commit the
+    // change's transaction the outbox writer (other processes hear of the change from
+    // change_log, written by a trigger: 0020); after commit the
     // metrics, the outbox worker's wake-up and, where the realtime role runs, the sockets
     // (realtime fan-out, added by startRealtime below).
     const hub = new IncidentHub(log);
-    const origin = randomUUID();
+    // Several processes can share PostgreSQL: they hear of each other's changes (0017, 0020).
     const shared = db.kind === "postgres" ? config.database.url : undefined;
     const webhookTargets = webhookPolicy(config.notify.webhookAllowPrivateCidrs);
     const security = new SecurityEvents((err, e) =>
@@ -121,8 +121,6 @@ export async function startPlatform(
       notifierSettings(config),
     );
     hub.addListener(notifier.listener); // outbox writer: the change's messages commit with it
-    // Several processes can share PostgreSQL: each announces its incident changes (0017).
-    if (shared) hub.addListener(incidentFeedPublisher(origin));
     hub.addListener(incidentStats.listener);
     const incidents = new IncidentService(
       {
@@ -257,11 +255,10 @@ export async function startPlatform(
           }
         },
       });
-      if (shared) {
-        incidentFeed = await startIncidentFeed({
-          url: shared,
+      if (changeFeed) {
+        incidentFeed = startIncidentFeed({
+          changes: changeFeed,
           db: db.dataSource,
-          hub,
           log,
           origin,
           emit: (e) => realtime?.publish(e),

@@ -29,6 +29,7 @@ export class ChangeLog1796440654435 implements MigrationInterface {
       "topic" text NOT NULL,
       "contract_id" uuid,
       "payload" jsonb,
+      "origin" text NOT NULL DEFAULT current_setting('application_name'),
       "at" timestamptz NOT NULL DEFAULT now())`);
     await q.query(`CREATE INDEX "IDX_change_log_tx" ON "change_log" ("tx")`);
     await q.query(`CREATE INDEX "IDX_change_log_at" ON "change_log" ("at")`);
@@ -44,6 +45,16 @@ export class ChangeLog1796440654435 implements MigrationInterface {
         INSERT INTO change_log (topic) VALUES (TG_TABLE_NAME);
         RETURN NULL;
       END $$`);
+    // Incident timeline entries: the new ids of each INSERT statement in one row (decision 0017).
+    await q.query(`CREATE FUNCTION msp_incident_events_record() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        INSERT INTO change_log (topic, contract_id, payload)
+          SELECT 'incident_events', NULL, jsonb_build_object('ids', jsonb_agg(id::text ORDER BY id))
+            FROM new_rows HAVING count(*) > 0;
+        RETURN NULL;
+      END $$`);
+    await q.query(`CREATE TRIGGER "incident_events_change_log" AFTER INSERT ON "incident_events"
+      REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION msp_incident_events_record()`);
     for (const [table, events] of WATCHED)
       await q.query(`CREATE TRIGGER "${table}_change_log" AFTER ${events} ON "${table}"
         FOR EACH STATEMENT EXECUTE FUNCTION msp_change_record()`);
@@ -52,6 +63,8 @@ export class ChangeLog1796440654435 implements MigrationInterface {
   async down(q: QueryRunner): Promise<void> {
     for (const [table] of WATCHED)
       await q.query(`DROP TRIGGER IF EXISTS "${table}_change_log" ON "${table}"`);
+    await q.query(`DROP TRIGGER IF EXISTS "incident_events_change_log" ON "incident_events"`);
+    await q.query(`DROP FUNCTION msp_incident_events_record()`);
     await q.query(`DROP TABLE "change_log"`);
     await q.query(`DROP FUNCTION msp_change_record()`);
     await q.query(`DROP FUNCTION msp_change_notify()`);
