@@ -110,11 +110,11 @@ export async function startChangeFeed(deps: {
         continue;
       }
       prev = snapshot;
-      const read = { catchUp };
+      const info = { catchUp };
       catchUp = false;
       for (const s of subs) {
         const mine = rows.filter((r) => s.topics.has(r.topic));
-        if (mine.length > 0) call("changes", () => s.sub.onChanges(mine, read));
+        if (mine.length > 0) call("changes", () => s.sub.onChanges(mine, info));
       }
       stats.delivered += rows.length;
       for (const r of rows) counter?.inc({ topic: r.topic });
