@@ -17,6 +17,7 @@ import { typeormIncidentStores } from "../incidents/incident-stores.store.js";
 import { incidentMetrics } from "../incidents/incident-metrics.js";
 import { startRealtime, type Realtime } from "../realtime/realtime-server.js";
 import { startIncidentFeed, type IncidentFeed } from "../realtime/incident-feed.js";
+import { createIncidentFeedStore } from "../realtime/incident-feed.store.js";
 import { webRouter } from "../web/web.router.js";
 import { createNotifier, notifierSettings, type Notifier } from "../notify/notifier.js";
 import { allRoutes } from "../routes.js";
@@ -258,7 +259,7 @@ export async function startPlatform(
       if (changeFeed) {
         incidentFeed = startIncidentFeed({
           changes: changeFeed,
-          db: db.dataSource,
+          store: createIncidentFeedStore(db.dataSource),
           log,
           origin,
           emit: (e) => realtime?.publish(e),

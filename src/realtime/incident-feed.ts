@@ -9,10 +9,9 @@
 // On the embedded PGlite only one process can open the database: nothing to carry.
 import type { Logger } from "pino";
 import { Counter, type Registry } from "prom-client";
-import { In, type DataSource } from "typeorm";
-import { IncidentEntity, IncidentEventEntity } from "../db/entities/index.js";
 import type { ChangeFeed, ChangeRecord } from "../infra/change-feed.js";
 import { feedEvent } from "./delta.js";
+import type { IncidentFeedStore } from "./incident-feed.store.js";
 import type { IncidentEvent } from "./messages.js";
 
 export interface IncidentFeedStats {
@@ -38,14 +37,14 @@ function idsOf(r: ChangeRecord): bigint[] {
 
 export function startIncidentFeed(deps: {
   changes: ChangeFeed;
-  db: DataSource;
+  store: IncidentFeedStore;
   log: Logger;
   /** This process's origin (its connections' application_name): its rows are skipped. */
   origin: string;
   emit: (event: IncidentEvent) => void;
   registry?: Registry;
 }): IncidentFeed {
-  const { db, log, origin } = deps;
+  const { log, origin } = deps;
   const stats: IncidentFeedStats = { delivered: 0, caughtUp: 0 };
   const counter = deps.registry
     ? new Counter({
@@ -78,24 +77,7 @@ export function startIncidentFeed(deps: {
   /** Reads the committed rows of `versions` and emits them in that order. */
   const deliver = async (versions: bigint[]): Promise<number> => {
     if (versions.length === 0) return 0;
-    // Three queries at once (one round trip of latency): rows, their incidents, names.
-    const ids = versions.map(String);
-    const [events, incidents, components] = await Promise.all([
-      db.getRepository(IncidentEventEntity).findBy({ id: In(ids) }),
-      db
-        .getRepository(IncidentEntity)
-        .createQueryBuilder("i")
-        .where("i.id IN (SELECT incident_id FROM incident_events WHERE id = ANY(:ids::bigint[]))", {
-          ids,
-        })
-        .getMany(),
-      db.query<{ id: string; name: string }[]>(
-        `SELECT c.id, c.name FROM components c JOIN incidents i ON i.component_id = c.id
-          WHERE i.id IN (SELECT incident_id FROM incident_events WHERE id = ANY($1::bigint[]))`,
-        [ids],
-      ),
-    ]);
-    const names = new Map(components.map((c) => [c.id, c.name]));
+    const { events, incidents, names } = await deps.store.rowsOf(versions);
     const byVersion = new Map(events.map((e) => [BigInt(e.id), e]));
     const byId = new Map(incidents.map((i) => [i.id, i]));
     let n = 0;
