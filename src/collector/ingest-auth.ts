@@ -32,8 +32,8 @@ interface ComponentRow {
  * Resolves agent tokens to an ingest context, served from memory: a known token costs no
  * query per push. The cache is dropped at once when any process announces that ingest
  * access changed (token rotated or revoked, component or contract changed: `invalidate`,
- * wired to the security events, which cross processes on PostgreSQL); `ttlMs` is only the
- * backstop should such an announcement be lost.
+ * wired to the security events and, on PostgreSQL, to the change feed of decision 0020,
+ * which every process reads); `ttlMs` is only the backstop should one be lost.
  */
 export class IngestAuth {
   private cache = new Map<string, { at: number; principal: IngestPrincipal }>();

@@ -13,6 +13,8 @@ export interface DataSourceOptions {
   onPoolError?: (err: Error) => void;
   /** How long a query may wait for a connection before it fails (so callers answer 503). */
   connectTimeoutMs?: number;
+  /** The connections' application_name: change_log rows carry it as their origin (0020). */
+  applicationName?: string;
 }
 
 /**
@@ -47,7 +49,7 @@ export function createDataSource(options: DataSourceOptions): DataSource {
     poolErrorHandler: onError,
     extra: {
       max: options.poolSize,
-      application_name: "msp-platform",
+      application_name: options.applicationName ?? "msp-platform",
       connectionTimeoutMillis: options.connectTimeoutMs ?? 30_000,
       onConnect: guardPoolClient(onError) as (client: unknown) => void,
     },

@@ -21,6 +21,8 @@ export interface OpenDatabaseOptions {
   migrate: boolean;
   /** Connection errors (PostgreSQL gone): logged by the caller, never fatal. */
   onPoolError?: (err: Error) => void;
+  /** application_name of every connection: this process's origin in change_log (0020). */
+  applicationName?: string;
 }
 
 const FLUSH_POOL = 2;
@@ -33,7 +35,10 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
     embedded = await startEmbeddedPostgres(options.dataDir, options.poolSize + FLUSH_POOL + 1);
     url = embedded.url;
   }
-  const poolError = options.onPoolError ? { onPoolError: options.onPoolError } : {};
+  const poolError = {
+    ...(options.onPoolError ? { onPoolError: options.onPoolError } : {}),
+    ...(options.applicationName ? { applicationName: options.applicationName } : {}),
+  };
   const dataSource = createDataSource({ url, poolSize: options.poolSize, ...poolError });
   const flushDataSource = createDataSource({ url, poolSize: FLUSH_POOL, ...poolError });
   try {

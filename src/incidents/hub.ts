@@ -1,5 +1,6 @@
 // The in-process publication of incident changes to their named listeners (outbox writer,
-// cross-process feed, realtime fan-out, metrics), registered in the composition root.
+// realtime fan-out, metrics), registered in the composition root (other processes hear of
+// them from change_log, decision 0020).
 // Business code records changes and never calls a mailer or a socket; `incidentTx` publishes
 // what a use case recorded: in the transaction, then after commit.
 import type { Logger } from "pino";

@@ -30,6 +30,21 @@ export interface CapReachedEvent {
   atMs: number;
 }
 
+/** A cap event read back from elsewhere (the change feed), or undefined when malformed. */
+export function capReachedOf(v: unknown): CapReachedEvent | undefined {
+  if (typeof v !== "object" || v === null) return undefined;
+  const e = v as Record<string, unknown>;
+  const int = (x: unknown) => typeof x === "number" && Number.isSafeInteger(x) && x >= 0;
+  if (typeof e.componentId !== "string" || !int(e.cap) || !int(e.activeSeries) || !int(e.atMs))
+    return undefined;
+  return {
+    componentId: e.componentId,
+    cap: e.cap as number,
+    activeSeries: e.activeSeries as number,
+    atMs: e.atMs as number,
+  };
+}
+
 /** Outcome of one push for one component, as the HTTP answer reports it. */
 export interface CapOutcome {
   componentId: string;

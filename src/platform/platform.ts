@@ -18,11 +18,8 @@ import { typeormIncidentStores } from "../incidents/incident-stores.store.js";
 import { incidentMetrics } from "../incidents/incident-metrics.js";
 import { startRealtime, type Realtime } from "../realtime/realtime-server.js";
 import { createRealtimeStore } from "../realtime/realtime.store.js";
-import {
-  incidentFeedPublisher,
-  startIncidentFeed,
-  type IncidentFeed,
-} from "../realtime/incident-feed.js";
+import { startIncidentFeed, type IncidentFeed } from "../realtime/incident-feed.js";
+import { createIncidentFeedStore } from "../realtime/incident-feed.store.js";
 import { webRouter } from "../web/web.router.js";
 import { createNotifier, notifierSettings, type Notifier } from "../notify/notifier.js";
 import { allRoutes } from "../routes.js";
@@ -39,6 +36,10 @@ import { createMetrics } from "../infra/metrics.js";
 import { startScheduler, type JobDef } from "../infra/scheduler.js";
 import { SecurityEvents } from "../infra/security-events.js";
 import { bridgeSecurityEvents } from "../infra/security-bridge.js";
+import { startChangeFeed, type ChangeFeed } from "../infra/change-feed.js";
+import { createChangeLogStore } from "../db/change-log.store.js";
+import { txOf } from "../db/unit-of-work.js";
+import { capReachedOf } from "../ingest/caps.js";
 import { webhookPolicy } from "../notify/webhook-target.js";
 
 export const VERSION = "0.1.0";
@@ -62,6 +63,8 @@ export interface Platform {
   notifier: Notifier;
   /** Revocations and access changes, published after commit (sockets, ingest cache). */
   security: SecurityEvents;
+  /** Other processes' token, rule, contract changes and cap events, on PostgreSQL (0020). */
+  changeFeed: ChangeFeed | undefined;
   stop(): Promise<void>;
 }
 
@@ -71,7 +74,10 @@ export async function startPlatform(
   deps: { log: Logger; clock: Clock },
 ): Promise<Platform> {
   const { log, clock } = deps;
+  // This process's connections carry it; change_log rows it writes carry it (0017, 0020).
+  const origin = `msp-${randomUUID().slice(0, 8)}`;
   const db = await openDatabase({
+    applicationName: origin,
     url: config.database.url,
     dataDir: config.database.dataDir,
     poolSize: config.database.poolSize,
@@ -86,11 +92,12 @@ export async function startPlatform(
     const credentials = createCredentialStore(db.dataSource);
     const metrics = createMetrics();
     // Incident changes and who hears them, in this order (events.ts, decision 0018): in the
-    // change's transaction the outbox writer and the cross-process feed; after commit the
+    // change's transaction the outbox writer (other processes hear of the change from
+    // change_log, written by a trigger: 0020); after commit the
     // metrics, the outbox worker's wake-up and, where the realtime role runs, the sockets
     // (realtime fan-out, added by startRealtime below).
     const hub = new IncidentHub(log);
-    const origin = randomUUID();
+    // Several processes can share PostgreSQL: they hear of each other's changes (0017, 0020).
     const shared = db.kind === "postgres" ? config.database.url : undefined;
     const webhookTargets = webhookPolicy(config.notify.webhookAllowPrivateCidrs);
     const security = new SecurityEvents((err, e) =>
@@ -105,14 +112,20 @@ export async function startPlatform(
       });
       stops.push(unbridge);
     }
+    // Token, rule, contract changes and cap events of every process, read from change_log (0020).
+    const changeLog = createChangeLogStore(db.dataSource);
+    const roleNeedsFeed = ["collector", "realtime"].some((r) => config.roles.includes(r as never));
+    const changeFeed =
+      shared && roleNeedsFeed
+        ? await startChangeFeed({ url: shared, store: changeLog, log, registry: metrics.registry })
+        : undefined;
+    if (changeFeed) stops.push(changeFeed.stop);
     const incidentStats = incidentMetrics(metrics.registry);
     const notifier = createNotifier(
       { db: db.dataSource, clock, log, registry: metrics.registry },
       notifierSettings(config),
     );
     hub.addListener(notifier.listener); // outbox writer: the change's messages commit with it
-    // Several processes can share PostgreSQL: each announces its incident changes (0017).
-    if (shared) hub.addListener(incidentFeedPublisher(origin));
     hub.addListener(incidentStats.listener);
     const incidents = new IncidentService(
       {
@@ -125,7 +138,6 @@ export async function startPlatform(
       incidentStats.observer,
     );
     incidentStats.watchQueue(incidents);
-    let server: Server | undefined;
     let realtime: Realtime | undefined;
     let incidentFeed: IncidentFeed | undefined;
     const rules = config.roles.includes("collector")
@@ -142,6 +154,13 @@ export async function startPlatform(
         )
       : undefined;
     if (rules) stops.push(rules.stop);
+    if (rules && changeFeed) {
+      const reload = () => void rules.reload();
+      changeFeed.subscribe(["rules", "contracts", "components"], {
+        onChanges: reload,
+        onReset: reload,
+      });
+    }
     const collector = config.roles.includes("collector")
       ? await startCollector(
           {
@@ -151,72 +170,99 @@ export async function startPlatform(
             log,
             registry: metrics.registry,
             ...(rules ? { rules: rules.engine } : {}), // attached to the pipeline (0022)
-            onCapReached: (e) => void realtime?.capReached(e),
-            onCapReachedInTx: notifier.onCapReached,
+            // On PostgreSQL the event reaches every realtime process through the feed.
+            onCapReached: (e) => void (changeFeed ? undefined : realtime?.capReached(e)),
+            onCapReachedInTx: async (tx, e) => {
+              await notifier.onCapReached(tx, e);
+              if (changeFeed)
+                await changeLog.record(txOf(tx), {
+                  topic: "cap_reached",
+                  contractId: null,
+                  payload: e,
+                });
+            },
             security,
           },
           config.collector,
         )
       : undefined;
     if (collector) stops.push(collector.stop); // after the HTTP server: flush what it accepted
-    if (config.roles.includes("api") || collector || config.roles.includes("realtime")) {
-      const routes = allRoutes({
-        db: db.dataSource,
-        clock,
-        sessionTtlMs: config.sessionTtlMs,
-        seller: config.billing,
-        pipeline: () => collector?.pipeline,
-        onRulesChanged: () => void rules?.reload(),
-        incidents: () => incidents,
-        hub,
-        notifyWake: notifier.wake,
-        onInvoicesIssued: notifier.onInvoicesIssued,
-        security,
-        webhookTargets,
+    if (collector && changeFeed) {
+      // A token revoked, a contract suspended, a component removed on any process: at once.
+      const invalidate = () => collector.auth.invalidate();
+      changeFeed.subscribe(["agent_tokens", "contracts", "components"], {
+        onChanges: invalidate,
+        onReset: invalidate,
       });
-      const app = createHttpApp(
-        {
-          authenticate: (secret, now) => authenticate(credentials, secret, now),
+    }
+    // Every process answers /metrics, /healthz and /readyz (Prometheus scrapes notify and
+    // scheduler processes too); the API only where a role serves it.
+    const serving = config.roles.includes("api") || collector || config.roles.includes("realtime");
+    const routes = !serving
+      ? []
+      : allRoutes({
+          db: db.dataSource,
           clock,
-          log,
-          metrics,
-          version: VERSION,
-          bodyLimitBytes: config.http.bodyLimitBytes,
-          trustProxy: config.http.trustProxy,
-          metricsBearerToken: config.metricsBearerToken,
-          isReady: async () =>
-            (await db.dataSource.query<unknown[]>("SELECT 1 AS ok")).length === 1,
-          mounts: [
-            ...(collector ? [{ path: "/", router: collector.router }] : []),
-            ...(config.roles.includes("api") ? [{ path: "/", router: webRouter() }] : []),
-          ],
-        },
-        routes,
-      );
-      server = await listen(app, config.http.port, config.http.host);
-      stops.unshift(() => closeServer(server!, config.shutdownGraceMs));
-      if (config.roles.includes("realtime")) {
-        realtime = startRealtime(server, {
-          store: createRealtimeStore(db.dataSource),
-          clock,
-          log,
+          sessionTtlMs: config.sessionTtlMs,
+          seller: config.billing,
+          pipeline: () => collector?.pipeline,
+          onRulesChanged: () => void rules?.reload(),
+          incidents: () => incidents,
           hub,
-          series: () => collector?.pipeline,
+          notifyWake: notifier.wake,
+          onInvoicesIssued: notifier.onInvoicesIssued,
           security,
+          webhookTargets,
         });
-        stops.unshift(realtime.stop); // before the server: upgraded sockets would hold it open
-        if (shared) {
-          incidentFeed = await startIncidentFeed({
-            url: shared,
-            db: db.dataSource,
-            hub,
-            log,
-            origin,
-            emit: (e) => realtime?.publish(e),
-            registry: metrics.registry,
-          });
-          stops.unshift(incidentFeed.stop);
-        }
+    const app = createHttpApp(
+      {
+        authenticate: (secret, now) => authenticate(credentials, secret, now),
+        clock,
+        log,
+        metrics,
+        version: VERSION,
+        bodyLimitBytes: config.http.bodyLimitBytes,
+        trustProxy: config.http.trustProxy,
+        metricsBearerToken: config.metricsBearerToken,
+        isReady: async () => (await db.dataSource.query<unknown[]>("SELECT 1 AS ok")).length === 1,
+        mounts: [
+          ...(collector ? [{ path: "/", router: collector.router }] : []),
+          ...(config.roles.includes("api") ? [{ path: "/", router: webRouter() }] : []),
+        ],
+      },
+      routes,
+    );
+    const server = await listen(app, config.http.port, config.http.host);
+    stops.unshift(() => closeServer(server, config.shutdownGraceMs));
+    if (config.roles.includes("realtime")) {
+      realtime = startRealtime(server, {
+        store: createRealtimeStore(db.dataSource),
+        clock,
+        log,
+        hub,
+        series: () => collector?.pipeline,
+        security,
+      });
+      stops.unshift(realtime.stop); // before the server: upgraded sockets would hold it open
+      changeFeed?.subscribe(["cap_reached"], {
+        onChanges: (rows) => {
+          for (const r of rows) {
+            const e = capReachedOf(r.payload);
+            if (e) void realtime?.capReached(e);
+            else log.warn({ version: String(r.version) }, "unreadable cap_reached change");
+          }
+        },
+      });
+      if (changeFeed) {
+        incidentFeed = startIncidentFeed({
+          changes: changeFeed,
+          store: createIncidentFeedStore(db.dataSource),
+          log,
+          origin,
+          emit: (e) => realtime?.publish(e),
+          registry: metrics.registry,
+        });
+        stops.unshift(incidentFeed.stop);
       }
     }
     if (config.roles.includes("scheduler")) {
@@ -227,6 +273,12 @@ export async function startPlatform(
           run: (now) => expireApplications(createContractsDeps(db.dataSource), now),
         },
         contractLifecycleJob(createContractsDeps(db.dataSource)),
+        {
+          name: "purge-change-log",
+          cron: "27 3 * * *",
+          run: (now) => changeLog.purge(new Date(now.getTime() - 86_400_000)),
+          quiet: true,
+        },
         monthlyCloseJob({
           db: db.dataSource,
           usage: storedUsage,
@@ -251,7 +303,7 @@ export async function startPlatform(
       const scheduler = startScheduler({ db: db.dataSource, clock, log }, jobs);
       stops.unshift(scheduler.stop);
     }
-    const address = server?.address() as AddressInfo | undefined;
+    const address = server.address() as AddressInfo | undefined;
     stops.push(async () => {
       // Bounded: with the database gone, queued alerts are re-raised by the rules after restart.
       let timer: NodeJS.Timeout | undefined;
@@ -271,6 +323,7 @@ export async function startPlatform(
       hub,
       notifier,
       security,
+      changeFeed,
       url: address ? `http://${config.http.host}:${address.port}` : "",
       db,
       bootstrapAdmin: admin,

@@ -1,67 +1,50 @@
-// Incident changes across processes on PostgreSQL (decision 0017). Every process that
-// commits incident changes NOTIFYs `msp_incident_changes` with `<origin> <version>` inside
-// the change's transaction: PostgreSQL delivers it at commit, in commit order, and never
-// for a rolled-back change. Every realtime process LISTENs, skips its own origin (those
-// changes already reached its sockets through the in-process hub), reads the committed
-// rows of the others' versions and emits them to its rooms. After its listening connection
-// dropped it catches up from the highest version it has seen, looking back as resync does.
+// Incident changes across processes on PostgreSQL (decisions 0017, 0020). A statement
+// trigger on `incident_events` writes one `change_log` row per INSERT statement (the new
+// timeline ids, and the writing process's origin) in the change's transaction; the change
+// feed NOTIFYs once per transaction and every process reads, by snapshot, every row
+// committed since its previous read (src/infra/change-feed.ts), so nothing is skipped
+// whatever order versions were taken and committed in, and a reconnect catches up exactly.
+// This listener skips its own origin (those changes already reached its sockets through the
+// in-process hub), reads the others' timeline rows and emits them to its rooms.
 // On the embedded PGlite only one process can open the database: nothing to carry.
 import type { Logger } from "pino";
 import { Counter, type Registry } from "prom-client";
-import { In, type DataSource } from "typeorm";
-import { IncidentEntity, IncidentEventEntity } from "../db/entities/index.js";
-import { managerOf, type Tx } from "../db/unit-of-work.js";
-import type { IncidentChange, IncidentListener } from "../incidents/events.js";
-import type { IncidentHub } from "../incidents/hub.js";
-import { listenOn } from "../infra/pg-listener.js";
+import type { ChangeFeed, ChangeRecord } from "../infra/change-feed.js";
 import { feedEvent } from "./delta.js";
+import type { IncidentFeedStore } from "./incident-feed.store.js";
 import type { IncidentEvent } from "./messages.js";
-import { RESYNC_LOOKBACK } from "./resync.js";
-
-export const INCIDENT_CHANNEL = "msp_incident_changes";
-/** A catch-up delivers at most this many changes; clients resync for the rest. */
-export const CATCH_UP_MAX = 1000;
-/** Versions remembered as delivered, below the highest one seen. */
-const REMEMBER = 4 * RESYNC_LOOKBACK;
-
-/** The hub listener that announces each change to other processes, inside its transaction. */
-export function incidentFeedPublisher(origin: string): IncidentListener {
-  if (!/^[\w-]+$/.test(origin)) throw new Error("origin must be a word");
-  return {
-    name: "cross-process feed",
-    inTransaction: async (tx: Tx, change: IncidentChange) => {
-      await managerOf(tx).query("SELECT pg_notify($1, $2)", [
-        INCIDENT_CHANNEL,
-        `${origin} ${change.event.id}`,
-      ]);
-    },
-  };
-}
 
 export interface IncidentFeedStats {
   /** Changes of other processes emitted here (catch-ups included). */
   delivered: number;
-  /** Of those, delivered by a catch-up after a reconnect. */
+  /** Of those, delivered by the first read after a reconnect. */
   caughtUp: number;
 }
 
 export interface IncidentFeed {
   stats: IncidentFeedStats;
-  /** Resolves once every notification received so far has been emitted. */
+  /** Resolves once every change read so far has been emitted. */
   whenIdle: () => Promise<void>;
   stop: () => Promise<void>;
 }
 
-export async function startIncidentFeed(deps: {
-  url: string;
-  db: DataSource;
-  hub: IncidentHub;
+/** The timeline ids of one change_log row of topic incident_events, or [] if unreadable. */
+function idsOf(r: ChangeRecord): bigint[] {
+  const ids = (r.payload as { ids?: unknown } | null)?.ids;
+  if (!Array.isArray(ids)) return [];
+  return ids.filter((v): v is string => typeof v === "string" && /^\d{1,19}$/.test(v)).map(BigInt);
+}
+
+export function startIncidentFeed(deps: {
+  changes: ChangeFeed;
+  store: IncidentFeedStore;
   log: Logger;
+  /** This process's origin (its connections' application_name): its rows are skipped. */
   origin: string;
   emit: (event: IncidentEvent) => void;
   registry?: Registry;
-}): Promise<IncidentFeed> {
-  const { db, log, origin } = deps;
+}): IncidentFeed {
+  const { log, origin } = deps;
   const stats: IncidentFeedStats = { delivered: 0, caughtUp: 0 };
   const counter = deps.registry
     ? new Counter({
@@ -71,87 +54,37 @@ export async function startIncidentFeed(deps: {
         registers: [deps.registry],
       })
     : undefined;
-  // Versions already on this process's sockets (own through the hub, others' through here).
-  const seen = new Set<bigint>();
-  let highest = 0n;
-  /** The latest version when this process started: earlier ones are resync's business. */
-  let startedAt = 0n;
-  const markSeen = (v: bigint) => {
-    seen.add(v);
-    if (v > highest) highest = v;
-    if (seen.size > 2 * REMEMBER) {
-      const floor = highest - BigInt(REMEMBER);
-      for (const s of seen) if (s < floor) seen.delete(s);
-    }
-  };
-  const removeHubListener = deps.hub.addListener({
-    name: "cross-process feed (own versions)",
-    afterCommit: (change) => markSeen(BigInt(change.event.id)),
-  });
 
-  let pending: bigint[] = [];
-  let catchUp = false;
+  // Batches in arrival order (commit order across reads; version order within one).
+  const queue: { versions: bigint[]; catchUp: boolean }[] = [];
   let running: Promise<void> | undefined;
-  const drain = async (): Promise<void> => {
-    while (pending.length > 0 || catchUp) {
-      if (catchUp) {
-        catchUp = false;
-        const back = highest - BigInt(RESYNC_LOOKBACK);
-        const from = back > startedAt ? back : startedAt;
-        const rows = await db.query<{ id: string }[]>(
-          `SELECT id::text AS id FROM incident_events WHERE id > $1 ORDER BY id LIMIT ${CATCH_UP_MAX + REMEMBER}`,
-          [from.toString()],
-        );
-        const missed = rows.map((r) => BigInt(r.id)).filter((v) => !seen.has(v));
-        const n = await deliver(missed.slice(0, CATCH_UP_MAX));
-        stats.caughtUp += n;
-        counter?.inc({ via: "catch_up" }, n);
-        if (missed.length > CATCH_UP_MAX)
-          log.warn({ missed: missed.length }, "incident feed catch-up truncated; clients resync");
-      }
-      const batch = pending.filter((v) => !seen.has(v));
-      pending = [];
-      counter?.inc({ via: "notify" }, await deliver(batch));
+  const drain = async () => {
+    for (let b = queue.shift(); b !== undefined; b = queue.shift()) {
+      const n = await deliver(b.versions);
+      if (b.catchUp) stats.caughtUp += n;
+      counter?.inc({ via: b.catchUp ? "catch_up" : "notify" }, n);
     }
   };
   const kick = () => {
     running ??= drain()
-      .catch((err: unknown) => log.error({ err }, "incident feed delivery failed"))
+      .catch((err: unknown) => log.error({ err }, "incident feed delivery failed; clients resync"))
       .finally(() => {
         running = undefined;
-        if (pending.length > 0 || catchUp) kick();
+        if (queue.length > 0) kick();
       });
   };
 
   /** Reads the committed rows of `versions` and emits them in that order. */
   const deliver = async (versions: bigint[]): Promise<number> => {
     if (versions.length === 0) return 0;
-    // Three queries at once (one round trip of latency): rows, their incidents, names.
-    const ids = versions.map(String);
-    const [events, incidents, components] = await Promise.all([
-      db.getRepository(IncidentEventEntity).findBy({ id: In(ids) }),
-      db
-        .getRepository(IncidentEntity)
-        .createQueryBuilder("i")
-        .where("i.id IN (SELECT incident_id FROM incident_events WHERE id = ANY(:ids::bigint[]))", {
-          ids,
-        })
-        .getMany(),
-      db.query<{ id: string; name: string }[]>(
-        `SELECT c.id, c.name FROM components c JOIN incidents i ON i.component_id = c.id
-          WHERE i.id IN (SELECT incident_id FROM incident_events WHERE id = ANY($1::bigint[]))`,
-        [ids],
-      ),
-    ]);
-    const names = new Map(components.map((c) => [c.id, c.name]));
+    const { events, incidents, names } = await deps.store.rowsOf(versions);
     const byVersion = new Map(events.map((e) => [BigInt(e.id), e]));
     const byId = new Map(incidents.map((i) => [i.id, i]));
     let n = 0;
     for (const v of versions) {
       const e = byVersion.get(v);
       const incident = e && byId.get(e.incidentId);
-      if (!e || !incident || seen.has(v)) continue; // a purged contract: nothing to show
-      markSeen(v);
+      if (!e || !incident) continue; // a purged contract: nothing to show
       deps.emit(feedEvent(e, incident, names.get(incident.componentId ?? "") ?? null));
       stats.delivered++;
       n++;
@@ -159,41 +92,24 @@ export async function startIncidentFeed(deps: {
     return n;
   };
 
-  const listener = await listenOn({
-    url: deps.url,
-    channel: INCIDENT_CHANNEL,
-    log,
-    onNotification: (payload) => {
-      const [from, version] = payload.split(" ");
-      if (!from || !version || !/^\d{1,19}$/.test(version)) {
-        log.warn({ payload }, "unreadable incident feed notification ignored");
-        return;
-      }
-      const v = BigInt(version);
-      if (from === origin) return; // already on this process's sockets through the hub
-      pending.push(v);
+  const unsubscribe = deps.changes.subscribe(["incident_events"], {
+    onChanges: (rows, read) => {
+      const versions = rows.filter((r) => r.origin !== origin).flatMap(idsOf);
+      if (versions.length === 0) return;
+      queue.push({ versions, catchUp: read.catchUp });
       kick();
     },
-    onReconnect: () => {
-      catchUp = true;
-      kick();
-    },
+    onReset: () => log.warn("incident feed may have missed changes; clients resync"),
   });
-  // Start from the present: clients of a fresh process resync what came before.
-  const [latest] = await db.query<{ v: string }[]>(
-    "SELECT coalesce(max(id), 0)::text AS v FROM incident_events",
-  );
-  startedAt = BigInt(latest?.v ?? "0");
-  if (startedAt > highest) highest = startedAt;
 
   return {
     stats,
     whenIdle: async () => {
+      await deps.changes.whenIdle();
       while (running) await running;
     },
     stop: async () => {
-      removeHubListener();
-      await listener.stop();
+      unsubscribe();
       while (running) await running;
     },
   };

@@ -1,8 +1,10 @@
 import { execFileSync } from "node:child_process";
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { loadConfig } from "../../src/infra/config.js";
 import { createMetrics } from "../../src/infra/metrics.js";
 
 // The Grafana dashboards, the Prometheus config and docker-compose.yml cannot drift from
@@ -130,17 +132,131 @@ describe("Grafana dashboards", () => {
 
 describe("docker-compose.yml and deploy/", () => {
   const compose = yaml.load(read("docker-compose.yml"));
+  const services = compose.services as Record<string, any>;
+  /** Platform processes: services built from this repository, with their environment. */
+  const platform = Object.entries(services)
+    .filter(([, s]) => s.build === ".")
+    .map(([name, s]) => ({ name, env: s.environment as Record<string, string> }));
+  const withRole = (role: string) =>
+    platform.filter((p) => loadConfig(p.env).roles.includes(role as never)).map((p) => p.name);
+  const addressOf = (name: string) => `${name}:${loadConfig(services[name].environment).http.port}`;
+  const conf = read("deploy/nginx/nginx.conf");
+  /** The body of one `upstream` block and its `server host:port` entries. */
+  const upstream = (name: string) => {
+    const block = new RegExp(`upstream ${name} \\{([^}]*)\\}`).exec(conf)?.[1] ?? "";
+    return { block, servers: [...block.matchAll(/^\s*server ([\w.-]+:\d+)/gm)].map((m) => m[1]!) };
+  };
+  const location = (path: string) =>
+    new RegExp(`location ${path.replace(/[/.$]/g, "\\$&")} \\{([^}]*)\\}`).exec(conf)?.[1] ?? "";
 
-  it("runs the platform, PostgreSQL, Prometheus and Grafana", () => {
-    expect(Object.keys(compose.services).sort()).toEqual([
-      "app",
+  it("runs nginx, 2 collectors, 2 api/realtime, 1 notify/scheduler, PostgreSQL, VictoriaMetrics, Prometheus, Grafana", () => {
+    expect(Object.keys(services).sort()).toEqual([
+      "app-1",
+      "app-2",
+      "collector-1",
+      "collector-2",
       "grafana",
+      "nginx",
+      "ops",
       "postgres",
       "prometheus",
+      "victoriametrics",
     ]);
-    for (const [name, s] of Object.entries<any>(compose.services)) {
+    expect(withRole("collector")).toEqual(["collector-1", "collector-2"]);
+    expect(withRole("api")).toEqual(["app-1", "app-2"]);
+    expect(withRole("realtime")).toEqual(["app-1", "app-2"]);
+    expect(withRole("notify")).toEqual(["ops"]);
+    expect(withRole("scheduler")).toEqual(["ops"]);
+    for (const [name, s] of Object.entries<any>(services)) {
       const deps = Array.isArray(s.depends_on) ? s.depends_on : Object.keys(s.depends_on ?? {});
-      for (const dep of deps) expect(compose.services, `${name} → ${dep}`).toHaveProperty(dep);
+      for (const dep of deps) expect(services, `${name} → ${dep}`).toHaveProperty(dep);
+    }
+  });
+
+  it("gives every platform process an environment the real config schema accepts", () => {
+    expect(platform).toHaveLength(5);
+    for (const p of platform) {
+      const config = loadConfig(p.env); // throws, naming each bad variable
+      expect(config.database.url, p.name).toMatch(/@postgres:5432\//);
+      expect(config.http.host, p.name).toBe("0.0.0.0");
+      expect(config.http.trustProxy, p.name).toBe(true);
+      expect(services[p.name].depends_on.postgres.condition).toBe("service_healthy");
+    }
+    // Every process's pool plus its LISTEN connections fits in PostgreSQL's connections.
+    const needed = platform.reduce((n, p) => n + loadConfig(p.env).database.poolSize + 4, 0);
+    const max = Number(/max_connections=(\d+)/.exec(services.postgres.command.join(" "))?.[1]);
+    expect(needed).toBeLessThan(max - 10);
+  });
+
+  it("has every collector, and only collectors, forward to VictoriaMetrics' remote_write", () => {
+    const listen = services.victoriametrics.command.find((c: string) =>
+      c.startsWith("-httpListenAddr="),
+    );
+    const port = listen.split(":").pop();
+    for (const name of withRole("collector"))
+      expect(loadConfig(services[name].environment).collector.forward?.url, name).toBe(
+        `http://victoriametrics:${port}/api/v1/write`,
+      );
+    for (const p of platform.filter((p) => !withRole("collector").includes(p.name)))
+      expect(loadConfig(p.env).collector.forward, p.name).toBeUndefined();
+  });
+
+  it("routes nginx's upstreams to exactly the processes of each role", () => {
+    const at = (names: string[]) => names.map(addressOf).sort();
+    expect(upstream("collectors").servers.sort()).toEqual(at(withRole("collector")));
+    expect(upstream("api").servers.sort()).toEqual(at(withRole("api")));
+    expect(upstream("realtime").servers.sort()).toEqual(at(withRole("realtime")));
+    expect(location("= /api/v1/write")).toContain("proxy_pass http://collectors;");
+    expect(location("/api/v1/ingest/")).toContain("proxy_pass http://collectors;");
+    expect(location("/socket.io/")).toContain("proxy_pass http://realtime;");
+    expect(location("/")).toContain("proxy_pass http://api;");
+    expect(services.nginx.volumes).toContain("./deploy/nginx/nginx.conf:/etc/nginx/nginx.conf:ro");
+    expect(services.nginx.ports).toEqual(["8080:8080"]);
+  });
+
+  it("passes socket.io's websocket upgrade and keeps a polling client on one instance", () => {
+    const io = location("/socket.io/");
+    expect(io).toContain("proxy_http_version 1.1;");
+    expect(io).toContain("proxy_set_header Upgrade $http_upgrade;");
+    expect(io).toContain("proxy_set_header Connection $connection_upgrade;");
+    expect(conf).toMatch(
+      /map \$http_upgrade \$connection_upgrade \{\s*default upgrade;\s*"" close;/,
+    );
+    expect(upstream("realtime").block).toMatch(
+      /^\s*(ip_hash|hash \$\w*remote_addr( consistent)?);/m,
+    );
+    // Ingest bodies as large as the collectors accept.
+    const maxMb = loadConfig(services["collector-1"].environment).collector.maxBodyBytes >> 20;
+    expect(location("= /api/v1/write")).toContain(`client_max_body_size ${maxMb}m;`);
+    expect(location("/api/v1/ingest/")).toContain(`client_max_body_size ${maxMb}m;`);
+  });
+
+  it("has Prometheus scrape every platform process and VictoriaMetrics", () => {
+    const prom = yaml.load(read("deploy/prometheus/prometheus.yml"));
+    const job = prom.scrape_configs.find((j: any) => j.job_name === "msp-platform");
+    expect(job.metrics_path).toBe("/metrics");
+    const targets = job.static_configs.flatMap((c: any) => c.targets).sort();
+    expect(targets).toEqual(platform.map((p) => addressOf(p.name)).sort());
+    const vm = prom.scrape_configs.find((j: any) => j.job_name === "victoriametrics");
+    expect(vm.static_configs[0].targets).toEqual(["victoriametrics:8428"]);
+  });
+
+  const nginx = ["/usr/sbin/nginx", "/usr/bin/nginx"].find(existsSync);
+  it.skipIf(!nginx)("passes nginx -t with the service names pointed at loopback", () => {
+    const dir = mkdtempSync(join(tmpdir(), "msp-nginx-"));
+    try {
+      const local = conf
+        .replace(/server ([\w-]+):(\d+)/g, "server 127.0.0.1:$2")
+        .replace(/listen 8080;/, "listen 127.0.0.1:18080;")
+        .replace(/^events/m, `pid ${dir}/nginx.pid;\nerror_log ${dir}/error.log;\nevents`);
+      expect(local).not.toMatch(/server (collector|app)-/);
+      writeFileSync(join(dir, "nginx.conf"), local);
+      // nginx -t reports on stderr and exits non-zero (execFileSync throws) on a bad config.
+      execFileSync(nginx!, ["-t", "-q", "-p", `${dir}/`, "-c", join(dir, "nginx.conf")], {
+        stdio: ["ignore", "pipe", "pipe"],
+      });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 
@@ -153,14 +269,6 @@ describe("docker-compose.yml and deploy/", () => {
       .filter((m: string) => !m.startsWith("./"))
       .map((m: string) => m.split(":")[0]!);
     for (const n of named) expect(compose.volumes).toHaveProperty(n);
-  });
-
-  it("has Prometheus scrape the app's /metrics", () => {
-    const prom = yaml.load(read("deploy/prometheus/prometheus.yml"));
-    const job = prom.scrape_configs.find((j: any) => j.job_name === "msp-platform");
-    expect(job.metrics_path).toBe("/metrics");
-    expect(job.dns_sd_configs[0]).toMatchObject({ names: ["app"], port: 8080 });
-    expect(compose.services.app.environment.PORT).toBe("8080");
   });
 
   it("provisions Grafana with the Prometheus data source and the dashboards folder", () => {
