@@ -23,7 +23,11 @@ const GROUPS: Record<string, Group> = {
   },
   scaleout: async () => {
     const { main } = await import("./scaleout/cross-process.bench.js");
-    return main();
+    const lines: Line[] = await main();
+    lines.forEach(print); // each bench prints as it finishes; the ingest ones take minutes
+    const ingest = await import("./scaleout/ingest-scaleout.bench.js");
+    const rss = await import("./scaleout/rss-per-series.bench.js");
+    for (const run of [ingest.main, rss.main]) (await run()).forEach(print);
   },
   alert: async () => {
     const { main } = await import("./alert/latency.bench.js");

@@ -1,0 +1,220 @@
+// ingest.scaleout_ratio and ingest.remote_write_http: remote_write over HTTP into collector
+// processes (`tsx src/main.ts`, ROLES=collector, PostgreSQL).
+// - ingest.remote_write_http: one collector, pushed directly (no load balancer).
+// - ingest.scaleout_ratio: 2 collectors behind nginx vs 1 collector behind the same nginx.
+// nginx (Debian's nginx-light, loopback-only config in a temp dir, one process, child of this
+// one) hashes the Authorization header onto the collectors (consistent), so each contract's
+// pushes reach one collector. The load: 16 contracts x 20 node_exporter-like components
+// (32,000 series), one closed-loop keep-alive shard per contract sending 2,000-sample bodies
+// (Prometheus' max_samples_per_send), timestamps 10 s apart injected from 55 min ago; the
+// bodies are encoded before the clock starts, so the sender only writes bytes. Throughput is
+// counted between the moment every shard passed its warm-up steps and the moment the first
+// shard ran out of steps (every collector busy throughout). CPU seconds per process (/proc)
+// over the same interval are printed beside it: on a 2-core machine the collectors, nginx
+// and the sender share the cores, which is what limits the ratio.
+// Needs PostgreSQL (TEST_DATABASE_URL's server, or a throwaway one) and nginx on PATH.
+// Run: node --import tsx bench/scaleout/ingest-scaleout.bench.ts
+import { cpus, loadavg } from "node:os";
+import { pathToFileURL } from "node:url";
+import { freshPostgres } from "../../test/support/platform-processes.js";
+import type { BenchLine } from "../ingest/harness.js";
+import { median } from "../ingest/fixtures.js";
+import {
+  checkAccepted,
+  makeTenants,
+  nginxAvailable,
+  procCpuS,
+  Sender,
+  ShardBodies,
+  startCollector,
+  startNginx,
+  type Collector,
+  type Tenant,
+} from "./ingest-load.js";
+
+export interface ScaleoutOptions {
+  runs?: number;
+  contracts?: number;
+  componentsPerContract?: number;
+  steps?: number;
+  warmSteps?: number;
+}
+
+const STEP_MS = 10_000;
+const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
+
+interface Measured {
+  samplesPerS: number;
+  windowS: number;
+  collectorCpuS: number[];
+  nginxCpuS: number;
+  senderCpuS: number;
+  /** Contracts each collector received (from the samples each accepted). */
+  split: number[];
+}
+
+/** Pushes every shard's bodies through `url`, closed loop; measures the all-busy window. */
+async function drive(
+  url: string,
+  bodies: Array<{ token: string; samples: number; list: Buffer[] }>,
+  warmSteps: number,
+  pids: { collectors: number[]; nginx?: number },
+): Promise<Measured> {
+  const sender = new Sender(url);
+  const snap = () => ({
+    t: performance.now(),
+    collectors: pids.collectors.map(procCpuS),
+    nginx: pids.nginx !== undefined ? procCpuS(pids.nginx) : 0,
+    self: process.cpuUsage(),
+  });
+  let warm = 0;
+  let start: ReturnType<typeof snap> | undefined;
+  let end: ReturnType<typeof snap> | undefined;
+  let counted = 0;
+  try {
+    await Promise.all(
+      bodies.map(async (b) => {
+        for (let k = 0; k < b.list.length; k++) {
+          checkAccepted(await sender.post(b.token, b.list[k]!), b.samples);
+          if (start !== undefined && end === undefined) counted += b.samples;
+          if (k === warmSteps - 1 && ++warm === bodies.length) start = snap();
+        }
+        end ??= snap();
+      }),
+    );
+  } finally {
+    sender.close();
+  }
+  if (!start || !end) throw new Error("no measurement window");
+  const windowS = (end.t - start.t) / 1000;
+  const self = process.cpuUsage(start.self);
+  return {
+    samplesPerS: counted / windowS,
+    windowS,
+    collectorCpuS: end.collectors.map((c, i) => c - start!.collectors[i]!),
+    nginxCpuS: end.nginx - start.nginx,
+    senderCpuS: (self.user + self.system) / 1e6,
+    split: [],
+  };
+}
+
+async function prepare(tenants: Tenant[], steps: number) {
+  const t0 = Math.floor(Date.now() / STEP_MS) * STEP_MS - 55 * 60_000;
+  return tenants.map((t) => {
+    const s = new ShardBodies(t.token, t.components);
+    return {
+      token: t.token,
+      samples: s.samplesPerBody,
+      list: Array.from({ length: steps }, (_, k) => s.body(t0 + k * STEP_MS)),
+    };
+  });
+}
+
+/** Samples each collector accepted, from its own /metrics (how the hash split the load). */
+async function acceptedBy(c: Collector): Promise<number> {
+  const text = await fetch(`${c.url}/metrics`).then((r) => r.text());
+  let n = 0;
+  for (const m of text.matchAll(/^collector_ingest_samples_accepted_total(?:\{[^}]*\})? (\S+)/gm))
+    n += Number(m[1]);
+  return n;
+}
+
+export async function main(opts: ScaleoutOptions = {}): Promise<BenchLine[]> {
+  if (!nginxAvailable())
+    return [
+      {
+        bench: "ingest.scaleout_ratio",
+        value: Number.NaN,
+        unit: "ratio",
+        skipped: "nginx not found (apt-get install nginx-light)",
+      },
+    ];
+  const runs = opts.runs ?? Number(process.env.SCALEOUT_RUNS ?? 3);
+  const contracts = opts.contracts ?? 16;
+  const perContract = opts.componentsPerContract ?? 20;
+  const steps = opts.steps ?? Number(process.env.SCALEOUT_STEPS ?? 200);
+  const warmSteps = opts.warmSteps ?? 20;
+  const pg = await freshPostgres();
+  const results: Record<"direct" | "one" | "two", Measured[]> = { direct: [], one: [], two: [] };
+  try {
+    for (let r = 0; r < runs; r++) {
+      for (const mode of ["direct", "one", "two"] as const) {
+        // Fresh contracts (fresh series) and fresh processes for every measurement.
+        const tenants = await makeTenants(pg.url, contracts, perContract);
+        const collectors: Collector[] = [];
+        let lb: Awaited<ReturnType<typeof startNginx>> | undefined;
+        try {
+          for (let i = 0; i < (mode === "two" ? 2 : 1); i++)
+            collectors.push(await startCollector(pg.url));
+          if (mode !== "direct") lb = await startNginx(collectors.map((c) => c.url));
+          const url = lb?.url ?? collectors[0]!.url;
+          const bodies = await prepare(tenants, steps);
+          const m = await drive(url, bodies, warmSteps, {
+            collectors: collectors.map((c) => c.pid),
+            ...(lb ? { nginx: lb.pid } : {}),
+          });
+          const accepted = await Promise.all(collectors.map(acceptedBy));
+          m.split = accepted.map((a) => Math.round((a / sum(accepted)) * contracts));
+          results[mode].push(m);
+        } finally {
+          await lb?.stop();
+          for (const c of collectors) await c.stop();
+        }
+      }
+    }
+  } finally {
+    await pg.stop();
+  }
+  const med = (xs: Measured[], f: (m: Measured) => number) => median(xs.map(f));
+  const r3 = (x: number) => Math.round(x * 1000) / 1000;
+  const perM = (m: Measured, cpu: number) => r3(cpu / ((m.samplesPerS * m.windowS) / 1e6));
+  const describe = (m: Measured) => ({
+    samplesPerS: Math.round(m.samplesPerS),
+    windowS: r3(m.windowS),
+    collectorCpuSPerMillion: m.collectorCpuS.map((c) => perM(m, c)),
+    collectorCoreShare: m.collectorCpuS.map((c) => r3(c / m.windowS)),
+    nginxCpuSPerMillion: perM(m, m.nginxCpuS),
+    senderCpuSPerMillion: perM(m, m.senderCpuS),
+    contractsPerCollector: m.split,
+  });
+  const one = med(results.one, (m) => m.samplesPerS);
+  const two = med(results.two, (m) => m.samplesPerS);
+  const direct = med(results.direct, (m) => m.samplesPerS);
+  const common = {
+    runs,
+    series: contracts * perContract * 100,
+    samplesPerBody: perContract * 100,
+    cores: cpus().length,
+    loadAvg1m: r3(loadavg()[0]!),
+  };
+  return [
+    {
+      bench: "ingest.remote_write_http",
+      value: Math.round(direct),
+      unit: "samples/s",
+      goal: 1_000_000,
+      ...common,
+      collectorCpuSPerMillion: r3(
+        med(results.direct, (m) => sum(m.collectorCpuS) / ((m.samplesPerS * m.windowS) / 1e6)),
+      ),
+      perRun: results.direct.map(describe),
+      via: "HTTP keep-alive straight to 1 collector process",
+    },
+    {
+      bench: "ingest.scaleout_ratio",
+      value: r3(two / one),
+      unit: "ratio",
+      goal: 1.7,
+      ...common,
+      oneCollectorSamplesPerS: Math.round(one),
+      twoCollectorsSamplesPerS: Math.round(two),
+      one: results.one.map(describe),
+      two: results.two.map(describe),
+      loadBalancer: "nginx (hash $http_authorization consistent), 1 process",
+    },
+  ];
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
+  for (const line of await main()) process.stdout.write(JSON.stringify(line) + "\n");
+}

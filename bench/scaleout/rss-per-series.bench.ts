@@ -1,0 +1,95 @@
+// ingest.rss_bytes_per_series: RSS growth of a collector process per active series holding
+// a 1 h window, fed over HTTP remote_write. A collector (`tsx src/main.ts`, ROLES=collector,
+// PostgreSQL) takes 1,000 node_exporter-like components x 100 series (100,000 series) under
+// 10 contract tokens, 360 scrapes each at 10 s (an hour of data, time compressed: the
+// timestamps are injected, the last ones near now), pushed by 50 keep-alive shards of 2,000
+// samples a body as Prometheus sends them. RSS (/proc VmRSS) is read after a full GC in the
+// collector (gc-on-signal.mjs) before the fill (after a small warm-up tenant) and after it,
+// once the 10 s flush has drained the rollups; value = growth / series. The V8 heap and the
+// typed-array (external) parts of that growth are printed beside it.
+// Needs PostgreSQL (TEST_DATABASE_URL's server, or a throwaway one from Debian's binaries).
+// Run: node --import tsx bench/scaleout/rss-per-series.bench.ts
+import { pathToFileURL } from "node:url";
+import { freshPostgres } from "../../test/support/platform-processes.js";
+import type { BenchLine } from "../ingest/harness.js";
+import { checkAccepted, makeTenants, Sender, ShardBodies, startCollector } from "./ingest-load.js";
+
+export interface RssBenchOptions {
+  components?: number;
+  steps?: number;
+}
+
+const STEP_MS = 10_000;
+
+export async function main(opts: RssBenchOptions = {}): Promise<BenchLine[]> {
+  const components = opts.components ?? Number(process.env.RSS_COMPONENTS ?? 1000);
+  const steps = opts.steps ?? 360;
+  const contracts = 10;
+  const perShard = 20; // 2,000 samples a body: Prometheus' max_samples_per_send
+  const pg = await freshPostgres();
+  try {
+    // One more contract than measured: its first components warm the collector up (JIT,
+    // pools, first flush) before the baseline is read.
+    const tenants = await makeTenants(pg.url, contracts + 1, components / contracts);
+    const warmTenant = tenants.pop()!;
+    const collector = await startCollector(pg.url);
+    const sender = new Sender(collector.url);
+    try {
+      const t0 = Math.floor(Date.now() / STEP_MS) * STEP_MS - 55 * 60_000;
+      const warm = new ShardBodies(warmTenant.token, warmTenant.components.slice(0, 5));
+      for (let k = 0; k < 30; k++)
+        checkAccepted(await sender.post(warm.token, warm.body(t0 + k * STEP_MS)), 500);
+      await new Promise((r) => setTimeout(r, 11_000)); // one flush (rollups, last seen)
+      const before = await collector.gcAndMeasure();
+
+      const shards: ShardBodies[] = [];
+      for (const t of tenants)
+        for (let i = 0; i < t.components.length; i += perShard)
+          shards.push(new ShardBodies(t.token, t.components.slice(i, i + perShard)));
+      const started = Date.now();
+      await Promise.all(
+        shards.map(async (s) => {
+          for (let k = 0; k < steps; k++)
+            checkAccepted(await sender.post(s.token, s.body(t0 + k * STEP_MS)), s.samplesPerBody);
+        }),
+      );
+      const fillS = (Date.now() - started) / 1000;
+      const series = shards.reduce((a, s) => a + s.samplesPerBody, 0);
+      // Steady state: the flush has drained the rollups; read twice, keep the later.
+      await new Promise((r) => setTimeout(r, 11_000));
+      await collector.gcAndMeasure();
+      await new Promise((r) => setTimeout(r, 11_000));
+      const after = await collector.gcAndMeasure();
+      const per = (k: "procRss" | "heapUsed" | "heapTotal" | "external" | "arrayBuffers") =>
+        Math.round((after[k] - before[k]) / series);
+      return [
+        {
+          bench: "ingest.rss_bytes_per_series",
+          value: per("procRss"),
+          unit: "bytes",
+          goal: 1024,
+          series,
+          samplesPerSeries: steps,
+          intervalS: STEP_MS / 1000,
+          heapUsedPerSeries: per("heapUsed"),
+          heapTotalPerSeries: per("heapTotal"),
+          externalPerSeries: per("external"),
+          arrayBuffersPerSeries: per("arrayBuffers"),
+          rssBeforeMiB: Math.round(before.procRss / 2 ** 20),
+          rssAfterMiB: Math.round(after.procRss / 2 ** 20),
+          fillSamplesPerS: Math.round((series * steps) / fillS),
+          via: "HTTP remote_write, 1 collector process, PostgreSQL",
+        },
+      ];
+    } finally {
+      sender.close();
+      await collector.stop();
+    }
+  } finally {
+    await pg.stop();
+  }
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
+  for (const line of await main()) process.stdout.write(JSON.stringify(line) + "\n");
+}
