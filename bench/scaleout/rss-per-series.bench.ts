@@ -2,17 +2,27 @@
 // a 1 h window, fed over HTTP remote_write. A collector (`tsx src/main.ts`, ROLES=collector,
 // PostgreSQL) takes 1,000 node_exporter-like components x 100 series (100,000 series) under
 // 10 contract tokens, 360 scrapes each at 10 s (an hour of data, time compressed: the
-// timestamps are injected, the last ones near now), pushed by 50 keep-alive shards of 2,000
-// samples a body as Prometheus sends them. RSS (/proc VmRSS) is read after a full GC in the
-// collector (gc-on-signal.mjs) before the fill (after a small warm-up tenant) and after it,
-// once the 10 s flush has drained the rollups; value = growth / series. The V8 heap and the
+// timestamps are injected, the last ones near now), pushed by keep-alive shards of 2,000
+// samples a body as Prometheus sends them. The fill is done in two equal halves; RSS
+// (/proc VmRSS) is read after each, once the 10 s flush has drained the rollups and after a
+// full GC in the collector (gc-on-signal.mjs); value = the second half's RSS growth / its
+// series (the first half absorbs start-up garbage, pool growth and flush bursts, which would
+// otherwise be counted, or hidden when the start-up heap shrinks). The V8 heap and the
 // typed-array (external) parts of that growth are printed beside it.
 // Needs PostgreSQL (TEST_DATABASE_URL's server, or a throwaway one from Debian's binaries).
 // Run: node --import tsx bench/scaleout/rss-per-series.bench.ts
 import { pathToFileURL } from "node:url";
 import { freshPostgres } from "../../test/support/platform-processes.js";
 import type { BenchLine } from "../ingest/harness.js";
-import { checkAccepted, makeTenants, Sender, ShardBodies, startCollector } from "./ingest-load.js";
+import {
+  checkAccepted,
+  makeTenants,
+  Sender,
+  ShardBodies,
+  startCollector,
+  type Collector,
+  type Tenant,
+} from "./ingest-load.js";
 
 export interface RssBenchOptions {
   components?: number;
@@ -21,6 +31,14 @@ export interface RssBenchOptions {
 
 const STEP_MS = 10_000;
 
+async function settle(collector: Collector) {
+  // Steady state: the 10 s flush has drained the rollups (twice), then a full GC.
+  await new Promise((r) => setTimeout(r, 11_000));
+  await collector.gcAndMeasure();
+  await new Promise((r) => setTimeout(r, 11_000));
+  return collector.gcAndMeasure();
+}
+
 export async function main(opts: RssBenchOptions = {}): Promise<BenchLine[]> {
   const components = opts.components ?? Number(process.env.RSS_COMPONENTS ?? 1000);
   const steps = opts.steps ?? 360;
@@ -28,38 +46,33 @@ export async function main(opts: RssBenchOptions = {}): Promise<BenchLine[]> {
   const perShard = 20; // 2,000 samples a body: Prometheus' max_samples_per_send
   const pg = await freshPostgres();
   try {
-    // One more contract than measured: its first components warm the collector up (JIT,
-    // pools, first flush) before the baseline is read.
-    const tenants = await makeTenants(pg.url, contracts + 1, components / contracts);
-    const warmTenant = tenants.pop()!;
+    const tenants = await makeTenants(pg.url, contracts, components / contracts);
     const collector = await startCollector(pg.url);
     const sender = new Sender(collector.url);
     try {
       const t0 = Math.floor(Date.now() / STEP_MS) * STEP_MS - 55 * 60_000;
-      const warm = new ShardBodies(warmTenant.token, warmTenant.components.slice(0, 5));
-      for (let k = 0; k < 30; k++)
-        checkAccepted(await sender.post(warm.token, warm.body(t0 + k * STEP_MS)), 500);
-      await new Promise((r) => setTimeout(r, 11_000)); // one flush (rollups, last seen)
-      const before = await collector.gcAndMeasure();
-
-      const shards: ShardBodies[] = [];
-      for (const t of tenants)
-        for (let i = 0; i < t.components.length; i += perShard)
-          shards.push(new ShardBodies(t.token, t.components.slice(i, i + perShard)));
-      const started = Date.now();
-      await Promise.all(
-        shards.map(async (s) => {
-          for (let k = 0; k < steps; k++)
-            checkAccepted(await sender.post(s.token, s.body(t0 + k * STEP_MS)), s.samplesPerBody);
-        }),
-      );
-      const fillS = (Date.now() - started) / 1000;
-      const series = shards.reduce((a, s) => a + s.samplesPerBody, 0);
-      // Steady state: the flush has drained the rollups; read twice, keep the later.
-      await new Promise((r) => setTimeout(r, 11_000));
-      await collector.gcAndMeasure();
-      await new Promise((r) => setTimeout(r, 11_000));
-      const after = await collector.gcAndMeasure();
+      const fill = async (part: Tenant[]) => {
+        const shards: ShardBodies[] = [];
+        for (const t of part)
+          for (let i = 0; i < t.components.length; i += perShard)
+            shards.push(new ShardBodies(t.token, t.components.slice(i, i + perShard)));
+        const started = Date.now();
+        await Promise.all(
+          shards.map(async (s) => {
+            for (let k = 0; k < steps; k++)
+              checkAccepted(await sender.post(s.token, s.body(t0 + k * STEP_MS)), s.samplesPerBody);
+          }),
+        );
+        const series = shards.reduce((a, s) => a + s.samplesPerBody, 0);
+        return { series, samplesPerS: (series * steps) / ((Date.now() - started) / 1000) };
+      };
+      // Two fills of the same size: the first takes the process through its start-up garbage,
+      // pool growth and flush bursts; the second's growth is what a series costs.
+      const first = await fill(tenants.slice(0, contracts / 2));
+      const before = await settle(collector);
+      const second = await fill(tenants.slice(contracts / 2));
+      const after = await settle(collector);
+      const series = second.series;
       const per = (k: "procRss" | "heapUsed" | "heapTotal" | "external" | "arrayBuffers") =>
         Math.round((after[k] - before[k]) / series);
       return [
@@ -69,15 +82,15 @@ export async function main(opts: RssBenchOptions = {}): Promise<BenchLine[]> {
           unit: "bytes",
           goal: 1024,
           series,
+          seriesBefore: first.series,
           samplesPerSeries: steps,
           intervalS: STEP_MS / 1000,
           heapUsedPerSeries: per("heapUsed"),
           heapTotalPerSeries: per("heapTotal"),
           externalPerSeries: per("external"),
-          arrayBuffersPerSeries: per("arrayBuffers"),
           rssBeforeMiB: Math.round(before.procRss / 2 ** 20),
           rssAfterMiB: Math.round(after.procRss / 2 ** 20),
-          fillSamplesPerS: Math.round((series * steps) / fillS),
+          fillSamplesPerS: Math.round(second.samplesPerS),
           via: "HTTP remote_write, 1 collector process, PostgreSQL",
         },
       ];
