@@ -2,6 +2,7 @@
 // --import=…/gc-on-signal.mjs"): on SIGUSR2 the process collects garbage and writes its
 // process.memoryUsage() as JSON to BENCH_MEM_FILE, so the bench reads RSS after a full GC.
 import { writeFileSync } from "node:fs";
+import process from "node:process";
 
 const file = process.env.BENCH_MEM_FILE;
 if (file && typeof globalThis.gc === "function") {

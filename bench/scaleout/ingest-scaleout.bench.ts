@@ -98,7 +98,7 @@ async function drive(
   };
 }
 
-async function prepare(tenants: Tenant[], steps: number) {
+function prepare(tenants: Tenant[], steps: number) {
   const t0 = Math.floor(Date.now() / STEP_MS) * STEP_MS - 55 * 60_000;
   return tenants.map((t) => {
     const s = new ShardBodies(t.token, t.components);
@@ -150,7 +150,7 @@ export async function main(opts: ScaleoutOptions = {}): Promise<BenchLine[]> {
             collectors.push(await startCollector(pg.url));
           if (mode !== "direct") lb = await startNginx(collectors.map((c) => c.url));
           const url = lb?.url ?? collectors[0]!.url;
-          const bodies = await prepare(tenants, steps);
+          const bodies = prepare(tenants, steps);
           const m = await drive(url, bodies, warmSteps, {
             collectors: collectors.map((c) => c.pid),
             ...(lb ? { nginx: lb.pid } : {}),
