@@ -168,6 +168,9 @@ export interface Collector extends PlatformProcess {
   gcAndMeasure(): Promise<NodeJS.MemoryUsage & { procRss: number }>;
 }
 
+/** The Dockerfile's fixed glibc mmap threshold (decision 0021). */
+export const MALLOC_MMAP_THRESHOLD = "131072";
+
 const gcHook = fileURLToPath(new URL("./gc-on-signal.mjs", import.meta.url));
 
 /**
@@ -175,17 +178,28 @@ const gcHook = fileURLToPath(new URL("./gc-on-signal.mjs", import.meta.url));
  * benches compress time (a component sends an hour of 10 s scrapes in seconds), so a real
  * agent's limit would refuse what is a normal rate in the data's own time.
  */
-export async function startCollector(dbUrl: string): Promise<Collector> {
+export async function startCollector(
+  dbUrl: string,
+  env: Record<string, string> = {},
+): Promise<Collector> {
   const dir = mkdtempSync(join(tmpdir(), "bench-collector-"));
   const memFile = join(dir, "mem.json");
-  const p = await startPlatformProcess({
-    DATABASE_URL: dbUrl,
-    ROLES: "collector",
-    INGEST_SAMPLES_PER_S: "10000000",
-    INGEST_MAX_BODY_KB: "65536",
-    NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ""} --expose-gc --import=${gcHook}`.trim(),
-    BENCH_MEM_FILE: memFile,
-  });
+  const p = await startPlatformProcess(
+    {
+      DATABASE_URL: dbUrl,
+      ROLES: "collector",
+      INGEST_SAMPLES_PER_S: "10000000",
+      INGEST_MAX_BODY_KB: "65536",
+      NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ""} --expose-gc --import=${gcHook}`.trim(),
+      BENCH_MEM_FILE: memFile,
+      // As the Dockerfile sets it (decision 0021); BENCH_GLIBC_DEFAULT_MALLOC=1 measures without.
+      ...(process.env.BENCH_GLIBC_DEFAULT_MALLOC === "1"
+        ? {}
+        : { MALLOC_MMAP_THRESHOLD_: MALLOC_MMAP_THRESHOLD }),
+      ...env,
+    },
+    180_000,
+  );
   const pid = p.child.pid!;
   return {
     ...p,
