@@ -171,6 +171,12 @@ export interface Collector extends PlatformProcess {
 /** The Dockerfile's fixed glibc mmap threshold (decision 0021). */
 export const MALLOC_MMAP_THRESHOLD = "131072";
 
+/** How the collectors' malloc was set up, for the bench lines. */
+export const mallocSetting = (): string =>
+  process.env.BENCH_GLIBC_DEFAULT_MALLOC === "1"
+    ? "glibc default"
+    : `MALLOC_MMAP_THRESHOLD_=${MALLOC_MMAP_THRESHOLD}`;
+
 const gcHook = fileURLToPath(new URL("./gc-on-signal.mjs", import.meta.url));
 
 /**

@@ -22,6 +22,7 @@ import { median } from "../ingest/fixtures.js";
 import {
   checkAccepted,
   makeTenants,
+  mallocSetting,
   nginxAvailable,
   procCpuS,
   Sender,
@@ -188,6 +189,7 @@ export async function main(opts: ScaleoutOptions = {}): Promise<BenchLine[]> {
     samplesPerBody: perContract * 100,
     cores: cpus().length,
     loadAvg1m: r3(loadavg()[0]!),
+    malloc: mallocSetting(),
   };
   return [
     {

@@ -17,6 +17,7 @@ import type { BenchLine } from "../ingest/harness.js";
 import {
   checkAccepted,
   makeTenants,
+  mallocSetting,
   Sender,
   ShardBodies,
   startCollector,
@@ -92,6 +93,7 @@ export async function main(opts: RssBenchOptions = {}): Promise<BenchLine[]> {
           rssAfterMiB: Math.round(after.procRss / 2 ** 20),
           fillSamplesPerS: Math.round(second.samplesPerS),
           via: "HTTP remote_write, 1 collector process, PostgreSQL",
+          malloc: mallocSetting(),
         },
       ];
     } finally {
