@@ -51,8 +51,9 @@ export async function main(opts: RssBenchOptions = {}): Promise<BenchLine[]> {
     const collector = await startCollector(pg.url);
     const sender = new Sender(collector.url);
     try {
-      const t0 = Math.floor(Date.now() / STEP_MS) * STEP_MS - 55 * 60_000;
       const fill = async (part: Tenant[]) => {
+        // Each fill's hour ends near now (the collector refuses samples over 1 h old).
+        const t0 = Math.floor(Date.now() / STEP_MS) * STEP_MS - 55 * 60_000;
         const shards: ShardBodies[] = [];
         for (const t of part)
           for (let i = 0; i < t.components.length; i += perShard)
