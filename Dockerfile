@@ -10,9 +10,6 @@ RUN npx vite build --config web/vite.config.ts
 FROM node:20-bookworm-slim
 WORKDIR /app
 ENV NODE_ENV=production
-# A fixed glibc mmap threshold: freed large typed arrays go back to the OS instead of
-# staying in malloc's heap (≈ 1.2 KB RSS per active series otherwise; decision 0021).
-ENV MALLOC_MMAP_THRESHOLD_=131072
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund
 COPY src ./src

@@ -168,14 +168,14 @@ export interface Collector extends PlatformProcess {
   gcAndMeasure(): Promise<NodeJS.MemoryUsage & { procRss: number }>;
 }
 
-/** The Dockerfile's fixed glibc mmap threshold (decision 0021). */
+/** A fixed glibc mmap threshold, measured by decision 0021 (not the image's default). */
 export const MALLOC_MMAP_THRESHOLD = "131072";
 
 /** How the collectors' malloc was set up, for the bench lines. */
 export const mallocSetting = (): string =>
-  process.env.BENCH_GLIBC_DEFAULT_MALLOC === "1"
-    ? "glibc default"
-    : `MALLOC_MMAP_THRESHOLD_=${MALLOC_MMAP_THRESHOLD}`;
+  process.env.BENCH_FIXED_MMAP_THRESHOLD === "1"
+    ? `MALLOC_MMAP_THRESHOLD_=${MALLOC_MMAP_THRESHOLD}`
+    : "glibc default";
 
 const gcHook = fileURLToPath(new URL("./gc-on-signal.mjs", import.meta.url));
 
@@ -198,10 +198,10 @@ export async function startCollector(
       INGEST_MAX_BODY_KB: "65536",
       NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ""} --expose-gc --import=${gcHook}`.trim(),
       BENCH_MEM_FILE: memFile,
-      // As the Dockerfile sets it (decision 0021); BENCH_GLIBC_DEFAULT_MALLOC=1 measures without.
-      ...(process.env.BENCH_GLIBC_DEFAULT_MALLOC === "1"
-        ? {}
-        : { MALLOC_MMAP_THRESHOLD_: MALLOC_MMAP_THRESHOLD }),
+      // As production runs (glibc default); BENCH_FIXED_MMAP_THRESHOLD=1: decision 0021's.
+      ...(process.env.BENCH_FIXED_MMAP_THRESHOLD === "1"
+        ? { MALLOC_MMAP_THRESHOLD_: MALLOC_MMAP_THRESHOLD }
+        : {}),
       ...env,
     },
     180_000,
