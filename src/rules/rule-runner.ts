@@ -39,7 +39,7 @@ export interface RuleRunner {
   /** Reads the last-seen times other collectors flushed (components.last_seen_at). */
   refreshLastSeen: () => Promise<void>;
   /** Takes last-seen times from the collector's rebuilt window (after its start). */
-  adopt: (pipeline: IngestPipeline) => void;
+  adopt: (pipeline: IngestPipeline, componentIds?: Iterable<string>) => void;
   stop: () => Promise<void>;
 }
 
@@ -127,9 +127,9 @@ export async function startRuleRunner(
     engine,
     reload,
     refreshLastSeen,
-    adopt: (pipeline) => {
-      for (const c of pipeline.components())
-        for (const s of pipeline.listSeries(c.id))
+    adopt: (pipeline, componentIds) => {
+      for (const id of componentIds ?? [...pipeline.components()].map((c) => c.id))
+        for (const s of pipeline.listSeries(id))
           engine.adoptSeries(s, pipeline.core.store.lastTimestamp(s));
     },
     stop: async () => {
