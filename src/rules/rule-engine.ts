@@ -118,13 +118,9 @@ export class RuleEngine extends RuleBinder implements SampleHook {
   /** Absence: fires for components and series silent past their rule's absenceSeconds. */
   sweep(nowMs: number): void {
     for (const comp of this.components.values()) {
-      if (
-        this.judges !== undefined &&
-        !(comp.contractId !== undefined && this.judges(comp.contractId))
-      )
-        continue;
-      const compiled = this.compiledFor(comp);
+      const compiled = this.compiledFor(comp); // sets the contract from the directory
       if (compiled === null) continue;
+      if (this.judges !== undefined && !this.judges(comp.contractId!)) continue;
       for (const rule of compiled.absenceComponent) {
         let s = comp.silence.get(rule.spec.id);
         if (s === undefined) comp.silence.set(rule.spec.id, (s = newAbsenceState(-Infinity)));

@@ -83,13 +83,12 @@ describe("collectors sharing contracts on one PostgreSQL", () => {
   beforeAll(async () => {
     pgdb = await freshPostgres();
     sql = new pg.Client({ connectionString: pgdb.url });
-    api1 = await startPlatformProcess({ DATABASE_URL: pgdb.url, ROLES: "api,realtime" });
+    api1 = await startPlatformProcess({ DATABASE_URL: pgdb.url, ROLES: "api,realtime" }, 120_000);
     await sql.connect();
-    [api2, c1, c2] = await Promise.all([
-      startPlatformProcess({ DATABASE_URL: pgdb.url, ROLES: "api,realtime" }),
-      startPlatformProcess({ DATABASE_URL: pgdb.url, ROLES: "collector" }),
-      startPlatformProcess({ DATABASE_URL: pgdb.url, ROLES: "collector" }),
-    ]);
+    // One at a time: four tsx start-ups at once outlast the readiness wait on 2 cores.
+    api2 = await startPlatformProcess({ DATABASE_URL: pgdb.url, ROLES: "api,realtime" }, 120_000);
+    c1 = await startPlatformProcess({ DATABASE_URL: pgdb.url, ROLES: "collector" }, 120_000);
+    c2 = await startPlatformProcess({ DATABASE_URL: pgdb.url, ROLES: "collector" }, 120_000);
     const creds = bootstrapCredentials(api1.out.stdout);
     let token = "";
     admin = apiClient(`${api1.url}/api/v1`, () => token);
@@ -146,7 +145,7 @@ describe("collectors sharing contracts on one PostgreSQL", () => {
     nocToken = noc.token;
     socket = await connect(api2.url, { token: noc.token });
     events = collect(socket, "incident");
-  }, 180_000);
+  }, 600_000);
   afterAll(async () => {
     socket?.close();
     await Promise.all([api1?.stop(), api2?.stop(), c1?.stop(), c2?.stop()]);
