@@ -23,7 +23,8 @@ const GROUPS: Record<string, Group> = {
   },
   scaleout: async () => {
     const { main } = await import("./scaleout/cross-process.bench.js");
-    return main();
+    const forwarding = await import("./scaleout/forwarding.bench.js");
+    return [...(await main()), ...(await forwarding.main())];
   },
   alert: async () => {
     const { main } = await import("./alert/latency.bench.js");
