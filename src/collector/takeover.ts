@@ -18,11 +18,12 @@ export function rebuildTakenContracts(deps: {
     const engine = deps.rules?.engine;
     engine?.watchedFrom(contractIds, atMs);
     const state = await deps.store.contractState(contractIds, atMs - WINDOW_MS);
+    // Firing keys first, as at a start: the series adopted next bind to their slots.
+    engine?.restore(state.lastSeen, state.firing);
     const pipeline = deps.pipeline();
     if (pipeline !== undefined && state.rollups.length > 0) {
       pipeline.seedFromRollups(state.rollups, atMs);
       deps.rules?.adopt(pipeline, new Set(state.rollups.map((r) => r.componentId)));
     }
-    engine?.restore(state.lastSeen, state.firing);
   };
 }

@@ -24,7 +24,7 @@ const SILENT_AFTER_S = 10;
 async function push(
   url: string,
   token: string,
-  series: { name: string; value: number }[],
+  series: { name: string; value: number; instance?: string }[],
 ): Promise<number> {
   const res = await fetch(`${url}/api/v1/write`, {
     method: "POST",
@@ -36,7 +36,10 @@ async function push(
     },
     body: snappy(
       encodeWriteRequest(
-        series.map((s) => ({ labels: { __name__: s.name }, samples: [[Date.now(), s.value]] })),
+        series.map((s) => ({
+          labels: { __name__: s.name, ...(s.instance ? { instance: s.instance } : {}) },
+          samples: [[Date.now(), s.value]],
+        })),
       ),
     ),
   }).catch(() => undefined);
@@ -200,7 +203,8 @@ describe("collectors sharing contracts on one PostgreSQL", () => {
   it("refuses a token revoked on api 1 at both collectors within a second", async () => {
     const extra = await admin("post", `/contracts/${ids.B}/agent-tokens`);
     expect(extra.status).toBe(201);
-    const series = [{ name: "node_cpu_busy_ratio", value: 0.1 }];
+    // A per-contract token names its component by the `instance` label.
+    const series = [{ name: "node_cpu_busy_ratio", value: 0.1, instance: "b1" }];
     // Both collectors have the token cached (one forwards the push to B's holder).
     expect(await push(c1.url, extra.body.token, series)).toBe(200);
     expect(await push(c2.url, extra.body.token, series)).toBe(200);
