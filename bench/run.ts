@@ -25,9 +25,10 @@ const GROUPS: Record<string, Group> = {
     const { main } = await import("./scaleout/cross-process.bench.js");
     const lines: Line[] = await main();
     lines.forEach(print); // each bench prints as it finishes; the ingest ones take minutes
+    const forwarding = await import("./scaleout/forwarding.bench.js");
     const ingest = await import("./scaleout/ingest-scaleout.bench.js");
     const rss = await import("./scaleout/rss-per-series.bench.js");
-    for (const run of [ingest.main, rss.main]) (await run()).forEach(print);
+    for (const run of [forwarding.main, ingest.main, rss.main]) (await run()).forEach(print);
   },
   alert: async () => {
     const { main } = await import("./alert/latency.bench.js");

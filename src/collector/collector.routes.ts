@@ -8,6 +8,7 @@ import type { Clock } from "../infra/clock.js";
 import { AppError } from "../shared/errors.js";
 import type { IngestAuth } from "./ingest-auth.js";
 import { decodeJsonBody, type JsonBodyLimits } from "./json-body.js";
+import type { PushDiverter } from "./push-forward.js";
 
 export interface CollectorDeps {
   pipeline: IngestPipeline;
@@ -26,6 +27,8 @@ export interface CollectorDeps {
    * waited on it): the rule engine counts no silence for that time (decision 0014).
    */
   onPlatformStall?: (atMs: number) => void;
+  /** Several collectors: a push for a contract another one holds goes there (0019). */
+  divert?: PushDiverter;
 }
 
 /** A push that waited this long for its token check waited on the platform, not the agent. */
@@ -87,6 +90,7 @@ async function handle(
       reason: "payload_too_large",
     });
   }
+  if (deps.divert && (await deps.divert.divert(principal.contractId, req, res, body))) return;
   try {
     const result =
       format === "remote_write"

@@ -13,6 +13,7 @@ import type { SecurityEvents } from "../infra/security-events.js";
 import { collectorRouter } from "./collector.routes.js";
 import { IngestAuth } from "./ingest-auth.js";
 import { DEFAULT_JSON_BODY_LIMITS } from "./json-body.js";
+import type { PushDiverter } from "./push-forward.js";
 import { RollupStore, RollupWriteError } from "./rollup-store.js";
 
 export interface CollectorOptions {
@@ -57,6 +58,8 @@ export async function startCollector(
     onCapReachedInTx?: (tx: EntityManager, e: CapReachedEvent) => Promise<void>;
     /** Access changes: the agent-token cache is dropped at once. */
     security?: SecurityEvents;
+    /** Several collectors: pushes of contracts held elsewhere are forwarded (0019). */
+    divert?: PushDiverter;
   },
   opts: CollectorOptions = DEFAULT_COLLECTOR_OPTIONS,
 ) {
@@ -201,6 +204,7 @@ export async function startCollector(
       json: DEFAULT_JSON_BODY_LIMITS,
       onSeen: (ids, at) => ids.forEach((id) => seen.set(id, at)),
       ...(deps.rules ? { onPlatformStall: (at: number) => deps.rules?.platformStalled(at) } : {}),
+      ...(deps.divert ? { divert: deps.divert } : {}),
     }),
     flush: () => (flushing = flushing.then(() => flush())),
     purge: (now: Date) =>
@@ -208,6 +212,7 @@ export async function startCollector(
     stop: async () => {
       clearInterval(timer);
       unsubscribe();
+      deps.divert?.close();
       await forwarder?.stop();
       await flushing.catch(() => undefined);
       await flush(true).catch((err: unknown) => log.error({ err }, "final collector flush failed"));

@@ -103,3 +103,35 @@ describe("SMTP TLS and PUBLIC_URL", () => {
     expect(loadConfig(env).http.publicUrl).toBe(want);
   });
 });
+
+describe("collector leases", () => {
+  const problems = (env: Record<string, string>) => {
+    try {
+      loadConfig(env);
+      return [];
+    } catch (e) {
+      return (e as ConfigError).problems;
+    }
+  };
+
+  it("defaults to a 10 s lease, a 3 s heartbeat and this process's address", () => {
+    expect(loadConfig({ PORT: "9000" }).ownership).toEqual({
+      internalUrl: "http://127.0.0.1:9000",
+      leaseMs: 10_000,
+      heartbeatMs: 3_000,
+    });
+    expect(
+      loadConfig({ COLLECTOR_INTERNAL_URL: "http://collector-2:8080" }).ownership.internalUrl,
+    ).toBe("http://collector-2:8080");
+  });
+
+  it("names a bad URL, a bad timing and a lease shorter than two heartbeats", () => {
+    expect(problems({ COLLECTOR_INTERNAL_URL: "collector-2" })[0]).toMatch(
+      /^COLLECTOR_INTERNAL_URL:/,
+    );
+    expect(problems({ COLLECTOR_HEARTBEAT_S: "0" })[0]).toMatch(/^COLLECTOR_HEARTBEAT_S:/);
+    expect(problems({ COLLECTOR_LEASE_S: "5", COLLECTOR_HEARTBEAT_S: "3" })[0]).toMatch(
+      /^COLLECTOR_LEASE_S: must be at least twice COLLECTOR_HEARTBEAT_S/,
+    );
+  });
+});

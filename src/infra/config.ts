@@ -1,4 +1,5 @@
 import { readFileSync } from "node:fs";
+import { hostname } from "node:os";
 import ipaddr from "ipaddr.js";
 import { z } from "zod";
 
@@ -78,6 +79,11 @@ export const Env = z.object({
     }),
   // When set, GET /metrics requires `Authorization: Bearer <this>`.
   METRICS_BEARER_TOKEN: z.string().min(16).optional(),
+  // Several collectors on PostgreSQL (decision 0019): where the others forward pushes of the
+  // contracts this one holds, and how long a lease lives without its holder's heartbeat.
+  COLLECTOR_INTERNAL_URL: z.url().optional(),
+  COLLECTOR_LEASE_S: intFrom(2, 600).default(10),
+  COLLECTOR_HEARTBEAT_S: intFrom(1, 300).default(3),
   FORWARD_REMOTE_WRITE_URL: z.url().optional(),
   FORWARD_REMOTE_WRITE_BEARER: z.string().min(1).optional(),
   INCIDENT_ESCALATION_MINUTES: intFrom(1, 1440).default(15),
@@ -125,6 +131,7 @@ export interface Config {
   roles: Role[];
   shutdownGraceMs: number;
   collector: import("../collector/collector.js").CollectorOptions;
+  ownership: import("../collector/ownership.js").OwnershipOptions;
   billing: { sellerName: string; sellerRegistrationNumber: string };
   incidents: import("../incidents/incident-tx.js").IncidentSettings;
 }
@@ -165,6 +172,10 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   }
   if (e.SMTP_TLS === "none" && e.SMTP_URL?.startsWith("smtps://"))
     problems.push("SMTP_TLS: none cannot apply to an smtps:// URL (TLS from the first byte)");
+  if (e.COLLECTOR_HEARTBEAT_S * 2 > e.COLLECTOR_LEASE_S)
+    problems.push(
+      `COLLECTOR_LEASE_S: must be at least twice COLLECTOR_HEARTBEAT_S (${e.COLLECTOR_HEARTBEAT_S}), or a live collector loses its leases`,
+    );
   if (problems.length > 0) throw new ConfigError(problems);
   return {
     http: {
@@ -205,6 +216,11 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
           }
         : {}),
     },
+    ownership: {
+      internalUrl: e.COLLECTOR_INTERNAL_URL ?? internalUrl(e.HOST, e.PORT),
+      leaseMs: e.COLLECTOR_LEASE_S * 1000,
+      heartbeatMs: e.COLLECTOR_HEARTBEAT_S * 1000,
+    },
     billing: { sellerName: e.SELLER_NAME, sellerRegistrationNumber: e.SELLER_REGISTRATION_NUMBER },
     incidents: {
       escalationAfterMs: e.INCIDENT_ESCALATION_MINUTES * 60_000,
@@ -215,6 +231,13 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       unreachableRatio: e.INCIDENT_UNREACHABLE_RATIO,
     },
   };
+}
+
+/** Where other collectors reach this one when COLLECTOR_INTERNAL_URL is unset. */
+function internalUrl(host: string, port: number): string {
+  return host === "0.0.0.0" || host === "::"
+    ? `http://${hostname()}:${port}`
+    : derivedPublicUrl(host, port);
 }
 
 /** Where this process is reached when PUBLIC_URL is unset: a wildcard HOST means this machine. */

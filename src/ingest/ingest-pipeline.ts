@@ -163,15 +163,17 @@ export class IngestPipeline implements RollupSeedTarget {
   }
 
   /**
-   * After a restart: puts the stored rollups of the recent window back (see rollups.ts), then
-   * tells the rules when each series last had a sample.
+   * After a restart, or when a collector takes contracts over (decision 0019): puts the
+   * stored rollups of the recent window back (see rollups.ts), then tells the rules when
+   * each series of those components last had a sample.
    */
   seedFromRollups(rows: readonly RollupSeed[], nowMs: number): number {
     const seeded = seedFromRollups(this, rows, nowMs);
     const rules = this.rules;
     if (rules !== undefined)
-      for (const c of this.core.components.values())
-        for (const s of c.series) rules.adoptSeries(s, this.core.store.lastTimestamp(s));
+      for (const id of new Set(rows.map((r) => r.componentId)))
+        for (const s of this.core.components.get(id)?.series ?? [])
+          rules.adoptSeries(s, this.core.store.lastTimestamp(s));
     return seeded;
   }
 

@@ -24,6 +24,10 @@ import { webRouter } from "../web/web.router.js";
 import { createNotifier, notifierSettings, type Notifier } from "../notify/notifier.js";
 import { allRoutes } from "../routes.js";
 import { startCollector, type Collector } from "../collector/collector.js";
+import { CollectorOwnership } from "../collector/ownership.js";
+import { createOwnershipStore } from "../collector/ownership.store.js";
+import { pushDiverter, PushForwarder } from "../collector/push-forward.js";
+import { rebuildTakenContracts } from "../collector/takeover.js";
 import {
   DEFAULT_RULE_RUNNER_OPTIONS,
   startRuleRunner,
@@ -154,6 +158,28 @@ export async function startPlatform(
         )
       : undefined;
     if (rules) stops.push(rules.stop);
+    // Several collectors on PostgreSQL: a contract's lease says which one judges it (0019).
+    const ownershipStore = createOwnershipStore(db.dataSource);
+    const ownership: CollectorOwnership | undefined =
+      shared && rules
+        ? new CollectorOwnership(
+            origin,
+            {
+              store: ownershipStore,
+              log,
+              nowMs: () => clock.now().getTime(),
+              onAcquired: (ids, atMs): Promise<void> =>
+                rebuildTakenContracts({
+                  store: ownershipStore,
+                  pipeline: () => collectorRef?.pipeline,
+                  rules,
+                })(ids, atMs),
+            },
+            config.ownership,
+          )
+        : undefined;
+    let collectorRef: Collector | undefined;
+    if (ownership) rules?.engine.judgeOnly((c) => ownership.owns(c));
     if (rules && changeFeed) {
       const reload = () => void rules.reload();
       changeFeed.subscribe(["rules", "contracts", "components"], {
@@ -182,6 +208,15 @@ export async function startPlatform(
                 });
             },
             security,
+            ...(ownership
+              ? {
+                  divert: pushDiverter(
+                    ownership,
+                    new PushForwarder(ownership.id),
+                    metrics.registry,
+                  ),
+                }
+              : {}),
           },
           config.collector,
         )
@@ -234,6 +269,11 @@ export async function startPlatform(
     );
     const server = await listen(app, config.http.port, config.http.host);
     stops.unshift(() => closeServer(server, config.shutdownGraceMs));
+    if (ownership) {
+      collectorRef = collector;
+      await ownership.start((server.address() as AddressInfo).port);
+      stops.push(() => ownership.stop()); // after the collector's last flush: fresh last-seen
+    }
     if (config.roles.includes("realtime")) {
       realtime = startRealtime(server, {
         store: createRealtimeStore(db.dataSource),

@@ -44,11 +44,15 @@ export class ComponentRules {
   restoreFiring(f: FiringKey): void {
     const key = { componentId: this.id, ruleId: f.ruleId, labelsKey: f.labelsKey };
     if (f.ruleKind === "threshold") {
-      this.slots.set(slotId(f.ruleId, f.labelsKey), {
-        state: firingState(f.lastFiredMs),
-        num: NaN,
-        den: NaN,
-      });
+      // In place when bound already (a contract taken over, decision 0019): bindings hold it.
+      const slot = this.slots.get(slotId(f.ruleId, f.labelsKey));
+      if (slot !== undefined) slot.state = firingState(f.lastFiredMs);
+      else
+        this.slots.set(slotId(f.ruleId, f.labelsKey), {
+          state: firingState(f.lastFiredMs),
+          num: NaN,
+          den: NaN,
+        });
     } else if (f.ruleKind === "absence_component") {
       if (!this.silence.get(f.ruleId)?.firing) this.silent++;
       this.silence.set(f.ruleId, {
@@ -57,6 +61,12 @@ export class ComponentRules {
       });
     } else if (f.ruleKind === "absence_series") {
       const state = { ...newAbsenceState(-Infinity, true), lastFiredMs: f.lastFiredMs };
+      const bound = this.seriesAbsence.get(slotId(f.ruleId, f.labelsKey));
+      if (bound !== undefined) {
+        if (!bound.state.firing)
+          Object.assign(bound.state, state, { lastSeenMs: bound.state.lastSeenMs });
+        return;
+      }
       this.seriesAbsence.set(slotId(f.ruleId, f.labelsKey), {
         ruleId: f.ruleId,
         key,

@@ -34,6 +34,10 @@ export class RuleEngine extends RuleBinder implements RulesAttachment {
   private arrivalMs = -Infinity;
   /** Silence is counted from here at the earliest: the platform could not take pushes before. */
   private holdUntilMs = -Infinity;
+  /** Per contract: this collector judges it from then on (taken from another, decision 0019). */
+  private readonly watchedFromMs = new Map<string, number>();
+  /** Which contracts this collector judges for absence (several collectors: its leases). */
+  private judges: ((contractId: string) => boolean) | undefined;
 
   constructor(private readonly opts: RuleEngineOptions) {
     super(opts.onUnknownComponent);
@@ -49,6 +53,22 @@ export class RuleEngine extends RuleBinder implements RulesAttachment {
    */
   platformStalled(atMs: number): void {
     if (atMs > this.holdUntilMs) this.holdUntilMs = atMs;
+  }
+
+  /**
+   * Several collectors share the components (decision 0019): absence is swept only for the
+   * contracts `judges` accepts, so no two collectors judge one component.
+   */
+  judgeOnly(judges: (contractId: string) => boolean): void {
+    this.judges = judges;
+  }
+
+  /**
+   * This collector watches the contracts from `atMs` only (it just took them over): no
+   * component of theirs is silent for time before that, which nobody here watched.
+   */
+  watchedFrom(contractIds: readonly string[], atMs: number): void {
+    for (const c of contractIds) this.watchedFromMs.set(c, atMs);
   }
 
   /** New rules and directory. Keys whose rule no longer applies are cleared and dropped. */
@@ -99,8 +119,9 @@ export class RuleEngine extends RuleBinder implements RulesAttachment {
   /** Absence: fires for components and series silent past their rule's absenceSeconds. */
   sweep(nowMs: number): void {
     for (const comp of this.components.values()) {
-      const compiled = this.compiledFor(comp);
+      const compiled = this.compiledFor(comp); // sets the contract from the directory
       if (compiled === null) continue;
+      if (this.judges !== undefined && !this.judges(comp.contractId!)) continue;
       for (const rule of compiled.absenceComponent) {
         let s = comp.silence.get(rule.spec.id);
         if (s === undefined) comp.silence.set(rule.spec.id, (s = newAbsenceState(-Infinity)));
@@ -124,9 +145,11 @@ export class RuleEngine extends RuleBinder implements RulesAttachment {
     nowMs: number,
   ): void {
     const wasFiring = s.firing;
-    // Silence while the platform could not take pushes does not count (decision 0014).
-    if (!wasFiring && s.lastSeenMs > -Infinity && s.lastSeenMs < this.holdUntilMs)
-      s.lastSeenMs = this.holdUntilMs;
+    // Silence while the platform could not take pushes does not count (decision 0014), nor
+    // silence before this collector took the contract over (0019).
+    const taken = this.watchedFromMs.get(comp.contractId!) ?? -Infinity;
+    const hold = taken > this.holdUntilMs ? taken : this.holdUntilMs;
+    if (!wasFiring && s.lastSeenMs > -Infinity && s.lastSeenMs < hold) s.lastSeenMs = hold;
     const a = sweepAbsence(s, rule.absenceMs, nowMs, REPEAT_EVERY_MS);
     if (a === "none") return;
     if (!wasFiring && key.labelsKey === "" && rule.spec.kind === "absence_component") comp.silent++;

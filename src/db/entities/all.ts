@@ -2,6 +2,7 @@
 // them into ENTITIES; all.test.ts checks that every export is a mapped entity).
 export * from "./agent-token.entity.js";
 export * from "./audit-log.entity.js";
+export * from "./collector-lease.entity.js";
 export * from "./component.entity.js";
 export * from "./contact.entity.js";
 export * from "./contract-history.entity.js";

@@ -8,6 +8,7 @@ import { LoginThrottle1796430126066 } from "./1796430126066-LoginThrottle.js";
 import { IncidentGroups1796430138691 } from "./1796430138691-IncidentGroups.js";
 import { RuleCounters1796430236410 } from "./1796430236410-RuleCounters.js";
 import { DurabilityColumns1796432025583 } from "./1796432025583-DurabilityColumns.js";
+import { CollectorLeases1796440608117 } from "./1796440608117-CollectorLeases.js";
 import { ChangeLog1796440654435 } from "./1796440654435-ChangeLog.js";
 
 // Listed explicitly (not globbed) so ESM, tsx and vitest load the same set in order.
@@ -21,5 +22,6 @@ export const MIGRATIONS: (new () => MigrationInterface)[] = [
   IncidentGroups1796430138691,
   RuleCounters1796430236410,
   DurabilityColumns1796432025583,
+  CollectorLeases1796440608117,
   ChangeLog1796440654435,
 ];
