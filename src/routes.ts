@@ -10,6 +10,7 @@ import { billingRecordsRoutes } from "./billing/records.routes.js";
 import type { Seller } from "./billing/export/invoice-html.js";
 import type { Database } from "./db/database.js";
 import { typeormUnitOfWork } from "./db/unit-of-work.js";
+import { createSeriesStore } from "./collector/series.store.js";
 import { seriesRoutes } from "./collector/series.routes.js";
 import { createContractsDeps } from "./contracts/contract.store.js";
 import { contractsRoutes } from "./contracts/contracts.routes.js";
@@ -83,7 +84,11 @@ export function allRoutes(deps: RouteDeps): RouteDef[] {
       classifyOutage: (actor, id, input, now) =>
         classifyOutage({ db: deps.db }, actor, id, input, now),
     }),
-    ...seriesRoutes({ ...deps, pipeline: deps.pipeline ?? (() => undefined) }),
+    ...seriesRoutes({
+      store: createSeriesStore(deps.db),
+      clock: deps.clock,
+      pipeline: deps.pipeline ?? (() => undefined),
+    }),
     ...boardRoutes({ ...deps, pipeline: deps.pipeline ?? (() => undefined) }),
     ...rulesRoutes({ ...deps, uow: typeormUnitOfWork(deps.db), rules: createRuleStore(deps.db) }),
     ...oncallRoutes(deps),

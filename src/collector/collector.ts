@@ -11,10 +11,11 @@ import type { RollupRow } from "../ingest/rollups.js";
 import type { Clock } from "../infra/clock.js";
 import type { SecurityEvents } from "../infra/security-events.js";
 import { collectorRouter } from "./collector.routes.js";
+import { createIngestAuthStore } from "./ingest-auth.store.js";
 import { IngestAuth } from "./ingest-auth.js";
 import { DEFAULT_JSON_BODY_LIMITS } from "./json-body.js";
 import type { PushDiverter } from "./push-forward.js";
-import { RollupStore, RollupWriteError } from "./rollup-store.js";
+import { RollupStore, RollupWriteError } from "./rollup.store.js";
 
 export interface CollectorOptions {
   maxBodyBytes: number;
@@ -108,7 +109,7 @@ export async function startCollector(
     ...(forwarder ? { forwarder } : {}),
   });
   const seen = new Map<string, Date>();
-  const auth = new IngestAuth(db);
+  const auth = new IngestAuth(createIngestAuthStore(db));
   const unsubscribe =
     deps.security?.subscribe((e) => {
       if (e.kind === "ingest_access_changed") auth.invalidate();

@@ -1,32 +1,15 @@
-import type { DataSource } from "typeorm";
 import { hashSecret } from "../accounts/secrets.js";
 import { onContractStateChange } from "../contracts/status-signal.js";
 import { tariffFor } from "../domain/billing/tariff.js";
 import { acceptsPushes } from "../domain/contracts/service-state.js";
 import { jstDateOf, jstMonthOf } from "../domain/time/jst.js";
 import type { ComponentTarget, IngestContext } from "../ingest/ingest-pipeline.js";
+import type { IngestAuthStore, IngestComponentRow } from "./ingest-auth.store.js";
 
 /** Who a valid ingest token speaks for, or why it is refused. */
 export type IngestPrincipal =
   | { ok: true; ctx: IngestContext; contractId: string; componentIds: string[] }
   | { ok: false; status: 401 | 403; reason: string };
-
-interface TokenRow {
-  token_id: string;
-  contract_id: string;
-  component_id: string | null;
-  scope: string;
-  status: string;
-  instance_label: string;
-  suspended_from: Date | null;
-  suspension_kind: string | null;
-}
-interface ComponentRow {
-  id: string;
-  name: string;
-  cap_relaxations: number;
-  active_until: string | null;
-}
 
 /**
  * Resolves agent tokens to an ingest context, served from memory: a known token costs no
@@ -41,7 +24,7 @@ export class IngestAuth {
   loads = 0;
 
   constructor(
-    private readonly db: DataSource,
+    private readonly store: IngestAuthStore,
     private readonly ttlMs = 30_000,
   ) {
     // Suspension, lifting and termination in this process apply to the next push.
@@ -66,14 +49,7 @@ export class IngestAuth {
 
   private async load(hash: string, now: Date): Promise<IngestPrincipal> {
     this.loads++;
-    const rows = await this.db.query<TokenRow[]>(
-      `SELECT t.id AS token_id, t.contract_id, t.component_id, t.scope, c.status, c.instance_label,
-              c.suspended_from, c.suspension_kind
-         FROM agent_tokens t JOIN contracts c ON c.id = t.contract_id
-        WHERE t.token_hash = $1 AND t.revoked_at IS NULL`,
-      [hash],
-    );
-    const token = rows[0];
+    const token = await this.store.liveToken(hash);
     if (!token) return { ok: false, status: 401, reason: "unknown or revoked ingest token" };
     if (token.status !== "active")
       return { ok: false, status: 403, reason: `contract is ${token.status}` };
@@ -90,13 +66,10 @@ export class IngestAuth {
       };
     const today = jstDateOf(now.getTime());
     const tariff = tariffFor(jstMonthOf(now.getTime()));
-    const capOf = (c: ComponentRow) =>
+    const capOf = (c: IngestComponentRow) =>
       tariff.defaultCapSeries + c.cap_relaxations * tariff.capRelaxationStepSeries;
-    const active = (c: ComponentRow) => c.active_until === null || c.active_until >= today;
-    const components = await this.db.query<ComponentRow[]>(
-      `SELECT id, name, cap_relaxations, active_until::text AS active_until FROM components WHERE contract_id = $1 ${token.component_id ? "AND id = $2" : ""}`,
-      token.component_id ? [token.contract_id, token.component_id] : [token.contract_id],
-    );
+    const active = (c: IngestComponentRow) => c.active_until === null || c.active_until >= today;
+    const components = await this.store.components(token.contract_id, token.component_id);
     if (token.component_id) {
       const c = components[0];
       if (!c || !active(c))

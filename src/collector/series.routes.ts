@@ -1,13 +1,12 @@
-import type { DataSource } from "typeorm";
 import { z } from "zod";
 import { scopeOf, USER_ROLES } from "../access/actor.js";
-import { getComponent } from "../contracts/scoped.js";
 import { defineRoute, IdParams, type RouteDef } from "../http/route.js";
 import type { IngestPipeline } from "../ingest/ingest-pipeline.js";
 import { REFUSAL_REASONS } from "../ingest/refused-series.js";
 import type { Clock } from "../infra/clock.js";
 import { AppError, notFound } from "../shared/errors.js";
-import { labelsKey } from "./rollup-store.js";
+import { labelsKey } from "./rollup.store.js";
+import type { SeriesStore } from "./series.store.js";
 
 const SeriesView = z.object({
   labels: z.record(z.string(), z.string()),
@@ -69,11 +68,11 @@ const RefusedSeries = z.object({
 
 /** The query API over a component's series: the recent window from memory, rollups from the database. */
 export function seriesRoutes(deps: {
-  db: DataSource;
+  store: SeriesStore;
   clock: Clock;
   pipeline: () => IngestPipeline | undefined;
 }): RouteDef[] {
-  const { db, clock } = deps;
+  const { store, clock } = deps;
   return [
     defineRoute({
       method: "get",
@@ -84,7 +83,7 @@ export function seriesRoutes(deps: {
       params: IdParams,
       response: RefusedSeries,
       handler: async ({ actor, params }) => {
-        const component = await getComponent(db.manager, scopeOf(actor), params.id);
+        const component = await store.component(scopeOf(actor), params.id);
         const pipeline = deps.pipeline();
         const counts = pipeline?.activeSeries(component.id);
         const iso = (ms: number) => new Date(ms).toISOString();
@@ -115,24 +114,16 @@ export function seriesRoutes(deps: {
       params: IdParams,
       response: z.array(SeriesView),
       handler: async ({ actor, params }) => {
-        const component = await getComponent(db.manager, scopeOf(actor), params.id);
+        const component = await store.component(scopeOf(actor), params.id);
         const live = new Map(
           (deps.pipeline()?.listSeries(component.id) ?? []).map((s) => [
             labelsKey(s.labels),
             s.labels,
           ]),
         );
-        const stored = await db.query<{ labels_key: string; labels: Record<string, string> }[]>(
-          `SELECT labels_key, labels FROM metric_series WHERE component_id = $1`,
-          [component.id],
-        );
         const all = new Map<string, z.infer<typeof SeriesView>>();
-        for (const s of stored)
-          all.set(s.labels_key, {
-            key: s.labels_key,
-            labels: s.labels,
-            live: live.has(s.labels_key),
-          });
+        for (const s of await store.storedSeries(component.id))
+          all.set(s.labelsKey, { key: s.labelsKey, labels: s.labels, live: live.has(s.labelsKey) });
         for (const [key, labels] of live) all.set(key, { key, labels: { ...labels }, live: true });
         return [...all.values()].sort((a, b) => a.key.localeCompare(b.key));
       },
@@ -147,7 +138,7 @@ export function seriesRoutes(deps: {
       query: PointsQuery,
       response: Points,
       handler: async ({ actor, params, query }) => {
-        const component = await getComponent(db.manager, scopeOf(actor), params.id);
+        const component = await store.component(scopeOf(actor), params.id);
         const to = query.to ? new Date(query.to).getTime() : clock.now().getTime();
         const from = query.from ? new Date(query.from).getTime() : to - 3_600_000;
         if (from > to)
@@ -167,25 +158,7 @@ export function seriesRoutes(deps: {
             });
           return { resolution: "raw" as const, points };
         }
-        const rows = await db.query<
-          {
-            minute: Date;
-            min: number;
-            max: number;
-            sum: number;
-            count: number;
-            last: number;
-          }[]
-        >(
-          `SELECT r.minute, r.min, r.max, r.sum, r.count, r.last FROM metric_rollups r JOIN metric_series s ON s.id = r.series_id
-            WHERE s.component_id = $1 AND s.labels_key = $2 AND r.minute >= $3 AND r.minute <= $4 ORDER BY r.minute`,
-          [
-            component.id,
-            labelsKey(query.labels),
-            new Date(from).toISOString(),
-            new Date(to).toISOString(),
-          ],
-        );
+        const rows = await store.rollups(component.id, labelsKey(query.labels), from, to);
         return {
           resolution: "1m" as const,
           points: rows.map((r) => ({

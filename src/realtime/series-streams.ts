@@ -1,7 +1,7 @@
 // Live metric streams: per-socket subscriptions to a component's series, served from the
 // collector's in-memory window. One timer drives every subscription, so each gets at most
 // one `series` event per interval however fast samples arrive (the per-client throttle).
-import { labelsKey } from "../collector/rollup-store.js";
+import { labelsKey } from "../collector/rollup.store.js";
 import type { PointBuffer } from "../ingest/chunk-codec.js";
 import type { Series } from "../ingest/series-store.js";
 import { AppError } from "../shared/errors.js";

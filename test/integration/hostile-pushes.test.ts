@@ -1,7 +1,7 @@
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import { createGzip, gzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { RollupStore } from "../../src/collector/rollup-store.js";
+import { RollupStore } from "../../src/collector/rollup.store.js";
 import type { RollupRow } from "../../src/ingest/rollups.js";
 import { ComponentState, Series } from "../../src/ingest/series-store.js";
 import { encodeWriteRequest, snappy } from "../../src/ingest/test-helpers.js";
