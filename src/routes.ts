@@ -1,6 +1,7 @@
 import { createAccountsDeps } from "./accounts/account.store.js";
 import { accountsRoutes } from "./accounts/accounts.routes.js";
 import { auditRoutes } from "./audit/audit.routes.js";
+import { createAuditStore, typeormAuditLog } from "./audit/audit.store.js";
 import { billingRoutes } from "./billing/billing.routes.js";
 import { boardRoutes } from "./board/board.routes.js";
 import { invoicesRoutes } from "./billing/invoices.routes.js";
@@ -26,7 +27,9 @@ import type { Clock } from "./infra/clock.js";
 import { loadConfig } from "./infra/config.js";
 import type { SecurityEvents } from "./infra/security-events.js";
 import { maintenanceRoutes } from "./maintenance/maintenance.routes.js";
+import { createMaintenanceStore } from "./maintenance/maintenance.store.js";
 import { oncallRoutes } from "./oncall/oncall.routes.js";
+import { createOncallStore } from "./oncall/oncall.store.js";
 import { runbookTasksRoutes } from "./runbook-tasks/runbook-tasks.routes.js";
 import { createRuleStore } from "./rules/rule.store.js";
 import { rulesRoutes } from "./rules/rules.routes.js";
@@ -64,6 +67,8 @@ export interface RouteDeps {
 export function allRoutes(deps: RouteDeps): RouteDef[] {
   const seller = deps.seller ?? loadConfig({}).billing;
   const contracts = { ...createContractsDeps(deps.db), clock: deps.clock };
+  const uow = typeormUnitOfWork(deps.db);
+  const audit = typeormAuditLog;
   return [
     ...accountsRoutes({ ...deps, ...createAccountsDeps(deps.db) }),
     ...announceIngestAccessChanges(
@@ -71,7 +76,7 @@ export function allRoutes(deps: RouteDeps): RouteDef[] {
       deps.security,
     ),
     ...tariffsRoutes(deps),
-    ...auditRoutes(deps),
+    ...auditRoutes({ audit: createAuditStore(deps.db) }),
     ...billingRoutes(deps),
     ...outagesRoutes(deps),
     ...invoicesRoutes({ ...deps, seller, usage: storedUsage }),
@@ -86,8 +91,13 @@ export function allRoutes(deps: RouteDeps): RouteDef[] {
     ...seriesRoutes({ ...deps, pipeline: deps.pipeline ?? (() => undefined) }),
     ...boardRoutes({ ...deps, pipeline: deps.pipeline ?? (() => undefined) }),
     ...rulesRoutes({ ...deps, uow: typeormUnitOfWork(deps.db), rules: createRuleStore(deps.db) }),
-    ...oncallRoutes(deps),
-    ...maintenanceRoutes(deps),
+    ...oncallRoutes({ clock: deps.clock, uow, audit, oncall: createOncallStore(deps.db) }),
+    ...maintenanceRoutes({
+      clock: deps.clock,
+      uow,
+      audit,
+      maintenance: createMaintenanceStore(deps.db),
+    }),
     ...runbookTasksRoutes(deps),
     ...notificationsRoutes({ ...deps, ...(deps.notifyWake ? { wake: deps.notifyWake } : {}) }),
     ...mailboxRoutes(deps),
