@@ -30,6 +30,7 @@ import { maintenanceRoutes } from "./maintenance/maintenance.routes.js";
 import { createMaintenanceStore } from "./maintenance/maintenance.store.js";
 import { oncallRoutes } from "./oncall/oncall.routes.js";
 import { createOncallStore } from "./oncall/oncall.store.js";
+import { createRunbookTaskStore, hubTimeline } from "./runbook-tasks/runbook-task.store.js";
 import { runbookTasksRoutes } from "./runbook-tasks/runbook-tasks.routes.js";
 import { createRuleStore } from "./rules/rule.store.js";
 import { rulesRoutes } from "./rules/rules.routes.js";
@@ -98,7 +99,13 @@ export function allRoutes(deps: RouteDeps): RouteDef[] {
       audit,
       maintenance: createMaintenanceStore(deps.db),
     }),
-    ...runbookTasksRoutes(deps),
+    ...runbookTasksRoutes({
+      clock: deps.clock,
+      uow,
+      audit,
+      tasks: createRunbookTaskStore(deps.db),
+      timeline: hubTimeline(deps.hub),
+    }),
     ...notificationsRoutes({ ...deps, ...(deps.notifyWake ? { wake: deps.notifyWake } : {}) }),
     ...mailboxRoutes(deps),
     ...webhooksRoutes(deps),
