@@ -4,6 +4,7 @@ import { auditRoutes } from "./audit/audit.routes.js";
 import { createAuditStore, typeormAuditLog } from "./audit/audit.store.js";
 import { billingRoutes } from "./billing/billing.routes.js";
 import { boardRoutes } from "./board/board.routes.js";
+import { createBoardStore } from "./board/board.store.js";
 import { invoicesRoutes } from "./billing/invoices.routes.js";
 import { classifyOutage } from "./billing/outages.js";
 import { outagesRoutes } from "./billing/outages.routes.js";
@@ -90,7 +91,11 @@ export function allRoutes(deps: RouteDeps): RouteDef[] {
         classifyOutage({ db: deps.db }, actor, id, input, now),
     }),
     ...seriesRoutes({ ...deps, pipeline: deps.pipeline ?? (() => undefined) }),
-    ...boardRoutes({ ...deps, pipeline: deps.pipeline ?? (() => undefined) }),
+    ...boardRoutes({
+      clock: deps.clock,
+      board: createBoardStore(deps.db),
+      pipeline: deps.pipeline ?? (() => undefined),
+    }),
     ...rulesRoutes({ ...deps, uow: typeormUnitOfWork(deps.db), rules: createRuleStore(deps.db) }),
     ...oncallRoutes({ clock: deps.clock, uow, audit, oncall: createOncallStore(deps.db) }),
     ...maintenanceRoutes({
