@@ -14,11 +14,12 @@ import { toWindow } from "./views.js";
 
 export type WindowRow = MaintenanceWindowEntity;
 export type NewWindowRow = Omit<WindowRow, "id" | "createdAt">;
+export type WindowContract = Pick<ContractEntity, "id" | "status">;
 export type ActiveMaintenance = { windowId: string; endsAt: Date };
 
 export interface MaintenanceStore {
   /** The contract if `scope` may see it; another tenant's contract is "not found". */
-  contract(scope: ContractScope, id: string, tx?: Tx): Promise<ContractEntity>;
+  contract(scope: ContractScope, id: string, tx?: Tx): Promise<WindowContract>;
   componentExists(tx: Tx, contractId: string, componentId: string): Promise<boolean>;
   insert(tx: Tx, row: NewWindowRow): Promise<WindowRow>;
   /** Null when missing or outside `scope`. `lock` holds the row until `tx` ends. */

@@ -39,7 +39,9 @@ beforeEach(() => {
     role: "noc",
     contractId: null,
   };
-  [a, b, c] = ["Aoki", "Baba", "Chiba"].map((displayName) => store.addUser({ displayName }));
+  a = store.addUser({ displayName: "Aoki" });
+  b = store.addUser({ displayName: "Baba" });
+  c = store.addUser({ displayName: "Chiba" });
 });
 
 const rotation = (over: Partial<Parameters<typeof createRotation>[2]> = {}) =>

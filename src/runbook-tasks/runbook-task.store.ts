@@ -26,12 +26,16 @@ export type NewTaskRow = Pick<
   | "startedBy"
   | "note"
 >;
+/** What the task rules read of a contract, its runbooks and components. */
+export type TaskContract = Pick<ContractEntity, "id" | "plan" | "status" | "startDate" | "endDate">;
+export type TaskRunbook = Pick<RunbookEntity, "id" | "contractId" | "kind" | "name">;
+export type TaskComponent = Pick<ComponentEntity, "id" | "os" | "activeFrom" | "activeUntil">;
 export type TaskFinish = Pick<TaskRow, "finishedBy" | "minutes" | "note"> & { finishedAt: Date };
 
 export interface RunbookTaskStore {
   /** The contract if `scope` may see it; another tenant's contract is "not found". */
-  contract(scope: ContractScope, id: string, tx?: Tx): Promise<ContractEntity>;
-  runbook(tx: Tx, contractId: string, runbookId: string): Promise<RunbookEntity | null>;
+  contract(scope: ContractScope, id: string, tx?: Tx): Promise<TaskContract>;
+  runbook(tx: Tx, contractId: string, runbookId: string): Promise<TaskRunbook | null>;
   componentExists(tx: Tx, contractId: string, componentId: string): Promise<boolean>;
   incident(tx: Tx, contractId: string, incidentId: string): Promise<IncidentEntity | null>;
   insert(tx: Tx, row: NewTaskRow): Promise<TaskRow>;
@@ -45,7 +49,7 @@ export interface RunbookTaskStore {
   ): Promise<{ rows: TaskRow[]; total: number }>;
   /** Minutes of the tasks finished so far that started in the JST month (YYYY-MM). */
   minutesUsed(contractId: string, month: string): Promise<number>;
-  components(contractId: string): Promise<ComponentEntity[]>;
+  components(contractId: string): Promise<TaskComponent[]>;
 }
 
 /** Where a task's start and finish show on the incident it names. */
