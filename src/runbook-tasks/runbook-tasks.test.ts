@@ -33,7 +33,7 @@ const engineer: Actor = {
 };
 
 beforeEach(() => {
-  // 23:50 JST on 30 November: the JST month is still 2026-11 (UTC is 14:50).
+  // 23:50 JST on 30 November; JST months turn over at 15:00 UTC.
   clock = fixedClock(new Date("2026-11-30T23:50:00+09:00"));
   store = new InMemoryRunbookTaskStore();
   audit = new InMemoryAuditLog();
@@ -64,8 +64,9 @@ const failure = async (p: Promise<unknown>) => {
 
 describe(startTask.name, () => {
   it("starts a task in the JST month it began and audits it", async () => {
+    clock.set(new Date("2026-12-01T00:10:00+09:00")); // still November in UTC
     const task = await start({ note: "rotate logs" });
-    expect(task).toMatchObject({ contractId: premium, month: "2026-11", finishedAt: null });
+    expect(task).toMatchObject({ contractId: premium, month: "2026-12", finishedAt: null });
     expect(audit.rows).toEqual([
       expect.objectContaining({ action: "runbook_task.start", entityId: task.id, after: task }),
     ]);
