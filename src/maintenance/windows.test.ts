@@ -43,7 +43,7 @@ const body = (over: Partial<Parameters<typeof createWindow>[4]> = {}) => ({
 });
 const create = (
   over: Partial<Parameters<typeof createWindow>[4]> = {},
-  scope = ALL,
+  scope: ContractScope = ALL,
   id = contractId,
 ) => createWindow(deps, noc, scope, id, body(over), clock.now());
 const failure = async (p: Promise<unknown>) => {
