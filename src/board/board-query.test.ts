@@ -68,8 +68,18 @@ describe(loadBoard.name, () => {
         openedAt: ago(60_000),
       },
     ];
-    // Every Sunday 09:00–11:00 JST on c2, first on 29 November: running now.
+    // Every Sunday 09:00–11:00 JST on c2, first on 29 November: running now. Every
+    // Saturday's on v2 is not.
     store.windows = [
+      {
+        id: "w2",
+        contractId: "c1",
+        componentId: "v2",
+        startsAtMs: Date.parse("2026-11-28T09:00:00+09:00"),
+        endsAtMs: Date.parse("2026-11-28T11:00:00+09:00"),
+        recurrence: "weekly",
+        untilMs: null,
+      },
       {
         id: "w",
         contractId: "c2",
