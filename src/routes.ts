@@ -17,10 +17,11 @@ import { createContractsDeps } from "./contracts/contract.store.js";
 import { contractsRoutes } from "./contracts/contracts.routes.js";
 import { lifecycleRoutes } from "./contracts/lifecycle.routes.js";
 import { tariffsRoutes } from "./billing/tariffs.routes.js";
-import type { IncidentHub } from "./incidents/hub.js";
+import { IncidentHub } from "./incidents/hub.js";
 import type { IncidentService } from "./incidents/incident-service.js";
 import { typeormIncidentStores } from "./incidents/incident-stores.store.js";
 import { incidentsRoutes } from "./incidents/incidents.routes.js";
+import { createTimelineStore } from "./incidents/timeline.store.js";
 import { storedUsage } from "./incidents/quota.store.js";
 import type { IngestPipeline } from "./ingest/ingest-pipeline.js";
 import type { RouteDef } from "./http/route.js";
@@ -31,7 +32,7 @@ import { maintenanceRoutes } from "./maintenance/maintenance.routes.js";
 import { createMaintenanceStore } from "./maintenance/maintenance.store.js";
 import { oncallRoutes } from "./oncall/oncall.routes.js";
 import { createOncallStore } from "./oncall/oncall.store.js";
-import { createRunbookTaskStore, hubTimeline } from "./runbook-tasks/runbook-task.store.js";
+import { createRunbookTaskStore } from "./runbook-tasks/runbook-task.store.js";
 import { runbookTasksRoutes } from "./runbook-tasks/runbook-tasks.routes.js";
 import { createRuleStore } from "./rules/rule.store.js";
 import { rulesRoutes } from "./rules/rules.routes.js";
@@ -109,7 +110,8 @@ export function allRoutes(deps: RouteDeps): RouteDef[] {
       uow,
       audit,
       tasks: createRunbookTaskStore(deps.db),
-      timeline: hubTimeline(deps.hub),
+      timeline: createTimelineStore(),
+      hub: deps.hub ?? new IncidentHub(),
     }),
     ...notificationsRoutes({ ...deps, ...(deps.notifyWake ? { wake: deps.notifyWake } : {}) }),
     ...mailboxRoutes(deps),

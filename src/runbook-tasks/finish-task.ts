@@ -3,7 +3,7 @@
 import { z } from "zod";
 import type { Actor } from "../access/actor.js";
 import { taskMinutes } from "../domain/runbook-tasks/allowance.js";
-import type { IncidentChange } from "../incidents/events.js";
+import { incidentTx } from "../incidents/incident-tx.js";
 import { conflict, notFound } from "../shared/errors.js";
 import type { TaskDeps } from "./deps.js";
 import { toTaskView } from "./views.js";
@@ -20,8 +20,7 @@ export async function finishTask(
   now: Date,
 ) {
   const { tasks } = deps;
-  const changes: IncidentChange[] = [];
-  const view = await deps.uow.transaction(async (tx) => {
+  return incidentTx(deps, async (tx, changes) => {
     const task = await tasks.find(tx, id);
     if (!task) throw notFound("runbook task");
     const before = toTaskView(task);
@@ -50,18 +49,14 @@ export async function finishTask(
       : null;
     if (incident) {
       const runbook = await tasks.runbook(tx, task.contractId, task.runbookId);
-      changes.push(
-        await deps.timeline.append(tx, incident, {
-          kind: "runbook_task_finished",
-          at: now,
-          actor,
-          note: input.note ?? null,
-          data: { taskId: id, runbookId: task.runbookId, runbook: runbook?.name ?? null, minutes },
-        }),
-      );
+      await changes.record(incident, {
+        kind: "runbook_task_finished",
+        at: now,
+        actor,
+        note: input.note ?? null,
+        data: { taskId: id, runbookId: task.runbookId, runbook: runbook?.name ?? null, minutes },
+      });
     }
     return after;
   });
-  deps.timeline.publish(changes);
-  return view;
 }

@@ -1,4 +1,4 @@
-// Runbook-task persistence, and the incident timeline a task naming an incident writes to.
+// Runbook-task persistence: tasks, and the contract's runbooks, components and incidents.
 import { IsNull, type DataSource } from "typeorm";
 import type { ContractScope } from "../access/actor.js";
 import { getContract } from "../contracts/scoped.js";
@@ -10,9 +10,6 @@ import {
   type ContractEntity,
 } from "../db/entities/index.js";
 import { managerOf, type Tx } from "../db/unit-of-work.js";
-import type { IncidentChange } from "../incidents/events.js";
-import { IncidentHub } from "../incidents/hub.js";
-import { appendTimeline, type TimelineEntry } from "../incidents/timeline.js";
 
 export type TaskRow = RunbookTaskEntity;
 export type NewTaskRow = Pick<
@@ -52,13 +49,6 @@ export interface RunbookTaskStore {
   components(contractId: string): Promise<TaskComponent[]>;
 }
 
-/** Where a task's start and finish show on the incident it names. */
-export interface TaskTimeline {
-  /** Writes the entry in `tx`; the returned change is published once `tx` committed. */
-  append(tx: Tx, incident: IncidentEntity, entry: TimelineEntry): Promise<IncidentChange>;
-  publish(changes: readonly IncidentChange[]): void;
-}
-
 export function createRunbookTaskStore(db: DataSource): RunbookTaskStore {
   return {
     contract: (scope, id, tx) => getContract(tx ? managerOf(tx) : db.manager, scope, id),
@@ -91,14 +81,5 @@ export function createRunbookTaskStore(db: DataSource): RunbookTaskStore {
       return row?.minutes ?? 0;
     },
     components: (contractId) => db.manager.findBy(ComponentEntity, { contractId }),
-  };
-}
-
-/** The incident timeline through the hub (absent where no incident engine runs: rows are
- * still written, nobody is told). */
-export function hubTimeline(hub: IncidentHub = new IncidentHub()): TaskTimeline {
-  return {
-    append: (tx, incident, entry) => appendTimeline(managerOf(tx), hub, incident, entry),
-    publish: (changes) => hub.afterCommit(changes),
   };
 }

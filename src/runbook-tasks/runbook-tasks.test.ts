@@ -2,6 +2,7 @@ import { beforeEach, describe, expect, it } from "vitest";
 import type { Actor } from "../access/actor.js";
 import { InMemoryAuditLog } from "../audit/testing/in-memory-audit-log.js";
 import { inMemoryUnitOfWork } from "../db/unit-of-work.js";
+import { IncidentHub } from "../incidents/hub.js";
 import { fixedClock } from "../infra/clock.js";
 import { AppError } from "../shared/errors.js";
 import type { TaskDeps } from "./deps.js";
@@ -21,6 +22,7 @@ let clock: ReturnType<typeof fixedClock>;
 let store: InMemoryRunbookTaskStore;
 let audit: InMemoryAuditLog;
 let timeline: InMemoryTimeline;
+let heard: string[];
 let deps: TaskDeps;
 let premium: string;
 let ops: string;
@@ -38,7 +40,14 @@ beforeEach(() => {
   store = new InMemoryRunbookTaskStore();
   audit = new InMemoryAuditLog();
   timeline = new InMemoryTimeline();
-  deps = { uow: inMemoryUnitOfWork, tasks: store, audit, timeline };
+  heard = [];
+  const hub = new IncidentHub();
+  hub.addListener({
+    name: "probe",
+    inTransaction: (_tx, change) => Promise.resolve(void heard.push(`in ${change.kind}`)),
+    afterCommit: (change) => void heard.push(`after ${change.kind}`),
+  });
+  deps = { uow: inMemoryUnitOfWork, tasks: store, audit, timeline, hub };
   premium = store.addContract();
   ops = store.addRunbook(premium, "ops");
 });
@@ -105,13 +114,12 @@ describe(startTask.name, () => {
     expect([store.tasks.size, audit.rows.length]).toEqual([0, 0]);
   });
 
-  it("writes onto a named incident's timeline and publishes only after the transaction", async () => {
+  it("writes onto a named incident's timeline; listeners hear it in the transaction and after commit", async () => {
     const incidentId = store.addIncident(premium);
-    let publishedInside = -1;
     deps.uow = {
       transaction: async (fn) => {
         const result = await inMemoryUnitOfWork.transaction(fn);
-        publishedInside = timeline.published.length;
+        heard.push("commit");
         return result;
       },
     };
@@ -126,7 +134,7 @@ describe(startTask.name, () => {
         }),
       },
     ]);
-    expect([publishedInside, timeline.published.length]).toEqual([0, 1]);
+    expect(heard).toEqual(["in runbook_task_started", "commit", "after runbook_task_started"]);
   });
 });
 
@@ -176,7 +184,7 @@ describe(finishTask.name, () => {
       ["runbook_task_started", undefined],
       ["runbook_task_finished", 25],
     ]);
-    expect(timeline.published).toHaveLength(2);
+    expect(heard.filter((h) => h.startsWith("after"))).toHaveLength(2);
   });
 });
 

@@ -3,7 +3,7 @@
 import { z } from "zod";
 import type { Actor } from "../access/actor.js";
 import { jstMonthOf } from "../domain/time/jst.js";
-import type { IncidentChange } from "../incidents/events.js";
+import { incidentTx } from "../incidents/incident-tx.js";
 import { AppError, type ErrorIssue } from "../shared/errors.js";
 import type { TaskDeps } from "./deps.js";
 import { toTaskView } from "./views.js";
@@ -26,8 +26,7 @@ export async function startTask(
   now: Date,
 ) {
   const { tasks } = deps;
-  const changes: IncidentChange[] = [];
-  const view = await deps.uow.transaction(async (tx) => {
+  return incidentTx(deps, async (tx, changes) => {
     const contract = await tasks.contract({ kind: "all" }, contractId, tx);
     if (contract.plan !== "premium")
       throw precondition(`runbook execution needs the premium plan (contract is ${contract.plan})`);
@@ -69,18 +68,14 @@ export async function startTask(
     });
     if (incident) {
       const data = { taskId: row.id, runbookId: runbook.id, runbook: runbook.name };
-      changes.push(
-        await deps.timeline.append(tx, incident, {
-          kind: "runbook_task_started",
-          at: now,
-          actor,
-          note: input.note,
-          data,
-        }),
-      );
+      await changes.record(incident, {
+        kind: "runbook_task_started",
+        at: now,
+        actor,
+        note: input.note,
+        data,
+      });
     }
     return view;
   });
-  deps.timeline.publish(changes);
-  return view;
 }

@@ -1,11 +1,11 @@
-// A RunbookTaskStore and TaskTimeline in memory for unit tests: scope checks, the
+// A RunbookTaskStore and a TimelineStore in memory for unit tests: scope checks, the
 // "only while unfinished" finish and the month sums behave like the SQL ones.
 import { randomUUID } from "node:crypto";
 import { assertInScope, type ContractScope } from "../../access/actor.js";
 import type { IncidentEntity } from "../../db/entities/index.js";
 import type { Tx } from "../../db/unit-of-work.js";
-import type { IncidentChange } from "../../incidents/events.js";
-import type { TimelineEntry } from "../../incidents/timeline.js";
+import type { IncidentChange, TimelineEntry } from "../../incidents/events.js";
+import type { TimelineStore } from "../../incidents/timeline.store.js";
 import { notFound } from "../../shared/errors.js";
 import type {
   NewTaskRow,
@@ -15,7 +15,6 @@ import type {
   TaskFinish,
   TaskRow,
   TaskRunbook,
-  TaskTimeline,
 } from "../runbook-task.store.js";
 
 export class InMemoryRunbookTaskStore implements RunbookTaskStore {
@@ -116,16 +115,13 @@ export class InMemoryRunbookTaskStore implements RunbookTaskStore {
   }
 }
 
-/** Records timeline entries; `published` holds what was told after commit. */
-export class InMemoryTimeline implements TaskTimeline {
+/** Records timeline entries, in order; listeners are the real IncidentHub's. */
+export class InMemoryTimeline implements TimelineStore {
   readonly written: { incidentId: string; entry: TimelineEntry }[] = [];
-  readonly published: IncidentChange[] = [];
 
   append(_tx: Tx, incident: IncidentEntity, entry: TimelineEntry): Promise<IncidentChange> {
     this.written.push({ incidentId: incident.id, entry });
-    return Promise.resolve({ kind: entry.kind, incident } as IncidentChange);
-  }
-  publish(changes: readonly IncidentChange[]): void {
-    this.published.push(...changes);
+    const change = { kind: entry.kind, incident: { ...incident } };
+    return Promise.resolve(change as IncidentChange);
   }
 }
