@@ -73,10 +73,7 @@ export function createMaintenanceStore(db: DataSource): MaintenanceStore {
   };
 }
 
-/**
- * For code that still holds an EntityManager (the incident timers): the same read in its
- * transaction. New code calls `MaintenanceStore.activeAt`.
- */
+/** `MaintenanceStore.activeAt` on a given manager (the integration tests call it directly). */
 export async function maintenanceAt(
   m: EntityManager,
   contractId: string,

@@ -119,11 +119,3 @@ export function createOncallStore(db: DataSource): OncallStore {
     },
   };
 }
-
-/**
- * For the incident engine, which still routes with an EntityManager: the schedule read in
- * that manager's transaction. New code calls `OncallStore.schedule(tx)`.
- */
-export function loadRotations(manager: EntityManager): Promise<OncallSchedule> {
-  return loadSchedule(manager);
-}
