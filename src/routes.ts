@@ -1,8 +1,10 @@
 import { createAccountsDeps } from "./accounts/account.store.js";
 import { accountsRoutes } from "./accounts/accounts.routes.js";
 import { auditRoutes } from "./audit/audit.routes.js";
+import { createAuditStore, typeormAuditLog } from "./audit/audit.store.js";
 import { billingRoutes } from "./billing/billing.routes.js";
 import { boardRoutes } from "./board/board.routes.js";
+import { createBoardStore } from "./board/board.store.js";
 import { invoicesRoutes } from "./billing/invoices.routes.js";
 import { classifyOutage } from "./billing/outages.js";
 import { outagesRoutes } from "./billing/outages.routes.js";
@@ -16,10 +18,11 @@ import { createContractsDeps } from "./contracts/contract.store.js";
 import { contractsRoutes } from "./contracts/contracts.routes.js";
 import { lifecycleRoutes } from "./contracts/lifecycle.routes.js";
 import { tariffsRoutes } from "./billing/tariffs.routes.js";
-import type { IncidentHub } from "./incidents/hub.js";
+import { IncidentHub } from "./incidents/hub.js";
 import type { IncidentService } from "./incidents/incident-service.js";
 import { typeormIncidentStores } from "./incidents/incident-stores.store.js";
 import { incidentsRoutes } from "./incidents/incidents.routes.js";
+import { createTimelineStore } from "./incidents/timeline.store.js";
 import { storedUsage } from "./incidents/quota.store.js";
 import type { IngestPipeline } from "./ingest/ingest-pipeline.js";
 import type { RouteDef } from "./http/route.js";
@@ -27,7 +30,10 @@ import type { Clock } from "./infra/clock.js";
 import { loadConfig } from "./infra/config.js";
 import type { SecurityEvents } from "./infra/security-events.js";
 import { maintenanceRoutes } from "./maintenance/maintenance.routes.js";
+import { createMaintenanceStore } from "./maintenance/maintenance.store.js";
 import { oncallRoutes } from "./oncall/oncall.routes.js";
+import { createOncallStore } from "./oncall/oncall.store.js";
+import { createRunbookTaskStore } from "./runbook-tasks/runbook-task.store.js";
 import { runbookTasksRoutes } from "./runbook-tasks/runbook-tasks.routes.js";
 import { createRuleStore } from "./rules/rule.store.js";
 import { rulesRoutes } from "./rules/rules.routes.js";
@@ -65,6 +71,8 @@ export interface RouteDeps {
 export function allRoutes(deps: RouteDeps): RouteDef[] {
   const seller = deps.seller ?? loadConfig({}).billing;
   const contracts = { ...createContractsDeps(deps.db), clock: deps.clock };
+  const uow = typeormUnitOfWork(deps.db);
+  const audit = typeormAuditLog;
   return [
     ...accountsRoutes({ ...deps, ...createAccountsDeps(deps.db) }),
     ...announceIngestAccessChanges(
@@ -72,7 +80,7 @@ export function allRoutes(deps: RouteDeps): RouteDef[] {
       deps.security,
     ),
     ...tariffsRoutes(deps),
-    ...auditRoutes(deps),
+    ...auditRoutes({ audit: createAuditStore(deps.db) }),
     ...billingRoutes(deps),
     ...outagesRoutes(deps),
     ...invoicesRoutes({ ...deps, seller, usage: storedUsage }),
@@ -89,11 +97,27 @@ export function allRoutes(deps: RouteDeps): RouteDef[] {
       clock: deps.clock,
       pipeline: deps.pipeline ?? (() => undefined),
     }),
-    ...boardRoutes({ ...deps, pipeline: deps.pipeline ?? (() => undefined) }),
+    ...boardRoutes({
+      clock: deps.clock,
+      board: createBoardStore(deps.db),
+      pipeline: deps.pipeline ?? (() => undefined),
+    }),
     ...rulesRoutes({ ...deps, uow: typeormUnitOfWork(deps.db), rules: createRuleStore(deps.db) }),
-    ...oncallRoutes(deps),
-    ...maintenanceRoutes(deps),
-    ...runbookTasksRoutes(deps),
+    ...oncallRoutes({ clock: deps.clock, uow, audit, oncall: createOncallStore(deps.db) }),
+    ...maintenanceRoutes({
+      clock: deps.clock,
+      uow,
+      audit,
+      maintenance: createMaintenanceStore(deps.db),
+    }),
+    ...runbookTasksRoutes({
+      clock: deps.clock,
+      uow,
+      audit,
+      tasks: createRunbookTaskStore(deps.db),
+      timeline: createTimelineStore(),
+      hub: deps.hub ?? new IncidentHub(),
+    }),
     ...notificationsRoutes({ ...deps, ...(deps.notifyWake ? { wake: deps.notifyWake } : {}) }),
     ...mailboxRoutes(deps),
     ...webhooksRoutes(deps),

@@ -1,7 +1,6 @@
-import type { DataSource } from "typeorm";
 import { z } from "zod";
-import { AuditLogEntity } from "../db/entities/index.js";
 import { defineRoute, page, Pagination, type RouteDef } from "../http/route.js";
+import type { AuditStore } from "./audit.store.js";
 
 const AuditView = z.object({
   id: z.string(),
@@ -17,7 +16,7 @@ const AuditView = z.object({
   requestId: z.string().nullable(),
 });
 
-export function auditRoutes(deps: { db: DataSource }): RouteDef[] {
+export function auditRoutes(deps: { audit: AuditStore }): RouteDef[] {
   return [
     defineRoute({
       method: "get",
@@ -33,12 +32,7 @@ export function auditRoutes(deps: { db: DataSource }): RouteDef[] {
       response: page(AuditView),
       handler: async ({ query }) => {
         const { limit, offset, ...filters } = query;
-        const where = Object.fromEntries(
-          Object.entries(filters).filter(([, v]) => v !== undefined),
-        );
-        const [rows, total] = await deps.db
-          .getRepository(AuditLogEntity)
-          .findAndCount({ where, order: { id: "DESC" }, take: limit, skip: offset });
+        const { rows, total } = await deps.audit.list(filters, { limit, offset });
         return { items: rows.map((r) => ({ ...r, at: r.at.toISOString() })), total, limit, offset };
       },
     }),

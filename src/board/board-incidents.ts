@@ -1,11 +1,11 @@
 // The board's live list: active incidents in the shape of the realtime `incident` payload,
 // so a socket delta and a board row are the same object on the client.
-import type { DataSource } from "typeorm";
 import type { IncidentDelta } from "../realtime/messages.js";
 
 export type BoardIncident = IncidentDelta;
 
-interface Row {
+/** An incidents row joined with its component name (board.store.ts). */
+export interface IncidentRow {
   id: string;
   contract_id: string;
   component_id: string | null;
@@ -28,32 +28,11 @@ interface Row {
   rule_name: string;
   value: number | null;
   threshold: number | null;
-  total: number;
 }
 
 const iso = (d: Date | null) => (d ? new Date(d).toISOString() : null);
 
-/** Newest first; `total` counts every active incident, listed or not. */
-export async function activeIncidents(
-  db: DataSource,
-  limit: number,
-): Promise<{ items: BoardIncident[]; total: number }> {
-  const rows = await db.query<Row[]>(
-    `SELECT i.id, i.contract_id, i.component_id, c.name AS component_name, i.state, i.severity,
-            i.tier, i.overage, i.suppressed, i.runbook_missing, i.opened_at, i.acknowledged_at,
-            i.resolved_at, i.escalation_level, i.assignee_id, i.repeat_count, i.member_count,
-            i.members_total, i.scope, i.rule_name,
-            i.value, i.threshold, count(*) OVER ()::int AS total
-       FROM incidents i LEFT JOIN components c ON c.id = i.component_id
-      WHERE i.state <> 'resolved'
-      ORDER BY i.opened_at DESC, i.id
-      LIMIT $1`,
-    [limit],
-  );
-  return { items: rows.map(toBoardIncident), total: rows[0]?.total ?? 0 };
-}
-
-function toBoardIncident(r: Row): BoardIncident {
+export function toBoardIncident(r: IncidentRow): BoardIncident {
   return {
     id: r.id,
     contractId: r.contract_id,

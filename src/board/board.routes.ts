@@ -1,15 +1,14 @@
-import type { DataSource } from "typeorm";
 import { z } from "zod";
 import { scopeOf, USER_ROLES, type UserRole } from "../access/actor.js";
-import { getComponent } from "../contracts/scoped.js";
 import { tariffFor } from "../domain/billing/tariff.js";
 import { jstMonthOf } from "../domain/time/jst.js";
 import { defineRoute, IdParams, type RouteDef } from "../http/route.js";
 import type { IngestPipeline } from "../ingest/ingest-pipeline.js";
-import { capFor, DEFAULT_CAP_POLICY } from "../ingest/caps.js";
 import type { Clock } from "../infra/clock.js";
 import { COMPONENT_HEALTH, DEFAULT_BOARD_POLICY, type BoardPolicy } from "./board-policy.js";
 import { loadBoard } from "./board-query.js";
+import type { BoardStore } from "./board.store.js";
+import { componentCap } from "./component-cap.js";
 
 const STAFF: readonly UserRole[] = ["admin", "noc", "oncall"];
 const Iso = z.iso.datetime();
@@ -87,7 +86,7 @@ const CapView = z.object({
 });
 
 export interface BoardRouteDeps {
-  db: DataSource;
+  board: BoardStore;
   clock: Clock;
   pipeline: () => IngestPipeline | undefined;
   policy?: BoardPolicy;
@@ -95,7 +94,7 @@ export interface BoardRouteDeps {
 
 /** Aggregate reads for the web UI: one request per screen. */
 export function boardRoutes(deps: BoardRouteDeps): RouteDef[] {
-  const { db, clock } = deps;
+  const { board, clock } = deps;
   return [
     defineRoute({
       method: "get",
@@ -109,7 +108,7 @@ export function boardRoutes(deps: BoardRouteDeps): RouteDef[] {
         // The quota is a versioned tariff setting: the month's own value applies.
         const quotaPerMonth = tariffFor(jstMonthOf(now.getTime())).incidentQuotaPerMonth;
         const policy = deps.policy ?? DEFAULT_BOARD_POLICY;
-        return loadBoard({ db, policy, quotaPerMonth, pipeline: deps.pipeline }, now);
+        return loadBoard({ board, policy, quotaPerMonth, pipeline: deps.pipeline }, now);
       },
     }),
     defineRoute({
@@ -120,26 +119,7 @@ export function boardRoutes(deps: BoardRouteDeps): RouteDef[] {
       summary: "A component's series cap usage",
       params: IdParams,
       response: CapView,
-      handler: async ({ actor, params }) => {
-        const c = await getComponent(db.manager, scopeOf(actor), params.id);
-        const [row] = await db.query<{ stored: number; reached: Date | null }[]>(
-          `SELECT (SELECT count(*)::int FROM metric_series WHERE component_id = $1) AS stored,
-                  (SELECT MAX(at) FROM audit_log WHERE action = 'component.cap_reached' AND entity_id = $1::text) AS reached`,
-          [c.id],
-        );
-        const pipeline = deps.pipeline();
-        const live = pipeline?.activeSeries(c.id);
-        return {
-          componentId: c.id,
-          cap: live?.cap ?? capFor(c.capRelaxations),
-          capRelaxations: c.capRelaxations,
-          seriesPerStep: DEFAULT_CAP_POLICY.seriesPerStep,
-          activeSeries: pipeline ? (live?.active ?? 0) : null,
-          storedSeries: row?.stored ?? 0,
-          lastSeenAt: c.lastSeenAt?.toISOString() ?? null,
-          lastCapReachedAt: row?.reached ? new Date(row.reached).toISOString() : null,
-        };
-      },
+      handler: ({ actor, params }) => componentCap(deps, scopeOf(actor), params.id),
     }),
   ];
 }

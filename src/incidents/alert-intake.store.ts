@@ -6,7 +6,7 @@ import { IncidentEntity, MaintenanceWindowEntity } from "../db/entities/index.js
 import { managerOf, type Tx } from "../db/unit-of-work.js";
 import { groupString, keyString, type Membership } from "../domain/incidents/alert-decision.js";
 import type { MaintenanceWindow } from "../domain/maintenance/windows.js";
-import { toWindow } from "../maintenance/maintenance-store.js";
+import { toWindow } from "../maintenance/views.js";
 import type { AlertKey } from "./alerts.js";
 
 export interface MemberWrite {

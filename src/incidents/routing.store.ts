@@ -4,8 +4,8 @@ import type { DataSource } from "typeorm";
 import { ContractEntity, RunbookEntity, UserEntity } from "../db/entities/index.js";
 import { managerOf, type Tx } from "../db/unit-of-work.js";
 import type { Rotation, RotationOverride } from "../domain/oncall/rotation.js";
-import { maintenanceAt } from "../maintenance/maintenance-store.js";
-import { loadRotations } from "../oncall/oncall-store.js";
+import { createMaintenanceStore } from "../maintenance/maintenance.store.js";
+import { createOncallStore } from "../oncall/oncall.store.js";
 
 export interface RoutingStore {
   /** The contract, in `tx` when given. */
@@ -22,13 +22,14 @@ export interface RoutingStore {
 }
 
 export function createRoutingStore(db: DataSource): RoutingStore {
+  const [maintenance, oncall] = [createMaintenanceStore(db), createOncallStore(db)];
   return {
     contract: (tx, id) => (tx ? managerOf(tx) : db.manager).findOneBy(ContractEntity, { id }),
     hasIncidentRunbook: (tx, contractId) =>
       managerOf(tx).exists(RunbookEntity, { where: { contractId, kind: "incident" } }),
     maintenanceAt: (contractId, componentId, at) =>
-      maintenanceAt(db.manager, contractId, componentId, at),
-    rotations: (tx) => loadRotations(managerOf(tx)),
+      maintenance.activeAt(contractId, componentId, at),
+    rotations: (tx) => oncall.schedule(tx),
     user: (tx, id) => managerOf(tx).findOneBy(UserEntity, { id }),
   };
 }

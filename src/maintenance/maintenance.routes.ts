@@ -1,17 +1,20 @@
-import type { DataSource } from "typeorm";
 import { scopeOf, USER_ROLES, type UserRole } from "../access/actor.js";
-import { getContract } from "../contracts/scoped.js";
-import { MaintenanceWindowEntity } from "../db/entities/index.js";
 import { defineRoute, IdParams, page, Pagination, type RouteDef } from "../http/route.js";
 import type { Clock } from "../infra/clock.js";
-import { MaintenanceWindowView, toWindowView } from "./views.js";
-import { createWindow, deleteWindow, NewWindow } from "./windows.js";
+import { MaintenanceWindowView } from "./views.js";
+import {
+  createWindow,
+  deleteWindow,
+  listWindows,
+  NewWindow,
+  type MaintenanceDeps,
+} from "./windows.js";
 
 // The contract's own customer schedules its maintenance too (issue 5); on-call staff read.
 const SCHEDULE: readonly UserRole[] = ["admin", "noc", "customer"];
 
-export function maintenanceRoutes(deps: { db: DataSource; clock: Clock }): RouteDef[] {
-  const { db, clock } = deps;
+export function maintenanceRoutes(deps: MaintenanceDeps & { clock: Clock }): RouteDef[] {
+  const { clock } = deps;
   const now = () => clock.now();
   return [
     defineRoute({
@@ -23,22 +26,8 @@ export function maintenanceRoutes(deps: { db: DataSource; clock: Clock }): Route
       params: IdParams,
       query: Pagination,
       response: page(MaintenanceWindowView),
-      handler: async ({ actor, params, query }) => {
-        await getContract(db.manager, scopeOf(actor), params.id);
-        const [rows, total] = await db.getRepository(MaintenanceWindowEntity).findAndCount({
-          where: { contractId: params.id },
-          order: { startsAt: "DESC", id: "ASC" },
-          take: query.limit,
-          skip: query.offset,
-        });
-        const at = now();
-        return {
-          items: rows.map((w) => toWindowView(w, at)),
-          total,
-          limit: query.limit,
-          offset: query.offset,
-        };
-      },
+      handler: ({ actor, params, query }) =>
+        listWindows(deps, scopeOf(actor), params.id, query, now()),
     }),
     defineRoute({
       method: "post",

@@ -1,9 +1,24 @@
 import { z } from "zod";
 import type { MaintenanceWindowEntity } from "../db/entities/index.js";
-import { occurrenceAt, RECURRENCES } from "../domain/maintenance/windows.js";
-import { toWindow } from "./maintenance-store.js";
+import {
+  occurrenceAt,
+  RECURRENCES,
+  type MaintenanceWindow,
+  type Recurrence as RecurrenceKind,
+} from "../domain/maintenance/windows.js";
 
 export const Recurrence = z.enum(RECURRENCES);
+
+/** A stored window in the shape of the pure rules (src/domain/maintenance). */
+export const toWindow = (w: MaintenanceWindowEntity): MaintenanceWindow => ({
+  id: w.id,
+  contractId: w.contractId,
+  componentId: w.componentId,
+  startsAtMs: w.startsAt.getTime(),
+  endsAtMs: w.endsAt.getTime(),
+  recurrence: w.recurrence as RecurrenceKind,
+  untilMs: w.until?.getTime() ?? null,
+});
 
 export const MaintenanceWindowView = z.object({
   id: z.uuid(),

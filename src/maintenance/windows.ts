@@ -1,17 +1,19 @@
 // Maintenance windows (issue 5): scheduled by NOC staff, admins, or the contract's own
 // customer. Customers reach only their own contract (another's is "not found").
-import type { DataSource } from "typeorm";
 import { z } from "zod";
 import type { Actor, ContractScope } from "../access/actor.js";
-import { recordAudit } from "../audit/audit.js";
-import { getContract } from "../contracts/scoped.js";
-import { ComponentEntity, MaintenanceWindowEntity } from "../db/entities/index.js";
+import type { AuditLog } from "../audit/audit.js";
+import type { UnitOfWork } from "../db/unit-of-work.js";
 import { windowProblems } from "../domain/maintenance/windows.js";
-import { AppError, conflict } from "../shared/errors.js";
-import { getWindow } from "./maintenance-store.js";
+import { AppError, conflict, notFound } from "../shared/errors.js";
+import type { MaintenanceStore } from "./maintenance.store.js";
 import { Recurrence, toWindowView } from "./views.js";
 
-type Deps = { db: DataSource };
+export interface MaintenanceDeps {
+  uow: UnitOfWork;
+  maintenance: MaintenanceStore;
+  audit: AuditLog;
+}
 const Instant = z.iso.datetime({ offset: true });
 
 export const NewWindow = z.strictObject({
@@ -26,7 +28,7 @@ export const NewWindow = z.strictObject({
 });
 
 export async function createWindow(
-  deps: Deps,
+  deps: MaintenanceDeps,
   actor: Actor,
   scope: ContractScope,
   contractId: string,
@@ -41,28 +43,27 @@ export async function createWindow(
     recurrence: input.recurrence,
     untilMs: until?.getTime() ?? null,
   });
-  return deps.db.transaction(async (tx) => {
-    const contract = await getContract(tx, scope, contractId);
+  const { maintenance } = deps;
+  return deps.uow.transaction(async (tx) => {
+    const contract = await maintenance.contract(scope, contractId, tx);
     if (contract.status === "terminated" || contract.status === "rejected")
       throw conflict(`contract is ${contract.status}`);
     if (
       input.componentId &&
-      !(await tx.existsBy(ComponentEntity, { id: input.componentId, contractId }))
+      !(await maintenance.componentExists(tx, contractId, input.componentId))
     )
       issues.push({ path: "componentId", message: "no such component in this contract" });
     if (issues.length > 0) throw new AppError("VALIDATION", "invalid maintenance window", issues);
-    const row = await tx.save(
-      tx.create(MaintenanceWindowEntity, {
-        ...input,
-        contractId,
-        startsAt,
-        endsAt,
-        until,
-        createdBy: actor.userId,
-      }),
-    );
+    const row = await maintenance.insert(tx, {
+      ...input,
+      contractId,
+      startsAt,
+      endsAt,
+      until,
+      createdBy: actor.userId,
+    });
     const view = toWindowView(row, now);
-    await recordAudit(tx, {
+    await deps.audit.record(tx, {
       actor,
       at: now,
       action: "maintenance_window.create",
@@ -77,16 +78,17 @@ export async function createWindow(
 }
 
 export async function deleteWindow(
-  deps: Deps,
+  deps: MaintenanceDeps,
   actor: Actor,
   scope: ContractScope,
   id: string,
   now: Date,
 ) {
-  await deps.db.transaction(async (tx) => {
-    const row = await getWindow(tx, scope, id, { lock: true });
-    await tx.delete(MaintenanceWindowEntity, { id });
-    await recordAudit(tx, {
+  await deps.uow.transaction(async (tx) => {
+    const row = await deps.maintenance.find(scope, id, tx, { lock: true });
+    if (!row) throw notFound("maintenance window");
+    await deps.maintenance.delete(tx, id);
+    await deps.audit.record(tx, {
       actor,
       at: now,
       action: "maintenance_window.delete",
@@ -97,4 +99,17 @@ export async function deleteWindow(
       after: null,
     });
   });
+}
+
+/** A contract's windows, latest first, each saying whether it is active at `now`. */
+export async function listWindows(
+  deps: { maintenance: MaintenanceStore },
+  scope: ContractScope,
+  contractId: string,
+  page: { limit: number; offset: number },
+  now: Date,
+) {
+  await deps.maintenance.contract(scope, contractId);
+  const { rows, total } = await deps.maintenance.list(contractId, page);
+  return { items: rows.map((w) => toWindowView(w, now)), total, ...page };
 }

@@ -1,10 +1,9 @@
 // Shift hand-over notes: what the engineer going off call tells the next one.
-import type { DataSource } from "typeorm";
 import { z } from "zod";
 import type { Actor } from "../access/actor.js";
-import { recordAudit } from "../audit/audit.js";
-import { OncallHandoverNoteEntity, OncallRotationEntity } from "../db/entities/index.js";
 import { AppError } from "../shared/errors.js";
+import type { OncallDeps } from "./deps.js";
+import type { OncallStore } from "./oncall.store.js";
 import { toHandoverNoteView } from "./views.js";
 
 export const NewHandoverNote = z.strictObject({
@@ -13,21 +12,20 @@ export const NewHandoverNote = z.strictObject({
 });
 
 export async function addHandoverNote(
-  deps: { db: DataSource },
+  deps: OncallDeps,
   actor: Actor,
   input: z.infer<typeof NewHandoverNote>,
   now: Date,
 ) {
-  return deps.db.transaction(async (tx) => {
-    if (input.rotationId && !(await tx.existsBy(OncallRotationEntity, { id: input.rotationId })))
+  const { oncall } = deps;
+  return deps.uow.transaction(async (tx) => {
+    if (input.rotationId && !(await oncall.findRotation(input.rotationId, tx)))
       throw new AppError("VALIDATION", "invalid hand-over note", [
         { path: "rotationId", message: "no such rotation" },
       ]);
-    const row = await tx.save(
-      tx.create(OncallHandoverNoteEntity, { ...input, authorId: actor.userId }),
-    );
+    const row = await oncall.insertHandoverNote(tx, { ...input, authorId: actor.userId });
     const view = toHandoverNoteView(row);
-    await recordAudit(tx, {
+    await deps.audit.record(tx, {
       actor,
       at: now,
       action: "oncall.handover_note.create",
@@ -39,4 +37,13 @@ export async function addHandoverNote(
     });
     return view;
   });
+}
+
+/** Newest first, optionally of one rotation. */
+export async function listHandoverNotes(
+  deps: { oncall: OncallStore },
+  query: { rotationId?: string; limit: number; offset: number },
+) {
+  const { rows, total } = await deps.oncall.listHandoverNotes(query);
+  return { items: rows.map(toHandoverNoteView), total, limit: query.limit, offset: query.offset };
 }

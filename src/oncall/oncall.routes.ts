@@ -1,17 +1,9 @@
-import { In, type DataSource } from "typeorm";
 import { z } from "zod";
 import type { UserRole } from "../access/actor.js";
-import {
-  OncallHandoverNoteEntity,
-  OncallOverrideEntity,
-  OncallRotationEntity,
-  UserEntity,
-} from "../db/entities/index.js";
-import { ONCALL_LINES, onCallAt } from "../domain/oncall/rotation.js";
 import { defineRoute, IdParams, page, Pagination, type RouteDef } from "../http/route.js";
 import type { Clock } from "../infra/clock.js";
-import { addHandoverNote, NewHandoverNote } from "./handover-notes.js";
-import { getRotation, loadRotations } from "./oncall-store.js";
+import type { OncallDeps } from "./deps.js";
+import { addHandoverNote, listHandoverNotes, NewHandoverNote } from "./handover-notes.js";
 import {
   addOverride,
   createRotation,
@@ -22,24 +14,16 @@ import {
   RotationPatch,
   updateRotation,
 } from "./rotations.js";
-import {
-  HandoverNoteView,
-  Instant,
-  OnCallView,
-  OverrideView,
-  RotationView,
-  toHandoverNoteView,
-  toOverrideView,
-  toRotationView,
-} from "./views.js";
+import { HandoverNoteView, Instant, OnCallView, OverrideView, RotationView } from "./views.js";
+import { getRotationDetail, listRotations, whoIsOnCall } from "./who-is-on-call.js";
 
 // On-call is staff business: customers are refused every route here (403).
 const MANAGE: readonly UserRole[] = ["admin", "noc"];
 const STAFF: readonly UserRole[] = ["admin", "noc", "oncall"];
 const RotationDetail = RotationView.extend({ overrides: z.array(OverrideView) });
 
-export function oncallRoutes(deps: { db: DataSource; clock: Clock }): RouteDef[] {
-  const { db, clock } = deps;
+export function oncallRoutes(deps: OncallDeps & { clock: Clock }): RouteDef[] {
+  const { clock } = deps;
   const now = () => clock.now();
   return [
     defineRoute({
@@ -49,10 +33,7 @@ export function oncallRoutes(deps: { db: DataSource; clock: Clock }): RouteDef[]
       roles: STAFF,
       summary: "List on-call rotations",
       response: z.array(RotationView),
-      handler: async () =>
-        (await db.getRepository(OncallRotationEntity).find({ order: { createdAt: "ASC" } })).map(
-          toRotationView,
-        ),
+      handler: () => listRotations(deps),
     }),
     defineRoute({
       method: "post",
@@ -73,13 +54,7 @@ export function oncallRoutes(deps: { db: DataSource; clock: Clock }): RouteDef[]
       summary: "Get a rotation with its overrides",
       params: IdParams,
       response: RotationDetail,
-      handler: async ({ params }) => {
-        const row = await getRotation(db.manager, params.id);
-        const overrides = await db
-          .getRepository(OncallOverrideEntity)
-          .find({ where: { rotationId: row.id }, order: { startsAt: "ASC" } });
-        return { ...toRotationView(row), overrides: overrides.map(toOverrideView) };
-      },
+      handler: ({ params }) => getRotationDetail(deps, params.id),
     }),
     defineRoute({
       method: "patch",
@@ -132,18 +107,7 @@ export function oncallRoutes(deps: { db: DataSource; clock: Clock }): RouteDef[]
       summary: "Who is on call on each line (now, or at `at`)",
       query: z.strictObject({ at: Instant.optional() }),
       response: z.object({ first: OnCallView, second: OnCallView }),
-      handler: async ({ query }) => {
-        const atMs = query.at ? Date.parse(query.at) : now().getTime();
-        const { rotations, overrides } = await loadRotations(db.manager);
-        const [first, second] = ONCALL_LINES.map((line) =>
-          onCallAt(rotations, overrides, line, atMs),
-        );
-        const ids = [first, second].flatMap((o) => (o ? [o.userId] : []));
-        const users = await db.getRepository(UserEntity).findBy({ id: In(ids) });
-        const named = (o: typeof first) =>
-          o && { ...o, displayName: users.find((u) => u.id === o.userId)?.displayName ?? "" };
-        return { first: named(first), second: named(second) };
-      },
+      handler: ({ query }) => whoIsOnCall(deps, query.at ? new Date(query.at) : now()),
     }),
     defineRoute({
       method: "get",
@@ -153,20 +117,7 @@ export function oncallRoutes(deps: { db: DataSource; clock: Clock }): RouteDef[]
       summary: "List hand-over notes, newest first",
       query: Pagination.extend({ rotationId: z.uuid().optional() }),
       response: page(HandoverNoteView),
-      handler: async ({ query }) => {
-        const [rows, total] = await db.getRepository(OncallHandoverNoteEntity).findAndCount({
-          where: query.rotationId ? { rotationId: query.rotationId } : {},
-          order: { createdAt: "DESC", id: "ASC" },
-          take: query.limit,
-          skip: query.offset,
-        });
-        return {
-          items: rows.map(toHandoverNoteView),
-          total,
-          limit: query.limit,
-          offset: query.offset,
-        };
-      },
+      handler: ({ query }) => listHandoverNotes(deps, query),
     }),
     defineRoute({
       method: "post",

@@ -1,15 +1,12 @@
 // Rotation and override management (issue 5). Members must be enabled staff users; each
 // change is audited in its transaction.
-import type { DataSource, EntityManager } from "typeorm";
 import { z } from "zod";
 import type { Actor } from "../access/actor.js";
-import { recordAudit } from "../audit/audit.js";
-import { OncallOverrideEntity, OncallRotationEntity } from "../db/entities/index.js";
+import type { AuditEntry } from "../audit/audit.js";
 import { AppError, notFound } from "../shared/errors.js";
-import { assertOncallUsers, getRotation } from "./oncall-store.js";
+import type { OncallDeps } from "./deps.js";
+import { assertOncallUsers, memberRefs } from "./oncall-users.js";
 import { Instant, OncallLine, toOverrideView, toRotationView } from "./views.js";
-
-type Deps = { db: DataSource };
 
 export const NewRotation = z.strictObject({
   name: z.string().trim().min(1).max(200),
@@ -32,9 +29,6 @@ export const NewOverride = z.strictObject({
   note: z.string().trim().min(1).max(2000).nullable().default(null),
 });
 
-const members = (ids: readonly string[]) =>
-  ids.map((userId, i) => ({ path: `memberIds[${i}]`, userId }));
-
 const audit = (
   actor: Actor,
   at: Date,
@@ -42,7 +36,7 @@ const audit = (
   id: string,
   before: unknown,
   after: unknown,
-) => ({
+): AuditEntry => ({
   actor,
   at,
   action,
@@ -54,61 +48,64 @@ const audit = (
 });
 
 export async function createRotation(
-  deps: Deps,
+  deps: OncallDeps,
   actor: Actor,
   input: z.infer<typeof NewRotation>,
   now: Date,
 ) {
-  return deps.db.transaction(async (tx) => {
-    await assertOncallUsers(tx, members(input.memberIds));
-    const row = await tx.save(
-      tx.create(OncallRotationEntity, {
-        ...input,
-        startsAt: new Date(input.startsAt),
-        createdBy: actor.userId,
-      }),
-    );
+  const { oncall } = deps;
+  return deps.uow.transaction(async (tx) => {
+    await assertOncallUsers(oncall, tx, memberRefs(input.memberIds));
+    const row = await oncall.insertRotation(tx, {
+      ...input,
+      startsAt: new Date(input.startsAt),
+      createdBy: actor.userId,
+    });
     const view = toRotationView(row);
-    await recordAudit(tx, audit(actor, now, "oncall.rotation.create", row.id, null, view));
+    await deps.audit.record(tx, audit(actor, now, "oncall.rotation.create", row.id, null, view));
     return view;
   });
 }
 
 export async function updateRotation(
-  deps: Deps,
+  deps: OncallDeps,
   actor: Actor,
   id: string,
   input: z.infer<typeof RotationPatch>,
   now: Date,
 ) {
-  return deps.db.transaction(async (tx) => {
-    const row = await getRotation(tx, id, { lock: true });
+  const { oncall } = deps;
+  return deps.uow.transaction(async (tx) => {
+    const row = await oncall.findRotation(id, tx, { lock: true });
+    if (!row) throw notFound("rotation");
     const before = toRotationView(row);
-    if (input.memberIds) await assertOncallUsers(tx, members(input.memberIds));
-    Object.assign(row, {
+    if (input.memberIds) await assertOncallUsers(oncall, tx, memberRefs(input.memberIds));
+    const changed = {
+      ...row,
       ...input,
       ...(input.startsAt ? { startsAt: new Date(input.startsAt) } : {}),
-    });
-    const after = toRotationView(await tx.save(row));
-    await recordAudit(tx, audit(actor, now, "oncall.rotation.update", id, before, after));
+    } as typeof row;
+    const after = toRotationView(await oncall.updateRotation(tx, changed));
+    await deps.audit.record(tx, audit(actor, now, "oncall.rotation.update", id, before, after));
     return after;
   });
 }
 
 /** Deletes the rotation with its overrides; hand-over notes stay (they are history). */
-export async function deleteRotation(deps: Deps, actor: Actor, id: string, now: Date) {
-  await deps.db.transaction(async (tx) => {
-    const row = await getRotation(tx, id, { lock: true });
-    const overrides = await tx.findBy(OncallOverrideEntity, { rotationId: id });
-    await tx.delete(OncallOverrideEntity, { rotationId: id });
-    await tx.delete(OncallRotationEntity, { id });
+export async function deleteRotation(deps: OncallDeps, actor: Actor, id: string, now: Date) {
+  const { oncall } = deps;
+  await deps.uow.transaction(async (tx) => {
+    const row = await oncall.findRotation(id, tx, { lock: true });
+    if (!row) throw notFound("rotation");
+    const overrides = await oncall.listOverrides(id, tx);
+    await oncall.deleteRotation(tx, id);
     const before = { ...toRotationView(row), overrides: overrides.map(toOverrideView) };
-    await recordAudit(tx, audit(actor, now, "oncall.rotation.delete", id, before, null));
+    await deps.audit.record(tx, audit(actor, now, "oncall.rotation.delete", id, before, null));
   });
 }
 
 export async function addOverride(
-  deps: Deps,
+  deps: OncallDeps,
   actor: Actor,
   rotationId: string,
   input: z.infer<typeof NewOverride>,
@@ -119,21 +116,20 @@ export async function addOverride(
     throw new AppError("VALIDATION", "invalid override", [
       { path: "endsAt", message: "must be after startsAt" },
     ]);
-  return deps.db.transaction(async (tx) => {
-    await getRotation(tx, rotationId);
-    await assertOncallUsers(tx, [{ path: "userId", userId: input.userId }]);
-    const row = await tx.save(
-      tx.create(OncallOverrideEntity, {
-        rotationId,
-        userId: input.userId,
-        startsAt,
-        endsAt,
-        note: input.note,
-        createdBy: actor.userId,
-      }),
-    );
+  const { oncall } = deps;
+  return deps.uow.transaction(async (tx) => {
+    if (!(await oncall.findRotation(rotationId, tx))) throw notFound("rotation");
+    await assertOncallUsers(oncall, tx, [{ path: "userId", userId: input.userId }]);
+    const row = await oncall.insertOverride(tx, {
+      rotationId,
+      userId: input.userId,
+      startsAt,
+      endsAt,
+      note: input.note,
+      createdBy: actor.userId,
+    });
     const view = toOverrideView(row);
-    await recordAudit(tx, {
+    await deps.audit.record(tx, {
       ...audit(actor, now, "oncall.override.create", row.id, null, view),
       entityType: "oncall_override",
     });
@@ -141,15 +137,13 @@ export async function addOverride(
   });
 }
 
-export async function deleteOverride(deps: Deps, actor: Actor, id: string, now: Date) {
-  await deps.db.transaction(async (tx: EntityManager) => {
-    const row = await tx.findOne(OncallOverrideEntity, {
-      where: { id },
-      lock: { mode: "pessimistic_write" },
-    });
+export async function deleteOverride(deps: OncallDeps, actor: Actor, id: string, now: Date) {
+  const { oncall } = deps;
+  await deps.uow.transaction(async (tx) => {
+    const row = await oncall.findOverride(id, tx, { lock: true });
     if (!row) throw notFound("override");
-    await tx.delete(OncallOverrideEntity, { id });
-    await recordAudit(tx, {
+    await oncall.deleteOverride(tx, id);
+    await deps.audit.record(tx, {
       ...audit(actor, now, "oncall.override.delete", id, toOverrideView(row), null),
       entityType: "oncall_override",
     });

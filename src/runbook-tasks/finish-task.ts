@@ -1,20 +1,12 @@
 // Finishes a runbook task once: minutes = elapsed rounded up, at least 1. The conditional
 // update ("only while unfinished") makes a second or concurrent finish a CONFLICT.
-import { IsNull } from "typeorm";
 import { z } from "zod";
 import type { Actor } from "../access/actor.js";
-import { recordAudit } from "../audit/audit.js";
-import { txOf } from "../db/unit-of-work.js";
-import { IncidentEntity, RunbookEntity, RunbookTaskEntity } from "../db/entities/index.js";
 import { taskMinutes } from "../domain/runbook-tasks/allowance.js";
-import type { IncidentChange } from "../incidents/events.js";
-import { IncidentHub } from "../incidents/hub.js";
-import { createTimelineStore } from "../incidents/timeline.store.js";
+import { incidentTx } from "../incidents/incident-tx.js";
 import { conflict, notFound } from "../shared/errors.js";
-import type { TaskDeps } from "./start-task.js";
+import type { TaskDeps } from "./deps.js";
 import { toTaskView } from "./views.js";
-
-const timeline = createTimelineStore();
 
 export const FinishTask = z.strictObject({
   note: z.string().trim().min(1).max(2000).optional(),
@@ -27,22 +19,22 @@ export async function finishTask(
   input: z.infer<typeof FinishTask>,
   now: Date,
 ) {
-  const hub = deps.hub ?? new IncidentHub();
-  const changes: IncidentChange[] = [];
-  const view = await deps.db.transaction(async (tx) => {
-    const task = await tx.findOneBy(RunbookTaskEntity, { id });
+  const { tasks } = deps;
+  return incidentTx(deps, async (tx, changes) => {
+    const task = await tasks.find(tx, id);
     if (!task) throw notFound("runbook task");
     const before = toTaskView(task);
     const minutes = taskMinutes(task.startedAt.getTime(), now.getTime());
     const note = input.note ? (task.note ? `${task.note}\n${input.note}` : input.note) : task.note;
-    const done = await tx.update(
-      RunbookTaskEntity,
-      { id, finishedAt: IsNull() },
-      { finishedAt: now, finishedBy: actor.userId, minutes, note },
-    );
-    if (done.affected !== 1) throw conflict("runbook task is already finished");
-    const after = toTaskView(await tx.findOneByOrFail(RunbookTaskEntity, { id }));
-    await recordAudit(tx, {
+    const done = await tasks.finish(tx, id, {
+      finishedAt: now,
+      finishedBy: actor.userId,
+      minutes,
+      note,
+    });
+    if (!done) throw conflict("runbook task is already finished");
+    const after = toTaskView(done);
+    await deps.audit.record(tx, {
       actor,
       at: now,
       action: "runbook_task.finish",
@@ -53,24 +45,18 @@ export async function finishTask(
       after,
     });
     const incident = task.incidentId
-      ? await tx.findOneBy(IncidentEntity, { id: task.incidentId })
+      ? await tasks.incident(tx, task.contractId, task.incidentId)
       : null;
     if (incident) {
-      const runbook = await tx.findOneBy(RunbookEntity, { id: task.runbookId });
-      changes.push(
-        await timeline.append(txOf(tx), incident, {
-          kind: "runbook_task_finished",
-          at: now,
-          actor,
-          note: input.note ?? null,
-          data: { taskId: id, runbookId: task.runbookId, runbook: runbook?.name ?? null, minutes },
-        }),
-      );
+      const runbook = await tasks.runbook(tx, task.contractId, task.runbookId);
+      await changes.record(incident, {
+        kind: "runbook_task_finished",
+        at: now,
+        actor,
+        note: input.note ?? null,
+        data: { taskId: id, runbookId: task.runbookId, runbook: runbook?.name ?? null, minutes },
+      });
     }
-    // Recorded, now published: the hub's in-transaction listeners commit with the task.
-    await hub.inTransaction(txOf(tx), changes);
     return after;
   });
-  hub.afterCommit(changes);
-  return view;
 }

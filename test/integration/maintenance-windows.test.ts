@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { maintenanceAt } from "../../src/maintenance/maintenance-store.js";
+import { maintenanceAt } from "../../src/maintenance/maintenance.store.js";
 import { startTestApp, type TestApp } from "../support/app.js";
 import { makeContract, makeUser } from "../support/factories.js";
 
