@@ -2,7 +2,9 @@ import { createAccountsDeps } from "./accounts/account.store.js";
 import { accountsRoutes } from "./accounts/accounts.routes.js";
 import { auditRoutes } from "./audit/audit.routes.js";
 import { createAuditStore, typeormAuditLog } from "./audit/audit.store.js";
+import { billingDeps } from "./billing/billing.store.js";
 import { billingRoutes } from "./billing/billing.routes.js";
+import { closeDeps } from "./billing/close/close.store.js";
 import { boardRoutes } from "./board/board.routes.js";
 import { createBoardStore } from "./board/board.store.js";
 import { invoicesRoutes } from "./billing/invoices.routes.js";
@@ -73,24 +75,25 @@ export function allRoutes(deps: RouteDeps): RouteDef[] {
   const contracts = { ...createContractsDeps(deps.db), clock: deps.clock };
   const uow = typeormUnitOfWork(deps.db);
   const audit = typeormAuditLog;
+  const billing = billingDeps(deps.db);
+  const close = closeDeps(deps.db, storedUsage, deps.onInvoicesIssued);
   return [
     ...accountsRoutes({ ...deps, ...createAccountsDeps(deps.db) }),
     ...announceIngestAccessChanges(
       [...contractsRoutes(contracts), ...lifecycleRoutes(contracts)],
       deps.security,
     ),
-    ...tariffsRoutes(deps),
+    ...tariffsRoutes({ ...deps, billing }),
     ...auditRoutes({ audit: createAuditStore(deps.db) }),
-    ...billingRoutes(deps),
-    ...outagesRoutes(deps),
-    ...invoicesRoutes({ ...deps, seller, usage: storedUsage }),
-    ...billingRecordsRoutes(deps),
+    ...billingRoutes({ billing }),
+    ...outagesRoutes({ ...deps, billing }),
+    ...invoicesRoutes({ ...deps, seller, billing, close }),
+    ...billingRecordsRoutes({ ...deps, billing }),
     ...incidentsRoutes({
       ...deps,
       incidents: deps.incidents ?? (() => undefined),
       incidentReads: typeormIncidentStores(deps.db),
-      classifyOutage: (actor, id, input, now) =>
-        classifyOutage({ db: deps.db }, actor, id, input, now),
+      classifyOutage: (actor, id, input, now) => classifyOutage(billing, actor, id, input, now),
     }),
     ...seriesRoutes({
       store: createSeriesStore(deps.db),

@@ -10,6 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import pg from "pg";
+import { closeDeps } from "../../src/billing/close/close.store.js";
 import { runMonthlyClose } from "../../src/billing/close/run-close.js";
 import { noUsage } from "../../src/billing/close/usage-source.js";
 import { openDatabase, type Database } from "../../src/db/database.js";
@@ -36,7 +37,7 @@ async function benchOn(db: Database, contracts: number, runs: number): Promise<B
     await db.dataSource.query(`DELETE FROM invoices`);
     const started = performance.now();
     const result = await runMonthlyClose({
-      deps: { db: db.dataSource, usage: noUsage },
+      deps: closeDeps(db.dataSource, noUsage),
       month: MONTH,
       now: CLOSE_AT,
     });

@@ -1,13 +1,12 @@
-import type { DataSource } from "typeorm";
 import { z } from "zod";
 import { defineRoute, type RouteDef } from "../http/route.js";
 import { AppError } from "../shared/errors.js";
-import { tariffVersions } from "./close/close-store.js";
-import { previewInvoice } from "./preview.js";
+import type { BillingDeps } from "./billing.store.js";
+import { previewInvoice, previewWithStoredTariffs } from "./preview.js";
 import { Scenario } from "./scenario.schema.js";
 
 /** With a database, quotes use the stored tariff versions the close uses; without, the built-in. */
-export function billingRoutes(deps: { db?: DataSource } = {}): RouteDef[] {
+export function billingRoutes(deps: { billing?: BillingDeps } = {}): RouteDef[] {
   return [
     defineRoute({
       method: "post",
@@ -21,8 +20,9 @@ export function billingRoutes(deps: { db?: DataSource } = {}): RouteDef[] {
         ...z.toJSONSchema(Scenario, { io: "input", unrepresentable: "any" }),
       }),
       handler: async ({ body }) => {
-        const versions = deps.db ? await tariffVersions(deps.db) : undefined;
-        const result = previewInvoice(body, versions);
+        const result = deps.billing
+          ? await previewWithStoredTariffs(deps.billing.store, body)
+          : previewInvoice(body);
         if (!result.ok) throw new AppError("VALIDATION", "invalid billing scenario", result.issues);
         return result.invoice;
       },

@@ -1,15 +1,13 @@
-import type { DataSource } from "typeorm";
 import { z } from "zod";
-import { assertInScope, scopeOf, type UserRole } from "../access/actor.js";
-import { InvoiceEntity } from "../db/entities/index.js";
+import { scopeOf, type UserRole } from "../access/actor.js";
 import { defineRoute, IdParams, page, Pagination, type RouteDef } from "../http/route.js";
 import type { Clock } from "../infra/clock.js";
-import { reviseInvoice } from "./close/revise-invoice.js";
-import { runMonthlyClose, type OnInvoicesIssued } from "./close/run-close.js";
-import { noUsage, type UsageSource } from "./close/usage-source.js";
+import type { BillingDeps } from "./billing.store.js";
+import type { CloseDeps } from "./close/close.store.js";
+import { runMonthlyClose } from "./close/run-close.js";
 import { invoiceCsv } from "./export/invoice-csv.js";
 import { invoiceHtml, type Seller } from "./export/invoice-html.js";
-import { getInvoice } from "./scoped.js";
+import { getInvoice, listInvoices, reviseInvoiceById } from "./invoices.js";
 import {
   InvoiceSummary,
   InvoiceView,
@@ -19,12 +17,11 @@ import {
 } from "./views.js";
 
 export interface InvoicesDeps {
-  db: DataSource;
+  billing: BillingDeps;
+  /** The close, with the outbox's invoice-notice hook run in its insert transaction. */
+  close: CloseDeps;
   clock: Clock;
   seller: Seller;
-  usage?: UsageSource;
-  /** The outbox's invoice-notice hook, run in the close's insert transaction. */
-  onInvoicesIssued?: OnInvoicesIssued;
 }
 
 const READ: readonly UserRole[] = ["admin", "noc", "customer"];
@@ -47,12 +44,7 @@ const CloseResultView = z.object({
 });
 
 export function invoicesRoutes(deps: InvoicesDeps): RouteDef[] {
-  const { db, clock } = deps;
-  const closeDeps = {
-    db,
-    usage: deps.usage ?? noUsage,
-    ...(deps.onInvoicesIssued ? { onInvoicesIssued: deps.onInvoicesIssued } : {}),
-  };
+  const { billing, clock } = deps;
   return [
     defineRoute({
       method: "get",
@@ -63,19 +55,7 @@ export function invoicesRoutes(deps: InvoicesDeps): RouteDef[] {
       query: InvoiceFilter,
       response: page(InvoiceSummary),
       handler: async ({ actor, query }) => {
-        const scope = scopeOf(actor);
-        if (query.contractId) assertInScope(scope, query.contractId, "contract");
-        const contractId = scope.kind === "contract" ? scope.contractId : query.contractId;
-        const where = {
-          ...(contractId ? { contractId } : {}),
-          ...(query.month ? { month: query.month } : {}),
-        };
-        const [rows, total] = await db.getRepository(InvoiceEntity).findAndCount({
-          where,
-          order: { month: "DESC", contractId: "ASC", revision: "DESC" },
-          take: query.limit,
-          skip: query.offset,
-        });
+        const { rows, total } = await listInvoices(billing, scopeOf(actor), query);
         return {
           items: rows.map(toInvoiceSummary),
           total,
@@ -94,7 +74,7 @@ export function invoicesRoutes(deps: InvoicesDeps): RouteDef[] {
       params: IdParams,
       produces: "text/csv",
       handler: async ({ actor, params, res }) => {
-        const invoice = await getInvoice(db.manager, scopeOf(actor), params.id);
+        const invoice = await getInvoice(billing, scopeOf(actor), params.id);
         res
           .status(200)
           .type("text/csv; charset=utf-8")
@@ -112,7 +92,7 @@ export function invoicesRoutes(deps: InvoicesDeps): RouteDef[] {
       query: Print,
       produces: "text/html",
       handler: async ({ actor, params, query, res }) => {
-        const invoice = await getInvoice(db.manager, scopeOf(actor), params.id);
+        const invoice = await getInvoice(billing, scopeOf(actor), params.id);
         res
           .status(200)
           .type("text/html; charset=utf-8")
@@ -129,7 +109,7 @@ export function invoicesRoutes(deps: InvoicesDeps): RouteDef[] {
       response: InvoiceView,
       handler: async ({ actor, params }) =>
         toInvoiceView(
-          await getInvoice(db.manager, scopeOf(actor), params.id),
+          await getInvoice(billing, scopeOf(actor), params.id),
           actor.role !== "customer",
         ),
     }),
@@ -143,16 +123,11 @@ export function invoicesRoutes(deps: InvoicesDeps): RouteDef[] {
       params: IdParams,
       body: z.strictObject({ reason: z.string().trim().min(1).max(2000) }),
       response: InvoiceView,
-      handler: async ({ actor, params, body }) => {
-        const invoice = await getInvoice(db.manager, { kind: "all" }, params.id);
-        const revised = await reviseInvoice(
-          closeDeps,
-          actor,
-          { contractId: invoice.contractId, month: invoice.month, reason: body.reason },
-          clock.now(),
-        );
-        return toInvoiceView(revised, true);
-      },
+      handler: async ({ actor, params, body }) =>
+        toInvoiceView(
+          await reviseInvoiceById(deps, actor, params.id, body.reason, clock.now()),
+          true,
+        ),
     }),
     defineRoute({
       method: "post",
@@ -163,7 +138,7 @@ export function invoicesRoutes(deps: InvoicesDeps): RouteDef[] {
       body: CloseRequest,
       response: CloseResultView,
       handler: ({ actor, body }) =>
-        runMonthlyClose({ deps: closeDeps, month: body.month, now: clock.now(), actor }),
+        runMonthlyClose({ deps: deps.close, month: body.month, now: clock.now(), actor }),
     }),
   ];
 }

@@ -1,14 +1,11 @@
 // Liability claims (Art. 21, SPEC 6.5): recorded by an admin, refused when claimed more than
 // 30 days after the damage, credited by the close of the month two months after the damage.
-import type { DataSource } from "typeorm";
 import { z } from "zod";
-import type { Actor } from "../access/actor.js";
-import { recordAudit } from "../audit/audit.js";
-import { getContract } from "../contracts/scoped.js";
-import { LiabilityCreditEntity } from "../db/entities/index.js";
+import type { Actor, ContractScope } from "../access/actor.js";
 import { claimDateProblem, creditMonth } from "../domain/billing/extras.js";
 import { jstDateOf } from "../domain/time/jst.js";
 import { AppError, type ErrorIssue } from "../shared/errors.js";
+import type { BillingDeps } from "./billing.store.js";
 import { IsoDate, toLiabilityCreditView } from "./views.js";
 
 export const NewLiabilityCredit = z.strictObject({
@@ -20,7 +17,7 @@ export const NewLiabilityCredit = z.strictObject({
 });
 
 export async function recordLiabilityCredit(
-  deps: { db: DataSource },
+  deps: BillingDeps,
   actor: Actor,
   contractId: string,
   input: z.infer<typeof NewLiabilityCredit>,
@@ -32,8 +29,9 @@ export async function recordLiabilityCredit(
   const late = claimDateProblem(input.damageDate, claimDate);
   if (late) issues.push({ path: "claimDate", message: late });
   if (claimDate > today) issues.push({ path: "claimDate", message: "is in the future" });
-  return deps.db.transaction(async (tx) => {
-    const contract = await getContract(tx, { kind: "all" }, contractId);
+  const { uow, store } = deps;
+  return uow.transaction(async (tx) => {
+    const contract = await store.contract(tx, { kind: "all" }, contractId);
     if (!contract.startDate || input.damageDate < contract.startDate) {
       issues.push({ path: "damageDate", message: "is before the contract's start date" });
     }
@@ -43,16 +41,16 @@ export async function recordLiabilityCredit(
         `liability claim refused: ${issues.map((i) => `${i.path} ${i.message}`).join("; ")}`,
         issues,
       );
-    const row = await tx.save(
-      tx.create(LiabilityCreditEntity, {
-        ...input,
-        claimDate,
-        contractId,
-        createdBy: actor.userId,
-      }),
-    );
+    const row = await store.addLiabilityCredit(tx, {
+      damageDate: input.damageDate,
+      amountYen: input.amountYen,
+      description: input.description,
+      claimDate,
+      contractId,
+      createdBy: actor.userId,
+    });
     const view = toLiabilityCreditView(row, creditMonth(row.damageDate));
-    await recordAudit(tx, {
+    await store.audit(tx, {
       actor,
       at: now,
       action: "liability_credit.record",
@@ -64,4 +62,15 @@ export async function recordLiabilityCredit(
     });
     return view;
   });
+}
+
+/** A contract's liability credits, newest damage first; NOT_FOUND out of scope. */
+export async function listLiabilityCredits(
+  deps: BillingDeps,
+  scope: ContractScope,
+  contractId: string,
+) {
+  await deps.store.contract(undefined, scope, contractId);
+  const rows = await deps.store.liabilityCreditsOf(contractId);
+  return rows.map((r) => toLiabilityCreditView(r, creditMonth(r.damageDate)));
 }

@@ -1,28 +1,19 @@
-import {
-  And,
-  IsNull,
-  LessThan,
-  MoreThanOrEqual,
-  Not,
-  type DataSource,
-  type FindOptionsWhere,
-} from "typeorm";
 import { z } from "zod";
 import { scopeOf, USER_ROLES, type UserRole } from "../access/actor.js";
-import { getContract } from "../contracts/scoped.js";
-import { OutageEntity } from "../db/entities/index.js";
 import { defineRoute, IdParams, page, Pagination, type RouteDef } from "../http/route.js";
 import type { Clock } from "../infra/clock.js";
+import type { BillingDeps } from "./billing.store.js";
 import {
   Classification,
   classifyOutage,
   closeOutage,
   createOutage,
+  getOutageView,
+  listOutages,
   NewOutage,
   Restoration,
 } from "./outages.js";
-import { getOutage } from "./scoped.js";
-import { Instant, OutageCause, OutageScope, OutageView, toOutageView } from "./views.js";
+import { Instant, OutageCause, OutageScope, OutageView } from "./views.js";
 
 const MANAGE: readonly UserRole[] = ["admin", "noc"];
 const flag = z.enum(["true", "false"]).transform((v) => v === "true");
@@ -34,26 +25,8 @@ const OutageFilter = Pagination.extend({
   knownBefore: Instant.optional().describe("knownAt before"),
 });
 
-function outageWhere(
-  contractId: string,
-  q: z.infer<typeof OutageFilter>,
-): FindOptionsWhere<OutageEntity> {
-  const [from, before] = [
-    q.knownFrom && MoreThanOrEqual(new Date(q.knownFrom)),
-    q.knownBefore && LessThan(new Date(q.knownBefore)),
-  ];
-  const knownAt = from && before ? And(from, before) : (from ?? before);
-  return {
-    contractId,
-    ...(q.scope ? { scope: q.scope } : {}),
-    ...(q.cause ? { cause: q.cause === "unclassified" ? IsNull() : q.cause } : {}),
-    ...(q.open === undefined ? {} : { restoredAt: q.open ? IsNull() : Not(IsNull()) }),
-    ...(knownAt ? { knownAt } : {}),
-  };
-}
-
-export function outagesRoutes(deps: { db: DataSource; clock: Clock }): RouteDef[] {
-  const { db, clock } = deps;
+export function outagesRoutes(deps: { billing: BillingDeps; clock: Clock }): RouteDef[] {
+  const { billing, clock } = deps;
   const now = () => clock.now();
   return [
     defineRoute({
@@ -66,7 +39,7 @@ export function outagesRoutes(deps: { db: DataSource; clock: Clock }): RouteDef[
       params: IdParams,
       body: NewOutage,
       response: OutageView,
-      handler: ({ actor, params, body }) => createOutage(deps, actor, params.id, body, now()),
+      handler: ({ actor, params, body }) => createOutage(billing, actor, params.id, body, now()),
     }),
     defineRoute({
       method: "get",
@@ -77,16 +50,7 @@ export function outagesRoutes(deps: { db: DataSource; clock: Clock }): RouteDef[
       params: IdParams,
       query: OutageFilter,
       response: page(OutageView),
-      handler: async ({ actor, params, query }) => {
-        await getContract(db.manager, scopeOf(actor), params.id);
-        const [rows, total] = await db.getRepository(OutageEntity).findAndCount({
-          where: outageWhere(params.id, query),
-          order: { knownAt: "DESC", id: "ASC" },
-          take: query.limit,
-          skip: query.offset,
-        });
-        return { items: rows.map(toOutageView), total, limit: query.limit, offset: query.offset };
-      },
+      handler: ({ actor, params, query }) => listOutages(billing, scopeOf(actor), params.id, query),
     }),
     defineRoute({
       method: "get",
@@ -96,8 +60,7 @@ export function outagesRoutes(deps: { db: DataSource; clock: Clock }): RouteDef[
       summary: "Get an outage",
       params: IdParams,
       response: OutageView,
-      handler: async ({ actor, params }) =>
-        toOutageView(await getOutage(db.manager, scopeOf(actor), params.id)),
+      handler: ({ actor, params }) => getOutageView(billing, scopeOf(actor), params.id),
     }),
     defineRoute({
       method: "post",
@@ -108,7 +71,7 @@ export function outagesRoutes(deps: { db: DataSource; clock: Clock }): RouteDef[
       params: IdParams,
       body: Classification,
       response: OutageView,
-      handler: ({ actor, params, body }) => classifyOutage(deps, actor, params.id, body, now()),
+      handler: ({ actor, params, body }) => classifyOutage(billing, actor, params.id, body, now()),
     }),
     defineRoute({
       method: "post",
@@ -119,7 +82,7 @@ export function outagesRoutes(deps: { db: DataSource; clock: Clock }): RouteDef[
       params: IdParams,
       body: Restoration,
       response: OutageView,
-      handler: ({ actor, params, body }) => closeOutage(deps, actor, params.id, body, now()),
+      handler: ({ actor, params, body }) => closeOutage(billing, actor, params.id, body, now()),
     }),
   ];
 }

@@ -1,16 +1,12 @@
 // Outage records (SPEC 4): created by NOC staff or admins, classified once the cause is
 // known, closed when the service is restored. Every change is audited in its transaction.
-import type { DataSource } from "typeorm";
 import { z } from "zod";
-import type { Actor } from "../access/actor.js";
-import { recordAudit } from "../audit/audit.js";
-import { getContract } from "../contracts/scoped.js";
-import { OutageEntity } from "../db/entities/index.js";
+import type { Actor, ContractScope } from "../access/actor.js";
 import { AppError, conflict } from "../shared/errors.js";
-import { getOutage } from "./scoped.js";
+import type { BillingDeps } from "./billing.store.js";
 import { Instant, OutageCause, OutageScope, toOutageView, type OutageView } from "./views.js";
 
-type Deps = { db: DataSource };
+type Deps = BillingDeps;
 const ALL = { kind: "all" } as const;
 
 export const NewOutage = z.strictObject({
@@ -67,19 +63,21 @@ export async function createOutage(
     input.restoredAt ? new Date(input.restoredAt) : null,
   ];
   checkTimes(knownAt, restoredAt, now);
-  return deps.db.transaction(async (tx) => {
-    await getContract(tx, ALL, contractId);
-    const row = await tx.save(
-      tx.create(OutageEntity, {
-        ...input,
-        contractId,
-        knownAt,
-        restoredAt,
-        createdBy: actor.userId,
-      }),
-    );
+  const { uow, store } = deps;
+  return uow.transaction(async (tx) => {
+    await store.contract(tx, ALL, contractId);
+    const row = await store.addOutage(tx, {
+      scope: input.scope,
+      cause: input.cause,
+      description: input.description,
+      incidentId: input.incidentId,
+      contractId,
+      knownAt,
+      restoredAt,
+      createdBy: actor.userId,
+    });
     const view = toOutageView(row);
-    await recordAudit(tx, audit(actor, now, "outage.create", null, view));
+    await store.audit(tx, audit(actor, now, "outage.create", null, view));
     return view;
   });
 }
@@ -92,13 +90,14 @@ export async function classifyOutage(
   input: z.infer<typeof Classification>,
   now: Date,
 ) {
-  return deps.db.transaction(async (tx) => {
-    const row = await getOutage(tx, ALL, id, { lock: true });
+  const { uow, store } = deps;
+  return uow.transaction(async (tx) => {
+    const row = await store.outage(tx, ALL, id, { lock: true });
     const before = toOutageView(row);
     row.cause = input.cause;
     if (input.scope) row.scope = input.scope;
-    const after = toOutageView(await tx.save(row));
-    await recordAudit(tx, audit(actor, now, "outage.classify", before, after));
+    const after = toOutageView(await store.saveOutage(tx, row));
+    await store.audit(tx, audit(actor, now, "outage.classify", before, after));
     return after;
   });
 }
@@ -111,16 +110,49 @@ export async function closeOutage(
   input: z.infer<typeof Restoration>,
   now: Date,
 ) {
-  return deps.db.transaction(async (tx) => {
-    const row = await getOutage(tx, ALL, id, { lock: true });
+  const { uow, store } = deps;
+  return uow.transaction(async (tx) => {
+    const row = await store.outage(tx, ALL, id, { lock: true });
     if (row.restoredAt !== null)
       throw conflict(`outage is already closed (restored at ${row.restoredAt.toISOString()})`);
     const restoredAt = new Date(input.restoredAt);
     checkTimes(row.knownAt, restoredAt, now);
     const before = toOutageView(row);
     row.restoredAt = restoredAt;
-    const after = toOutageView(await tx.save(row));
-    await recordAudit(tx, audit(actor, now, "outage.close", before, after));
+    const after = toOutageView(await store.saveOutage(tx, row));
+    await store.audit(tx, audit(actor, now, "outage.close", before, after));
     return after;
   });
+}
+
+export interface OutageListQuery {
+  open?: boolean | undefined;
+  scope?: string | undefined;
+  /** A cause, or "unclassified". */
+  cause?: string | undefined;
+  /** ISO instants: knownAt at or after / before. */
+  knownFrom?: string | undefined;
+  knownBefore?: string | undefined;
+  limit: number;
+  offset: number;
+}
+
+/** A contract's outages, newest first; NOT_FOUND for a contract out of scope. */
+export async function listOutages(
+  deps: Deps,
+  scope: ContractScope,
+  contractId: string,
+  filter: OutageListQuery,
+) {
+  await deps.store.contract(undefined, scope, contractId);
+  const { rows, total } = await deps.store.outagesOf(contractId, {
+    ...filter,
+    knownFrom: filter.knownFrom ? new Date(filter.knownFrom) : undefined,
+    knownBefore: filter.knownBefore ? new Date(filter.knownBefore) : undefined,
+  });
+  return { items: rows.map(toOutageView), total, limit: filter.limit, offset: filter.offset };
+}
+
+export async function getOutageView(deps: Deps, scope: ContractScope, id: string) {
+  return toOutageView(await deps.store.outage(undefined, scope, id));
 }

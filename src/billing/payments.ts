@@ -1,13 +1,10 @@
 // Payments received against an invoice (admin). Late ones earn Art. 27 interest, billed by a
 // later close from these rows (close/late-payments.ts).
-import type { DataSource } from "typeorm";
 import { z } from "zod";
-import type { Actor } from "../access/actor.js";
-import { recordAudit } from "../audit/audit.js";
-import { PaymentEntity } from "../db/entities/index.js";
+import type { Actor, ContractScope } from "../access/actor.js";
 import { jstDateOf } from "../domain/time/jst.js";
 import { AppError } from "../shared/errors.js";
-import { getInvoice } from "./scoped.js";
+import type { BillingDeps } from "./billing.store.js";
 import { IsoDate, toPaymentView } from "./views.js";
 
 export const NewPayment = z.strictObject({
@@ -16,7 +13,7 @@ export const NewPayment = z.strictObject({
 });
 
 export async function recordPayment(
-  deps: { db: DataSource },
+  deps: BillingDeps,
   actor: Actor,
   invoiceId: string,
   input: z.infer<typeof NewPayment>,
@@ -27,13 +24,12 @@ export async function recordPayment(
       { path: "paidDate", message: "is in the future" },
     ]);
   }
-  return deps.db.transaction(async (tx) => {
-    const invoice = await getInvoice(tx, { kind: "all" }, invoiceId);
-    const row = await tx.save(
-      tx.create(PaymentEntity, { ...input, invoiceId, createdBy: actor.userId }),
-    );
+  const { uow, store } = deps;
+  return uow.transaction(async (tx) => {
+    const invoice = await store.invoice(tx, { kind: "all" }, invoiceId);
+    const row = await store.addPayment(tx, { ...input, invoiceId, createdBy: actor.userId });
     const view = toPaymentView(row);
-    await recordAudit(tx, {
+    await store.audit(tx, {
       actor,
       at: now,
       action: "payment.record",
@@ -45,4 +41,10 @@ export async function recordPayment(
     });
     return view;
   });
+}
+
+/** An invoice's payments, oldest first; NOT_FOUND for an invoice out of scope. */
+export async function listPayments(deps: BillingDeps, scope: ContractScope, invoiceId: string) {
+  await deps.store.invoice(undefined, scope, invoiceId);
+  return (await deps.store.paymentsOf(invoiceId)).map(toPaymentView);
 }

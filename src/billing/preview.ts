@@ -15,3 +15,11 @@ export function previewInvoice(
   if (!parsed.ok) return parsed;
   return { ok: true, invoice: computeInvoice(parsed.value, versions) };
 }
+
+/** The API's preview: quotes with the stored tariff versions the close uses. */
+export async function previewWithStoredTariffs(
+  store: { tariffVersions(): Promise<Tariff[]> },
+  json: unknown,
+): Promise<PreviewResult> {
+  return previewInvoice(json, await store.tariffVersions());
+}

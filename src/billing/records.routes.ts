@@ -1,30 +1,29 @@
 // Billing records beside the invoices: payments, liability claims, service fees.
-import type { DataSource } from "typeorm";
 import { z } from "zod";
 import { scopeOf, type UserRole } from "../access/actor.js";
-import { getContract } from "../contracts/scoped.js";
-import { LiabilityCreditEntity, PaymentEntity, ServiceFeeEntity } from "../db/entities/index.js";
-import { creditMonth } from "../domain/billing/extras.js";
 import { defineRoute, IdParams, type RouteDef } from "../http/route.js";
 import type { Clock } from "../infra/clock.js";
-import { NewLiabilityCredit, recordLiabilityCredit } from "./liability-credits.js";
-import { NewPayment, recordPayment } from "./payments.js";
-import { getInvoice } from "./scoped.js";
-import { addServiceFee, endServiceFee, NewServiceFee, ServiceFeeEnd } from "./service-fees.js";
+import type { BillingDeps } from "./billing.store.js";
 import {
-  LiabilityCreditView,
-  PaymentView,
-  ServiceFeeView,
-  toLiabilityCreditView,
-  toPaymentView,
-  toServiceFeeView,
-} from "./views.js";
+  listLiabilityCredits,
+  NewLiabilityCredit,
+  recordLiabilityCredit,
+} from "./liability-credits.js";
+import { listPayments, NewPayment, recordPayment } from "./payments.js";
+import {
+  addServiceFee,
+  endServiceFee,
+  listServiceFees,
+  NewServiceFee,
+  ServiceFeeEnd,
+} from "./service-fees.js";
+import { LiabilityCreditView, PaymentView, ServiceFeeView } from "./views.js";
 
 const READ: readonly UserRole[] = ["admin", "noc", "customer"];
 const ADMIN: readonly UserRole[] = ["admin"];
 
-export function billingRecordsRoutes(deps: { db: DataSource; clock: Clock }): RouteDef[] {
-  const { db, clock } = deps;
+export function billingRecordsRoutes(deps: { billing: BillingDeps; clock: Clock }): RouteDef[] {
+  const { billing, clock } = deps;
   const now = () => clock.now();
   return [
     defineRoute({
@@ -37,7 +36,7 @@ export function billingRecordsRoutes(deps: { db: DataSource; clock: Clock }): Ro
       params: IdParams,
       body: NewPayment,
       response: PaymentView,
-      handler: ({ actor, params, body }) => recordPayment(deps, actor, params.id, body, now()),
+      handler: ({ actor, params, body }) => recordPayment(billing, actor, params.id, body, now()),
     }),
     defineRoute({
       method: "get",
@@ -47,14 +46,7 @@ export function billingRecordsRoutes(deps: { db: DataSource; clock: Clock }): Ro
       summary: "List an invoice's payments",
       params: IdParams,
       response: z.array(PaymentView),
-      handler: async ({ actor, params }) => {
-        await getInvoice(db.manager, scopeOf(actor), params.id);
-        return (
-          await db
-            .getRepository(PaymentEntity)
-            .find({ where: { invoiceId: params.id }, order: { paidDate: "ASC", createdAt: "ASC" } })
-        ).map(toPaymentView);
-      },
+      handler: ({ actor, params }) => listPayments(billing, scopeOf(actor), params.id),
     }),
 
     defineRoute({
@@ -68,7 +60,7 @@ export function billingRecordsRoutes(deps: { db: DataSource; clock: Clock }): Ro
       body: NewLiabilityCredit,
       response: LiabilityCreditView,
       handler: ({ actor, params, body }) =>
-        recordLiabilityCredit(deps, actor, params.id, body, now()),
+        recordLiabilityCredit(billing, actor, params.id, body, now()),
     }),
     defineRoute({
       method: "get",
@@ -78,14 +70,7 @@ export function billingRecordsRoutes(deps: { db: DataSource; clock: Clock }): Ro
       summary: "List a contract's liability credits",
       params: IdParams,
       response: z.array(LiabilityCreditView),
-      handler: async ({ actor, params }) => {
-        await getContract(db.manager, scopeOf(actor), params.id);
-        const rows = await db.getRepository(LiabilityCreditEntity).find({
-          where: { contractId: params.id },
-          order: { damageDate: "DESC", createdAt: "DESC" },
-        });
-        return rows.map((r) => toLiabilityCreditView(r, creditMonth(r.damageDate)));
-      },
+      handler: ({ actor, params }) => listLiabilityCredits(billing, scopeOf(actor), params.id),
     }),
 
     defineRoute({
@@ -98,7 +83,7 @@ export function billingRecordsRoutes(deps: { db: DataSource; clock: Clock }): Ro
       params: IdParams,
       body: NewServiceFee,
       response: ServiceFeeView,
-      handler: ({ actor, params, body }) => addServiceFee(deps, actor, params.id, body, now()),
+      handler: ({ actor, params, body }) => addServiceFee(billing, actor, params.id, body, now()),
     }),
     defineRoute({
       method: "get",
@@ -108,15 +93,7 @@ export function billingRecordsRoutes(deps: { db: DataSource; clock: Clock }): Ro
       summary: "List a contract's service fees",
       params: IdParams,
       response: z.array(ServiceFeeView),
-      handler: async ({ actor, params }) => {
-        await getContract(db.manager, scopeOf(actor), params.id);
-        return (
-          await db.getRepository(ServiceFeeEntity).find({
-            where: { contractId: params.id },
-            order: { fromMonth: "ASC", createdAt: "ASC" },
-          })
-        ).map(toServiceFeeView);
-      },
+      handler: ({ actor, params }) => listServiceFees(billing, scopeOf(actor), params.id),
     }),
     defineRoute({
       method: "post",
@@ -127,7 +104,7 @@ export function billingRecordsRoutes(deps: { db: DataSource; clock: Clock }): Ro
       params: IdParams,
       body: ServiceFeeEnd,
       response: ServiceFeeView,
-      handler: ({ actor, params, body }) => endServiceFee(deps, actor, params.id, body, now()),
+      handler: ({ actor, params, body }) => endServiceFee(billing, actor, params.id, body, now()),
     }),
   ];
 }

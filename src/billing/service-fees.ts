@@ -1,11 +1,8 @@
 // The contract's other services (SPEC 6.2, `service` scope): monthly lines with their own fee.
-import type { DataSource } from "typeorm";
 import { z } from "zod";
-import type { Actor } from "../access/actor.js";
-import { recordAudit } from "../audit/audit.js";
-import { getContract } from "../contracts/scoped.js";
-import { ServiceFeeEntity } from "../db/entities/index.js";
-import { AppError, conflict, notFound } from "../shared/errors.js";
+import type { Actor, ContractScope } from "../access/actor.js";
+import { AppError, conflict } from "../shared/errors.js";
+import type { BillingDeps } from "./billing.store.js";
 import { toServiceFeeView, YearMonth } from "./views.js";
 
 export const NewServiceFee = z.strictObject({
@@ -20,7 +17,7 @@ const untilProblem = (from: string, until: string | null) =>
   until !== null && until < from ? [{ path: "untilMonth", message: "is before fromMonth" }] : [];
 
 export async function addServiceFee(
-  deps: { db: DataSource },
+  deps: BillingDeps,
   actor: Actor,
   contractId: string,
   input: z.infer<typeof NewServiceFee>,
@@ -28,13 +25,12 @@ export async function addServiceFee(
 ) {
   const issues = untilProblem(input.fromMonth, input.untilMonth);
   if (issues.length > 0) throw new AppError("VALIDATION", "invalid service fee", issues);
-  return deps.db.transaction(async (tx) => {
-    await getContract(tx, { kind: "all" }, contractId);
-    const row = await tx.save(
-      tx.create(ServiceFeeEntity, { ...input, contractId, createdBy: actor.userId }),
-    );
+  const { uow, store } = deps;
+  return uow.transaction(async (tx) => {
+    await store.contract(tx, { kind: "all" }, contractId);
+    const row = await store.addServiceFee(tx, { ...input, contractId, createdBy: actor.userId });
     const view = toServiceFeeView(row);
-    await recordAudit(tx, {
+    await store.audit(tx, {
       actor,
       at: now,
       action: "service_fee.add",
@@ -50,25 +46,22 @@ export async function addServiceFee(
 
 /** Ends a fee after `untilMonth` (a price change ends one row and adds another). */
 export async function endServiceFee(
-  deps: { db: DataSource },
+  deps: BillingDeps,
   actor: Actor,
   id: string,
   input: z.infer<typeof ServiceFeeEnd>,
   now: Date,
 ) {
-  return deps.db.transaction(async (tx) => {
-    const row = await tx.findOne(ServiceFeeEntity, {
-      where: { id },
-      lock: { mode: "pessimistic_write" },
-    });
-    if (!row) throw notFound("service fee");
+  const { uow, store } = deps;
+  return uow.transaction(async (tx) => {
+    const row = await store.serviceFee(tx, id);
     if (row.untilMonth !== null) throw conflict(`service fee already ends after ${row.untilMonth}`);
     const issues = untilProblem(row.fromMonth, input.untilMonth);
     if (issues.length > 0) throw new AppError("VALIDATION", "invalid service fee end", issues);
     const before = toServiceFeeView(row);
     row.untilMonth = input.untilMonth;
-    const after = toServiceFeeView(await tx.save(row));
-    await recordAudit(tx, {
+    const after = toServiceFeeView(await store.saveServiceFee(tx, row));
+    await store.audit(tx, {
       actor,
       at: now,
       action: "service_fee.end",
@@ -80,4 +73,10 @@ export async function endServiceFee(
     });
     return after;
   });
+}
+
+/** A contract's service fees, oldest first; NOT_FOUND for a contract out of scope. */
+export async function listServiceFees(deps: BillingDeps, scope: ContractScope, contractId: string) {
+  await deps.store.contract(undefined, scope, contractId);
+  return (await deps.store.serviceFeesOf(contractId)).map(toServiceFeeView);
 }

@@ -1,8 +1,7 @@
 // The monthly response quota as stored (SPEC 4): used = units taken and not released in
 // the JST month. Also the billing close's UsageSource (incident responses, runbook minutes).
 import { IsNull, type DataSource } from "typeorm";
-import type { Queryable } from "../billing/close/close-store.js";
-import type { Usage, UsageSource } from "../billing/close/usage-source.js";
+import type { Queryable, Usage, UsageSource } from "../billing/close/usage-source.js";
 import { ResponseQuotaUnitEntity } from "../db/entities/index.js";
 import { managerOf, type Tx } from "../db/unit-of-work.js";
 import type { YearMonth } from "../domain/time/month.js";

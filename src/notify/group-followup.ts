@@ -2,20 +2,20 @@
 // incident, each contact gets one "more components affected" e-mail, at most one per
 // `followupEveryMs` after the previous one (or the opened e-mail). While it waits it is
 // re-rendered as the set grows, so a storm that keeps growing costs one e-mail per period.
-import type { EntityManager } from "typeorm";
 import type { ContactEntity } from "../db/entities/index.js";
+import type { Tx } from "../db/unit-of-work.js";
 import { languageOf } from "../domain/notify/format.js";
 import { renderGroupFollowup, LISTED_MEMBERS } from "../domain/notify/group-mail.js";
 import { threadHeaders } from "../domain/notify/incident-mail.js";
 import { mailDomain } from "../domain/notify/format.js";
 import type { IncidentChange } from "../incidents/events.js";
-import { membersOf } from "../incidents/incident.store.js";
 import { incidentFacts } from "./compose.js";
 import type { ListenerSettings } from "./incident-listener.js";
-import { enqueue } from "./outbox.store.js";
+import type { OutboxStore } from "./outbox.store.js";
 
 export async function queueFollowups(
-  m: EntityManager,
+  outbox: OutboxStore,
+  tx: Tx,
   change: IncidentChange,
   contacts: readonly ContactEntity[],
   settings: ListenerSettings,
@@ -26,7 +26,7 @@ export async function queueFollowups(
   const grew = (data.joined ?? 0) + (data.rejoined ?? 0) > 0;
   if (!grew || i.suppressed || i.routedAt === null || i.state === "resolved") return;
   if (contacts.length === 0) return;
-  const members = (await membersOf(m, i.id, LISTED_MEMBERS)).map((x) => ({
+  const members = (await outbox.incidentMembers(tx, i.id, LISTED_MEMBERS)).map((x) => ({
     componentName: x.componentName ?? x.componentId.slice(0, 8),
     labels: Object.entries(x.labels)
       .map(([k, v]) => `${k}=${v}`)
@@ -38,30 +38,16 @@ export async function queueFollowups(
   for (const c of contacts) {
     const lang = languageOf(c.language);
     const mail = renderGroupFollowup(facts, members, counts, lang);
-    const [waiting] = await m.query<{ id: string; payload: Record<string, unknown> }[]>(
-      `SELECT id, payload FROM outbox_messages
-        WHERE incident_id = $1 AND event = 'incident.grew' AND recipient = $2 AND state = 'queued'
-        FOR UPDATE`,
-      [i.id, c.email],
-    );
+    const waiting = await outbox.waitingFollowup(tx, i.id, c.email);
     if (waiting) {
-      await m.query(`UPDATE outbox_messages SET payload = $2, updated_at = $3 WHERE id = $1`, [
-        waiting.id,
-        { ...waiting.payload, ...mail, facts },
-        now,
-      ]);
+      await outbox.setPayload(tx, waiting.id, { ...waiting.payload, ...mail, facts }, now);
       continue;
     }
-    const [last] = await m.query<{ at: Date | null; n: number }[]>(
-      `SELECT max(created_at) AS at, count(*) FILTER (WHERE event = 'incident.grew')::int AS n
-         FROM outbox_messages
-        WHERE incident_id = $1 AND recipient = $2 AND event IN ('incident.opened', 'incident.grew')`,
-      [i.id, c.email],
-    );
-    const since = last?.at ? new Date(last.at).getTime() : now.getTime();
-    const tag = `grew#${(last?.n ?? 0) + 1}`;
-    await enqueue(
-      m,
+    const last = await outbox.lastIncidentMail(tx, i.id, c.email);
+    const since = last.at ? last.at.getTime() : now.getTime();
+    const tag = `grew#${last.followups + 1}`;
+    await outbox.enqueue(
+      tx,
       [
         {
           key: `${i.id}:${tag}:${c.email}:email`,

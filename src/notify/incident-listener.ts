@@ -10,7 +10,7 @@ import type { Clock } from "../infra/clock.js";
 import { composeIncidentMessage, incidentFacts, type ComposeSettings } from "./compose.js";
 import { jstDateOf } from "../domain/time/jst.js";
 import { queueFollowups } from "./group-followup.js";
-import { enqueue } from "./outbox.store.js";
+import type { OutboxStore } from "./outbox.store.js";
 import { mergeStorm } from "./storm-digest.js";
 
 export interface ListenerSettings extends ComposeSettings {
@@ -37,7 +37,7 @@ const NOTIFYING = new Set([
 export class OutboxListener implements IncidentListener {
   readonly name = "outbox writer";
   constructor(
-    private readonly deps: { clock: Clock; wake: () => void },
+    private readonly deps: { clock: Clock; wake: () => void; outbox: OutboxStore },
     private readonly settings: ListenerSettings,
   ) {}
 
@@ -50,7 +50,14 @@ export class OutboxListener implements IncidentListener {
       order: { email: "ASC" },
     });
     if (change.kind === "members_changed") {
-      await queueFollowups(m, change, contacts, this.settings, this.deps.clock.now());
+      await queueFollowups(
+        this.deps.outbox,
+        tx,
+        change,
+        contacts,
+        this.settings,
+        this.deps.clock.now(),
+      );
       return;
     }
     const hooks = await m.query<(Endpoint & { contractId: string | null })[]>(
@@ -82,7 +89,8 @@ export class OutboxListener implements IncidentListener {
     );
     if (planned.some((p) => p.event === "incident.opened")) {
       rows = await mergeStorm(
-        m,
+        this.deps.outbox,
+        tx,
         rows,
         {
           contractId,
@@ -96,7 +104,7 @@ export class OutboxListener implements IncidentListener {
         now,
       );
     }
-    await enqueue(m, rows, now);
+    await this.deps.outbox.enqueue(tx, rows, now);
   }
 
   afterCommit(change: IncidentChange): void {

@@ -4,7 +4,8 @@
 import { languageOf } from "../domain/notify/format.js";
 import { renderCapReached, renderInvoiceIssued } from "../domain/notify/notices.js";
 import { jstDateOf } from "../domain/time/jst.js";
-import { enqueue, type NewOutboxMessage, type Queryable } from "./outbox.store.js";
+import type { Tx } from "../db/unit-of-work.js";
+import type { NewOutboxMessage, OutboxStore } from "./outbox.store.js";
 
 export interface NoticeSettings {
   publicUrl: string;
@@ -12,30 +13,18 @@ export interface NoticeSettings {
 
 const base = (publicUrl: string) => publicUrl.replace(/\/+$/, "");
 
-interface ContactRow {
-  contractId: string;
-  customerName: string;
-  email: string;
-  language: string;
-}
-
 /**
  * One notice per component, cap and JST day: a "cap episode" as the customer sees it, so a
  * collector restart that re-raises the event does not mail the customer again that day.
  */
 export async function enqueueCapReached(
-  q: Queryable,
+  outbox: OutboxStore,
+  tx: Tx,
   settings: NoticeSettings,
   e: { componentId: string; cap: number; activeSeries: number; atMs: number },
   now: Date,
 ): Promise<number> {
-  const rows = await q.query<(ContactRow & { componentName: string })[]>(
-    `SELECT c.id AS "contractId", c.customer_name AS "customerName", p.name AS "componentName",
-       k.email, k.language
-     FROM components p JOIN contracts c ON c.id = p.contract_id JOIN contacts k ON k.contract_id = c.id
-     WHERE p.id = $1`,
-    [e.componentId],
-  );
+  const rows = await outbox.capReachedContacts(tx, e.componentId);
   const episode = `${e.componentId}:${e.cap}:${jstDateOf(e.atMs)}`;
   const link = `${base(settings.publicUrl)}/#/components/${e.componentId}`;
   const messages: NewOutboxMessage[] = rows.map((r) => {
@@ -53,32 +42,25 @@ export async function enqueueCapReached(
       nextAttemptAt: now,
     };
   });
-  return (await enqueue(q, messages, now)).length;
+  return (await outbox.enqueue(tx, messages, now)).length;
 }
 
 /** One notice per issued invoice and contact. */
 export async function enqueueInvoicesIssued(
-  q: Queryable,
+  outbox: OutboxStore,
+  tx: Tx,
   settings: NoticeSettings,
   invoiceIds: readonly string[],
   now: Date,
 ): Promise<number> {
   if (invoiceIds.length === 0) return 0;
-  const rows = await q.query<
-    (ContactRow & { id: string; month: string; totalYen: string; dueDate: string })[]
-  >(
-    `SELECT i.id, i.contract_id AS "contractId", i.customer_name AS "customerName", i.month,
-       i.total_yen::text AS "totalYen", i.due_date::text AS "dueDate", k.email, k.language
-     FROM invoices i JOIN contacts k ON k.contract_id = i.contract_id
-     WHERE i.id = ANY($1::uuid[])`,
-    [invoiceIds],
-  );
+  const rows = await outbox.invoiceContacts(tx, invoiceIds);
   const messages: NewOutboxMessage[] = rows.map((r) => {
     const lang = languageOf(r.language);
     const facts = {
       contractName: r.customerName,
       month: r.month,
-      totalYen: Number(r.totalYen),
+      totalYen: r.totalYen,
       dueDate: r.dueDate,
       link: `${base(settings.publicUrl)}/#/invoices/${r.id}`,
     };
@@ -94,5 +76,5 @@ export async function enqueueInvoicesIssued(
       nextAttemptAt: now,
     };
   });
-  return (await enqueue(q, messages, now)).length;
+  return (await outbox.enqueue(tx, messages, now)).length;
 }

@@ -4,7 +4,7 @@
 // otherwise the local mailbox.
 import type { Logger } from "pino";
 import type { Registry } from "prom-client";
-import type { DataSource, EntityManager } from "typeorm";
+import type { Tx } from "../db/unit-of-work.js";
 import type { DigestPolicy } from "../domain/notify/digest.js";
 import type { Clock } from "../infra/clock.js";
 import type { Config, SmtpTls } from "../infra/config.js";
@@ -15,7 +15,7 @@ import { webhookChannel } from "./channels/webhook.channel.js";
 import { OutboxListener } from "./incident-listener.js";
 import { NotifyMetrics } from "./metrics.js";
 import { enqueueCapReached, enqueueInvoicesIssued } from "./notices.js";
-import { depthByState, type Queryable } from "./outbox.store.js";
+import type { OutboxStore, Queryable } from "./outbox.store.js";
 import { webhookPolicy, type WebhookTargetPolicy } from "./webhook-target.js";
 import { DEFAULT_WORKER_OPTIONS, NotifyWorker, type WorkerOptions } from "./worker.js";
 
@@ -50,7 +50,9 @@ export function notifierSettings(config: Config): NotifierSettings {
 }
 
 export interface NotifierDeps {
-  db: DataSource;
+  /** The mailbox and webhook channels read and write through it (their own SQL). */
+  db: Queryable;
+  outbox: OutboxStore;
   clock: Clock;
   log: Logger;
   registry?: Registry;
@@ -59,7 +61,7 @@ export interface NotifierDeps {
 }
 
 export function createNotifier(deps: NotifierDeps, settings: NotifierSettings) {
-  const { db, clock, log } = deps;
+  const { db, outbox, clock, log } = deps;
   const mailer = settings.smtpUrl
     ? smtpMailer({
         url: settings.smtpUrl,
@@ -76,28 +78,28 @@ export function createNotifier(deps: NotifierDeps, settings: NotifierSettings) {
     }),
   };
   const metrics = deps.registry
-    ? new NotifyMetrics(deps.registry, () => depthByState(db))
+    ? new NotifyMetrics(deps.registry, () => outbox.depthByState())
     : undefined;
   const worker = new NotifyWorker(
-    { db, clock, log, channels, ...(metrics ? { metrics } : {}) },
+    { outbox, clock, log, channels, ...(metrics ? { metrics } : {}) },
     settings.worker,
   );
   const wake = () => worker.wake();
   let started = false;
   return {
-    listener: new OutboxListener({ clock, wake }, settings),
+    listener: new OutboxListener({ clock, wake, outbox }, settings),
     worker,
     wake,
     /** Collector hook: inside the flush's transaction that audits the cap event. */
     onCapReached: async (
-      tx: EntityManager,
+      tx: Tx,
       e: { componentId: string; cap: number; activeSeries: number; atMs: number },
     ) => {
-      if ((await enqueueCapReached(tx, settings, e, clock.now())) > 0) wake();
+      if ((await enqueueCapReached(outbox, tx, settings, e, clock.now())) > 0) wake();
     },
     /** Monthly-close hook: inside the transaction that inserted the invoices. */
-    onInvoicesIssued: async (tx: Queryable, invoiceIds: readonly string[], now: Date) => {
-      if ((await enqueueInvoicesIssued(tx, settings, invoiceIds, now)) > 0) wake();
+    onInvoicesIssued: async (tx: Tx, invoiceIds: readonly string[], now: Date) => {
+      if ((await enqueueInvoicesIssued(outbox, tx, settings, invoiceIds, now)) > 0) wake();
     },
     start: () => {
       started = true;

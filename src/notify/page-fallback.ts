@@ -6,19 +6,17 @@
 // subscription is not sent it twice. With no staff webhook the page stays unacknowledged and
 // the incident's escalation timer pages the next on-call level (SPEC 4).
 import type { Logger } from "pino";
-import { enqueue, type ClaimedMessage, type Queryable } from "./outbox.store.js";
+import type { ClaimedMessage, OutboxStore } from "./outbox.store.js";
 
 export async function fallBackToStaffWebhooks(
-  db: Queryable,
+  outbox: Pick<OutboxStore, "staffWebhookIds" | "enqueue">,
   msg: ClaimedMessage,
   lastError: string,
   now: Date,
   log: Logger,
 ): Promise<number> {
   const [incidentId, tag] = msg.idempotencyKey.split(":");
-  const hooks = await db.query<{ id: string }[]>(
-    `SELECT id FROM webhook_endpoints WHERE enabled AND contract_id IS NULL ORDER BY created_at, id`,
-  );
+  const hooks = await outbox.staffWebhookIds();
   if (hooks.length === 0) {
     log.warn(
       { id: msg.id, recipient: msg.recipient },
@@ -27,12 +25,12 @@ export async function fallBackToStaffWebhooks(
     return 0;
   }
   const failingForS = Math.round((now.getTime() - new Date(msg.queuedAt).getTime()) / 1000);
-  const inserted = await enqueue(
-    db,
-    hooks.map((h) => ({
-      key: `${incidentId}:${tag}:${h.id}:webhook`,
+  const inserted = await outbox.enqueue(
+    undefined,
+    hooks.map((hookId) => ({
+      key: `${incidentId}:${tag}:${hookId}:webhook`,
       channel: "webhook",
-      recipient: h.id,
+      recipient: hookId,
       contractId: msg.contractId,
       incidentId: msg.incidentId,
       event: "page",
@@ -41,7 +39,7 @@ export async function fallBackToStaffWebhooks(
         audience: "staff",
         body: {
           event: "page",
-          key: `${incidentId}:${tag}:${h.id}:webhook`,
+          key: `${incidentId}:${tag}:${hookId}:webhook`,
           fallbackFor: { channel: msg.channel, recipient: msg.recipient, lastError, failingForS },
           subject: msg.payload.subject,
           text: msg.payload.text,

@@ -2,7 +2,7 @@
 // transaction-scoped advisory lock so the count of incidents in the window is exact; past the
 // threshold each contact's `opened` e-mail is stored as `merged` into that contact's queued
 // digest (created on first need, sent one window later), which is re-rendered as it grows.
-import type { EntityManager } from "typeorm";
+import type { Tx } from "../db/unit-of-work.js";
 import {
   digestSendAtMs,
   digestWindowStartMs,
@@ -12,7 +12,7 @@ import {
 import { languageOf } from "../domain/notify/format.js";
 import type { IncidentFacts } from "../domain/notify/incident-mail.js";
 import { renderDigest } from "../domain/notify/notices.js";
-import { enqueue, type NewOutboxMessage } from "./outbox.store.js";
+import type { NewOutboxMessage, OutboxStore } from "./outbox.store.js";
 
 export interface StormInput {
   contractId: string;
@@ -25,7 +25,8 @@ export interface StormInput {
 
 /** Returns the rows still to enqueue one by one (all of them unless the storm merges). */
 export async function mergeStorm(
-  m: EntityManager,
+  outbox: OutboxStore,
+  tx: Tx,
   rows: NewOutboxMessage[],
   s: StormInput,
   policy: DigestPolicy,
@@ -33,26 +34,22 @@ export async function mergeStorm(
 ): Promise<NewOutboxMessage[]> {
   const emails = rows.filter((r) => r.channel === "email" && r.event === "incident.opened");
   if (emails.length === 0 || policy.threshold <= 0) return rows;
-  await m.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [`notify-digest:${s.contractId}`]);
-  const [counted] = await m.query<{ n: number }[]>(
-    `SELECT count(*)::int AS n FROM incidents WHERE contract_id = $1 AND opened_at >= $2 AND NOT suppressed`,
-    [s.contractId, new Date(digestWindowStartMs(s.openedAt.getTime(), policy))],
-  );
-  if (!mergesIntoDigest("incident.opened", counted?.n ?? 0, policy)) return rows;
+  await outbox.lockDigest(tx, s.contractId);
+  const since = new Date(digestWindowStartMs(s.openedAt.getTime(), policy));
+  const counted = await outbox.incidentsOpenedSince(tx, s.contractId, since);
+  if (!mergesIntoDigest("incident.opened", counted, policy)) return rows;
   for (const row of emails) {
-    const [inserted] = await enqueue(m, [{ ...row, state: "merged" }], now);
+    const [inserted] = await outbox.enqueue(tx, [{ ...row, state: "merged" }], now);
     if (!inserted) continue; // already queued once: nothing new to merge
-    const digestId = await appendToDigest(m, row, s, policy, now);
-    await m.query(`UPDATE outbox_messages SET merged_into = $2 WHERE id = $1`, [
-      inserted.id,
-      digestId,
-    ]);
+    const digestId = await appendToDigest(outbox, tx, row, s, policy, now);
+    await outbox.markMerged(tx, inserted.id, digestId);
   }
   return rows.filter((r) => !emails.includes(r));
 }
 
 async function appendToDigest(
-  m: EntityManager,
+  outbox: OutboxStore,
+  tx: Tx,
   row: NewOutboxMessage,
   s: StormInput,
   policy: DigestPolicy,
@@ -60,25 +57,16 @@ async function appendToDigest(
 ): Promise<string> {
   const lang = languageOf(row.language);
   const link = `${s.publicUrl.replace(/\/+$/, "")}/#/incidents`;
-  const [open] = await m.query<{ id: string; payload: { items: IncidentFacts[] } }[]>(
-    `SELECT id, payload FROM outbox_messages
-     WHERE event = 'digest' AND contract_id = $1 AND recipient = $2 AND state = 'queued'
-     ORDER BY created_at DESC LIMIT 1 FOR UPDATE`,
-    [s.contractId, row.recipient],
-  );
+  const open = await outbox.openDigest(tx, s.contractId, row.recipient);
   if (open) {
-    const items = [...open.payload.items, s.facts];
+    const items = [...(open.payload.items as IncidentFacts[]), s.facts];
     const payload = { ...open.payload, items, ...renderDigest(s.contractName, items, link, lang) };
-    await m.query(`UPDATE outbox_messages SET payload = $2, updated_at = $3 WHERE id = $1`, [
-      open.id,
-      payload,
-      now,
-    ]);
+    await outbox.setPayload(tx, open.id, payload, now);
     return open.id;
   }
   const items = [s.facts];
-  const [created] = await enqueue(
-    m,
+  const [created] = await outbox.enqueue(
+    tx,
     [
       {
         key: `digest:${s.contractId}:${row.recipient}:${s.incidentId}`,

@@ -13,14 +13,7 @@ import type { Clock } from "../infra/clock.js";
 import { DeliveryError, type DeliveryChannel } from "./channels/channel.js";
 import type { NotifyMetrics } from "./metrics.js";
 import { fallBackToStaffWebhooks } from "./page-fallback.js";
-import {
-  claimDue,
-  renewClaims,
-  settle,
-  type ClaimedMessage,
-  type Outcome,
-  type Queryable,
-} from "./outbox.store.js";
+import type { ClaimedMessage, Outcome, OutboxStore } from "./outbox.store.js";
 
 export interface WorkerOptions {
   batchSize: number;
@@ -44,7 +37,7 @@ export const DEFAULT_WORKER_OPTIONS: WorkerOptions = {
 };
 
 export interface WorkerDeps {
-  db: Queryable;
+  outbox: Pick<OutboxStore, "claimDue" | "settle" | "renewClaims" | "staffWebhookIds" | "enqueue">;
   clock: Clock;
   log: Logger;
   channels: Record<string, DeliveryChannel>;
@@ -84,8 +77,7 @@ export class NotifyWorker {
 
   /** Claims and processes one batch; returns how many messages it claimed. */
   async runOnce(): Promise<number> {
-    const batch = await claimDue(
-      this.deps.db,
+    const batch = await this.deps.outbox.claimDue(
       this.deps.clock.now(),
       this.opts.leaseMs,
       this.opts.batchSize,
@@ -95,9 +87,11 @@ export class NotifyWorker {
     // Real time, not the injected clock: the lease guards a send that is running now.
     const renewal = setInterval(
       () => {
-        renewClaims(this.deps.db, [...inFlight], this.deps.clock.now()).catch((err: unknown) =>
-          this.deps.log.warn({ err }, "could not renew notification leases"),
-        );
+        this.deps.outbox
+          .renewClaims([...inFlight], this.deps.clock.now())
+          .catch((err: unknown) =>
+            this.deps.log.warn({ err }, "could not renew notification leases"),
+          );
       },
       Math.max(1_000, Math.floor(this.opts.leaseMs / 3)),
     );
@@ -120,7 +114,7 @@ export class NotifyWorker {
   private async record(msg: ClaimedMessage, outcome: Outcome): Promise<void> {
     const now = this.deps.clock.now();
     try {
-      const kept = await settle(this.deps.db, [{ msg, outcome }], now);
+      const kept = await this.deps.outbox.settle([{ msg, outcome }], now);
       if (!kept.has(msg.id))
         this.deps.log.warn(
           { id: msg.id },
@@ -138,7 +132,7 @@ export class NotifyWorker {
     ) {
       try {
         const queued = await fallBackToStaffWebhooks(
-          this.deps.db,
+          this.deps.outbox,
           msg,
           outcome.error,
           now,

@@ -5,11 +5,13 @@ import type { Logger } from "pino";
 import { authenticate } from "../accounts/authenticate.js";
 import { createAccountsDeps, createCredentialStore } from "../accounts/account.store.js";
 import { bootstrapAdmin } from "../accounts/bootstrap-admin.js";
+import { closeDeps } from "../billing/close/close.store.js";
 import { monthlyCloseJob } from "../billing/close/monthly-close.job.js";
 import { createContractsDeps } from "../contracts/contract.store.js";
 import { contractLifecycleJob } from "../contracts/lifecycle-ops.js";
 import { expireApplications } from "../contracts/lifecycle.js";
 import { openDatabase, type Database } from "../db/database.js";
+import { txOf } from "../db/unit-of-work.js";
 import { createHttpApp } from "../http/app.js";
 import { storedUsage } from "../incidents/quota.store.js";
 import { IncidentHub } from "../incidents/hub.js";
@@ -22,6 +24,7 @@ import { startIncidentFeed, type IncidentFeed } from "../realtime/incident-feed.
 import { createIncidentFeedStore } from "../realtime/incident-feed.store.js";
 import { webRouter } from "../web/web.router.js";
 import { createNotifier, notifierSettings, type Notifier } from "../notify/notifier.js";
+import { createOutboxStore } from "../notify/outbox.store.js";
 import { allRoutes } from "../routes.js";
 import { startCollector, type Collector } from "../collector/collector.js";
 import { CollectorOwnership } from "../collector/ownership.js";
@@ -42,7 +45,6 @@ import { SecurityEvents } from "../infra/security-events.js";
 import { bridgeSecurityEvents } from "../infra/security-bridge.js";
 import { startChangeFeed, type ChangeFeed } from "../infra/change-feed.js";
 import { createChangeLogStore } from "../db/change-log.store.js";
-import { txOf } from "../db/unit-of-work.js";
 import { capReachedOf } from "../ingest/caps.js";
 import { webhookPolicy } from "../notify/webhook-target.js";
 
@@ -126,7 +128,13 @@ export async function startPlatform(
     if (changeFeed) stops.push(changeFeed.stop);
     const incidentStats = incidentMetrics(metrics.registry);
     const notifier = createNotifier(
-      { db: db.dataSource, clock, log, registry: metrics.registry },
+      {
+        db: db.dataSource,
+        outbox: createOutboxStore(db.dataSource),
+        clock,
+        log,
+        registry: metrics.registry,
+      },
       notifierSettings(config),
     );
     hub.addListener(notifier.listener); // outbox writer: the change's messages commit with it
@@ -199,7 +207,7 @@ export async function startPlatform(
             // On PostgreSQL the event reaches every realtime process through the feed.
             onCapReached: (e) => void (changeFeed ? undefined : realtime?.capReached(e)),
             onCapReachedInTx: async (tx, e) => {
-              await notifier.onCapReached(tx, e);
+              await notifier.onCapReached(txOf(tx), e);
               if (changeFeed)
                 await changeLog.record(txOf(tx), {
                   topic: "cap_reached",
@@ -319,11 +327,7 @@ export async function startPlatform(
           run: (now) => changeLog.purge(new Date(now.getTime() - 86_400_000)),
           quiet: true,
         },
-        monthlyCloseJob({
-          db: db.dataSource,
-          usage: storedUsage,
-          onInvoicesIssued: notifier.onInvoicesIssued,
-        }),
+        monthlyCloseJob(closeDeps(db.dataSource, storedUsage, notifier.onInvoicesIssued)),
         {
           name: "incident-timers",
           cron: "*/5 * * * * *",

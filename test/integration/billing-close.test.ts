@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { closeDeps } from "../../src/billing/close/close.store.js";
 import { reviseInvoice } from "../../src/billing/close/revise-invoice.js";
 import { runMonthlyClose } from "../../src/billing/close/run-close.js";
 import { noUsage } from "../../src/billing/close/usage-source.js";
@@ -12,12 +13,13 @@ const jst = (wall: string) => `${wall}+09:00`;
 describe("monthly close", () => {
   let app: TestApp;
   let deps: Parameters<typeof runMonthlyClose>[0]["deps"];
+  const db = () => app.platform.db.dataSource;
   const ids = {} as Record<"plain" | "outage" | "open" | "credit" | "storage", string>;
   let openOutageId = "";
   const close = (month: string, nowIso: string, batchSize?: number) =>
     runMonthlyClose({ deps, month, now: new Date(nowIso), batchSize });
   const invoicesOf = async (contractId: string, month: string) =>
-    deps.db.query<any[]>(
+    db().query<any[]>(
       `SELECT * FROM invoices WHERE contract_id = $1 AND month = $2 ORDER BY revision`,
       [contractId, month],
     );
@@ -36,7 +38,7 @@ describe("monthly close", () => {
 
   beforeAll(async () => {
     app = await startTestApp();
-    deps = { db: app.platform.db.dataSource, usage: noUsage };
+    deps = closeDeps(app.platform.db.dataSource, noUsage);
     for (const key of ["plain", "outage", "open", "credit"] as const) {
       ids[key] = (
         await makeContract(app.api, { startDate: "2026-04-15", components: vms(8) })
@@ -100,13 +102,13 @@ describe("monthly close", () => {
   });
 
   it("changes nothing when run again for a closed month", async () => {
-    const before = await deps.db.query(
+    const before = await db().query(
       `SELECT id, created_at, total_yen FROM invoices WHERE month = '2026-11' ORDER BY id`,
     );
     const again = await close("2026-11", "2026-12-02T00:00:00+09:00");
     expect(again).toEqual({ month: "2026-11", considered: 0, issued: 0, failed: [] });
     expect(
-      await deps.db.query(
+      await db().query(
         `SELECT id, created_at, total_yen FROM invoices WHERE month = '2026-11' ORDER BY id`,
       ),
     ).toEqual(before);
@@ -145,13 +147,13 @@ describe("monthly close", () => {
       close("2027-01", "2027-02-01T00:05:00+09:00", 1),
       close("2027-01", "2027-02-01T00:05:00+09:00", 1),
     ]);
-    const rows = await deps.db.query<{ n: number }[]>(
+    const rows = await db().query<{ n: number }[]>(
       `SELECT contract_id, count(*)::int AS n FROM invoices WHERE month = '2027-01' GROUP BY contract_id`,
     );
     expect(rows.length).toBeGreaterThanOrEqual(4);
     expect(rows.every((r) => r.n === 1)).toBe(true);
     expect(a.issued + b.issued).toBe(rows.length);
-    const [{ n: audits }] = await deps.db.query(
+    const [{ n: audits }] = await db().query(
       `SELECT count(*)::int AS n FROM audit_log a JOIN invoices i ON i.id::text = a.entity_id WHERE a.action = 'invoice.issue' AND i.month = '2027-01'`,
     );
     expect(audits).toBe(rows.length);
@@ -180,7 +182,7 @@ describe("monthly close", () => {
     expect(rows.map((r) => r.revision)).toEqual([1, 2, 3]);
     expect(rows[0]).toEqual(original);
     await expect(
-      deps.db.query(`UPDATE invoices SET total_yen = 0 WHERE id = $1`, [original.id]),
+      db().query(`UPDATE invoices SET total_yen = 0 WHERE id = $1`, [original.id]),
     ).rejects.toThrow(/immutable/);
     const bad = await app.api("post", `/invoices/${original.id}/revise`, {
       token,

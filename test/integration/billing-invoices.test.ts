@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { closeDeps } from "../../src/billing/close/close.store.js";
 import { runMonthlyClose } from "../../src/billing/close/run-close.js";
 import { noUsage } from "../../src/billing/close/usage-source.js";
 import { startTestApp, type TestApp } from "../support/app.js";
@@ -14,7 +15,7 @@ describe("invoice access, export and payments", () => {
   const inv = {} as Record<"own" | "other", { id: string; contractId: string }>;
   const close = (month: string, now: string) =>
     runMonthlyClose({
-      deps: { db: app.platform.db.dataSource, usage: noUsage },
+      deps: closeDeps(app.platform.db.dataSource, noUsage),
       month,
       now: new Date(now),
     });

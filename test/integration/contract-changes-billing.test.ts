@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { closeDeps } from "../../src/billing/close/close.store.js";
 import { runMonthlyClose } from "../../src/billing/close/run-close.js";
 import type { UsageSource } from "../../src/billing/close/usage-source.js";
 import { createContractsDeps } from "../../src/contracts/contract.store.js";
@@ -32,7 +33,7 @@ describe("contract changes billed by the monthly close", () => {
   };
   const close = (month: string, nowIso: string) =>
     runMonthlyClose({
-      deps: { db: app.platform.db.dataSource, usage },
+      deps: closeDeps(app.platform.db.dataSource, usage),
       month,
       now: new Date(nowIso),
     });

@@ -1,5 +1,6 @@
 import { gzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { closeDeps } from "../../src/billing/close/close.store.js";
 import { runMonthlyClose } from "../../src/billing/close/run-close.js";
 import { noUsage } from "../../src/billing/close/usage-source.js";
 import { createContractsDeps } from "../../src/contracts/contract.store.js";
@@ -107,7 +108,7 @@ describe("suspension, the lifecycle job and termination", () => {
 
   it("a suspended contract is still invoiced", async () => {
     await runMonthlyClose({
-      deps: { db: db(), usage: noUsage },
+      deps: closeDeps(db(), noUsage),
       month: "2026-11",
       now: new Date("2026-12-01T00:05:00+09:00"),
     });

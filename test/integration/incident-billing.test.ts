@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { closeDeps } from "../../src/billing/close/close.store.js";
 import { runMonthlyClose } from "../../src/billing/close/run-close.js";
 import { storedUsage } from "../../src/incidents/quota.store.js";
 import { startTestApp, type TestApp } from "../support/app.js";
@@ -70,7 +71,7 @@ describe("incidents into the monthly invoice", () => {
     expect(classified.body).toMatchObject({ cause: "provider_fault" });
 
     await runMonthlyClose({
-      deps: { db: app.platform.db.dataSource, usage: storedUsage },
+      deps: closeDeps(app.platform.db.dataSource, storedUsage),
       month: "2026-11",
       now: new Date("2026-12-01T00:05:00+09:00"),
     });
@@ -103,7 +104,7 @@ describe("response overage into the invoice", () => {
     expect(await usage("2026-11")).toEqual({ incidentResponses: 5, runbookMinutes: 0 });
     expect(await usage("2026-12")).toBeUndefined();
     await runMonthlyClose({
-      deps: { db, usage: storedUsage },
+      deps: closeDeps(db, storedUsage),
       month: "2026-11",
       now: new Date("2026-12-01T00:05:00+09:00"),
     });

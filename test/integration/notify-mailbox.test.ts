@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { txOf } from "../../src/db/unit-of-work.js";
 import { startTestApp, type TestApp } from "../support/app.js";
 import { makeContract, makeUser } from "../support/factories.js";
 import { alertFor, fire, uploadIncidentRunbook } from "../support/incidents.js";
@@ -135,7 +136,7 @@ describe("local mailbox, webhooks and notices", () => {
     };
     for (let i = 0; i < 2; i++) {
       await app.platform.db.dataSource.transaction((tx) =>
-        app.platform.notifier.onCapReached(tx, e),
+        app.platform.notifier.onCapReached(txOf(tx), e),
       );
     }
     const rows = await outboxRows(app, "contract_id = $1 AND event = 'cap.reached'", [

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { emailChannel, type DeliveryChannel } from "../../src/notify/channels/channel.js";
 import { smtpMailer } from "../../src/notify/channels/smtp.mailer.js";
 import { NotifyMetrics } from "../../src/notify/metrics.js";
-import { depthByState, enqueue } from "../../src/notify/outbox.store.js";
+import { createOutboxStore, depthByState, enqueue } from "../../src/notify/outbox.store.js";
 import { DEFAULT_WORKER_OPTIONS, NotifyWorker } from "../../src/notify/worker.js";
 import { createLogger } from "../../src/infra/logger.js";
 import { startTestApp, type TestApp } from "../support/app.js";
@@ -34,7 +34,7 @@ describe("notification delivery guarantees", () => {
   ) =>
     new NotifyWorker(
       {
-        db: app.platform.db.dataSource,
+        outbox: createOutboxStore(app.platform.db.dataSource),
         clock: app.clock,
         log,
         channels,
@@ -215,7 +215,12 @@ describe("notification delivery guarantees", () => {
 
   it("SMTP down 75 s: with the default budget every e-mail is delivered exactly once, none failed", async () => {
     const w = new NotifyWorker(
-      { db: app.platform.db.dataSource, clock: app.clock, log, channels: smtpChannels() },
+      {
+        outbox: createOutboxStore(app.platform.db.dataSource),
+        clock: app.clock,
+        log,
+        channels: smtpChannels(),
+      },
       DEFAULT_WORKER_OPTIONS,
     );
     await smtp.close();
@@ -242,7 +247,7 @@ describe("notification delivery guarantees", () => {
   it("a worker killed mid-batch: its mail goes out within a minute, each once", async () => {
     const hanging = new NotifyWorker(
       {
-        db: app.platform.db.dataSource,
+        outbox: createOutboxStore(app.platform.db.dataSource),
         clock: app.clock,
         log,
         channels: { email: { send: () => new Promise(() => undefined) } }, // never returns
@@ -258,7 +263,12 @@ describe("notification delivery guarantees", () => {
       "claimed",
     );
     const fresh = new NotifyWorker(
-      { db: app.platform.db.dataSource, clock: app.clock, log, channels: smtpChannels() },
+      {
+        outbox: createOutboxStore(app.platform.db.dataSource),
+        clock: app.clock,
+        log,
+        channels: smtpChannels(),
+      },
       DEFAULT_WORKER_OPTIONS,
     );
     expect(await fresh.drain()).toBe(0); // leased
@@ -303,7 +313,7 @@ describe("notification delivery guarantees", () => {
       await smtp.close();
       const w = new NotifyWorker(
         {
-          db: app.platform.db.dataSource,
+          outbox: createOutboxStore(app.platform.db.dataSource),
           clock: app.clock,
           log,
           channels: {
@@ -355,7 +365,7 @@ describe("notification delivery guarantees", () => {
     let finish: () => void = () => undefined;
     const slow = new NotifyWorker(
       {
-        db: app.platform.db.dataSource,
+        outbox: createOutboxStore(app.platform.db.dataSource),
         clock: app.clock,
         log,
         channels: {
@@ -377,7 +387,12 @@ describe("notification delivery guarantees", () => {
     await new Promise((r) => setTimeout(r, 1_500)); // one renewal at clock +2 s
     app.clock.advance(2_000); // +4 s: past the first lease, inside the renewed one
     const other = new NotifyWorker(
-      { db: app.platform.db.dataSource, clock: app.clock, log, channels: smtpChannels() },
+      {
+        outbox: createOutboxStore(app.platform.db.dataSource),
+        clock: app.clock,
+        log,
+        channels: smtpChannels(),
+      },
       { ...DEFAULT_WORKER_OPTIONS, leaseMs: LEASE },
     );
     expect(await other.runOnce()).toBe(0);

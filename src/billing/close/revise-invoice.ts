@@ -1,18 +1,14 @@
 // A correction (SPEC 6: invoices are immutable): revision n+1 of a month's invoice, computed
 // from the data as stored now, with its reason. The old rows stay as issued.
-import type { DataSource } from "typeorm";
 import type { Actor } from "../../access/actor.js";
-import { getContract } from "../../contracts/scoped.js";
-import { InvoiceEntity } from "../../db/entities/index.js";
+import type { InvoiceEntity } from "../../db/entities/index.js";
+import type { Tx } from "../../db/unit-of-work.js";
 import { sumYen } from "../../domain/billing/money.js";
 import { addMonths, type YearMonth } from "../../domain/time/month.js";
 import { AppError, conflict, notFound } from "../../shared/errors.js";
 import { formatPath } from "../../shared/zod-issues.js";
-import * as store from "./close-store.js";
+import type { CloseDeps, CloseStore } from "./close.store.js";
 import { composeInvoice } from "./compose.js";
-import { issueInvoices } from "./issue-invoices.js";
-import { loadInputs } from "./run-close.js";
-import type { UsageSource } from "./usage-source.js";
 
 export interface RevisionInput {
   contractId: string;
@@ -21,18 +17,18 @@ export interface RevisionInput {
 }
 
 export async function reviseInvoice(
-  deps: { db: DataSource; usage: UsageSource },
+  deps: Pick<CloseDeps, "uow" | "store">,
   actor: Actor | "system",
   input: RevisionInput,
   now: Date,
 ): Promise<InvoiceEntity> {
   const { contractId, month, reason } = input;
-  return deps.db.transaction(async (tx) => {
-    await getContract(tx, { kind: "all" }, contractId, { lock: true }); // serialises revisions
+  const { store } = deps;
+  return deps.uow.transaction(async (tx) => {
+    const contract = await store.lockContract(tx, contractId); // serialises revisions
     const current = (await store.latestInvoices(tx, [contractId], month)).get(contractId);
     if (!current) throw notFound(`invoice of ${month} for this contract`);
-    const contract = (await store.contractRow(tx, contractId))!;
-    const [loaded] = await loadInputs(tx, deps.usage, [contract], month);
+    const [loaded] = await store.inputsOf(tx, [contract], month);
     // Interest stays with the invoice that billed it; newer late payments go to the next close.
     const inputs = {
       ...loaded!,
@@ -45,7 +41,7 @@ export async function reviseInvoice(
       month,
       inputs,
       previous,
-      refundedLaterYen: await refundedLater(tx, contractId, month),
+      refundedLaterYen: await refundedLater(store, tx, contractId, month),
       versions: await store.tariffVersions(tx),
     });
     if (!composed.ok) {
@@ -57,7 +53,7 @@ export async function reviseInvoice(
       );
     }
     const revision = current.revision + 1;
-    const [id] = await issueInvoices(
+    const [id] = await store.issueInvoices(
       tx,
       [
         {
@@ -75,7 +71,7 @@ export async function reviseInvoice(
       { now, actor, action: "invoice.revise" },
     );
     if (!id) throw conflict(`revision ${revision} of ${month} was issued concurrently`);
-    return tx.findOneByOrFail(InvoiceEntity, { id });
+    return store.invoiceById(tx, id);
   });
 }
 
@@ -84,7 +80,8 @@ export async function reviseInvoice(
  * recomputes them as known now, so that credit must not be given twice.
  */
 async function refundedLater(
-  tx: store.Queryable,
+  store: CloseStore,
+  tx: Tx,
   contractId: string,
   month: YearMonth,
 ): Promise<number> {

@@ -2,7 +2,6 @@
 // revision 1 of its invoice, computed by the pure billing core from stored data. Keyed by the
 // month: re-running skips contracts already invoiced, and concurrent runs insert each invoice
 // once (UNIQUE (contract_id, month, revision) + ON CONFLICT DO NOTHING).
-import type { DataSource } from "typeorm";
 import type { Actor } from "../../access/actor.js";
 import { jstMonthEndMs } from "../../domain/time/jst.js";
 import { addMonths, type YearMonth } from "../../domain/time/month.js";
@@ -11,23 +10,10 @@ import { formatPath } from "../../shared/zod-issues.js";
 import type { Tariff } from "../../domain/billing/tariff.js";
 import { INVOICE_POLICY } from "../invoice-policy.js";
 import type { ContractInputs, ContractRow } from "./build-scenario.js";
-import * as store from "./close-store.js";
+import type { CloseDeps, NewInvoice } from "./close.store.js";
 import { composeInvoice } from "./compose.js";
-import { issueInvoices, type NewInvoice } from "./issue-invoices.js";
-import { NO_USAGE, type UsageSource } from "./usage-source.js";
 
-export interface CloseDeps {
-  db: DataSource;
-  usage: UsageSource;
-  /** Runs in the transaction that inserted the invoices (the outbox queues the invoice notice). */
-  onInvoicesIssued?: OnInvoicesIssued;
-}
-
-export type OnInvoicesIssued = (
-  tx: store.Queryable,
-  invoiceIds: readonly string[],
-  now: Date,
-) => Promise<void>;
+export type { CloseDeps, OnInvoicesIssued } from "./close.store.js";
 
 export interface CloseResult {
   month: YearMonth;
@@ -59,11 +45,10 @@ export async function runMonthlyClose(args: {
   const { deps, month, now } = args;
   assertMonthEnded(month, now);
   const result: CloseResult = { month, considered: 0, issued: 0, failed: [] };
-  const versions = await store.tariffVersions(deps.db);
+  const versions = await deps.store.tariffVersions();
   let afterId: string | null = null;
   for (;;) {
-    const contracts = await store.billableContracts(
-      deps.db,
+    const contracts = await deps.store.billableContracts(
       month,
       afterId,
       args.batchSize ?? INVOICE_POLICY.closeBatchSize,
@@ -74,14 +59,12 @@ export async function runMonthlyClose(args: {
     const { invoices, failed } = await composeBatch(deps, contracts, month, versions);
     result.failed.push(...failed);
     const ctx = { now, actor: args.actor ?? "system", action: "invoice.issue" } as const;
-    const hook = deps.onInvoicesIssued;
-    const ids = hook
-      ? await deps.db.transaction(async (tx) => {
-          const inserted = await issueInvoices(tx, invoices, ctx);
-          await hook(tx, inserted, now);
-          return inserted;
-        })
-      : await issueInvoices(deps.db, invoices, ctx);
+    if (invoices.length === 0) continue;
+    const ids = await deps.uow.transaction(async (tx) => {
+      const inserted = await deps.store.issueInvoices(tx, invoices, ctx);
+      await deps.onInvoicesIssued?.(tx, inserted, now);
+      return inserted;
+    });
     result.issued += ids.length;
   }
 }
@@ -92,9 +75,9 @@ async function composeBatch(
   month: YearMonth,
   versions: readonly Tariff[],
 ) {
-  const inputs = await loadInputs(deps.db, deps.usage, contracts, month);
-  const previous = await store.latestInvoices(
-    deps.db,
+  const inputs = await deps.store.inputsOf(undefined, contracts, month);
+  const previous = await deps.store.latestInvoices(
+    undefined,
     contractsWithPreviousOutages(inputs, month),
     addMonths(month, -1),
   );
@@ -142,41 +125,3 @@ function contractsWithPreviousOutages(
 }
 
 export type LoadedInputs = ContractInputs & { interestPaymentIds: string[] };
-
-/** Every stored input of a batch in a handful of queries (one per table), grouped per contract. */
-export async function loadInputs(
-  q: store.Queryable,
-  usage: UsageSource,
-  contracts: ContractRow[],
-  month: YearMonth,
-): Promise<LoadedInputs[]> {
-  const ids = contracts.map((c) => c.id);
-  // Sequential on purpose: inside a transaction (revisions) the manager runs one query at a time.
-  const components = await store.componentsOf(q, ids, month);
-  const outages = await store.outagesOf(q, ids, month);
-  const fees = await store.serviceFeesOf(q, ids, month);
-  const credits = await store.liabilityCreditsOf(q, ids, month);
-  const late = await store.unbilledLateInterest(q, ids, month);
-  const used = await usage.usageOf(q, ids, month);
-  const history = await store.componentHistoryOf(q, ids);
-  const plans = await store.planChangesOf(q, ids);
-  const adjustments = await store.adjustmentsOf(q, ids, month);
-  const carried = await store.creditsCarriedInto(q, ids, month);
-  return contracts.map((contract) => ({
-    contract,
-    components: (components.get(contract.id) ?? []).map((c) => ({
-      ...c,
-      history: history.get(c.id) ?? [],
-    })),
-    planChanges: plans.get(contract.id) ?? [],
-    adjustments: adjustments.get(contract.id) ?? [],
-    creditsBroughtForward: carried.get(contract.id) ?? [],
-    outages: outages.get(contract.id) ?? [],
-    serviceFees: fees.get(contract.id) ?? [],
-    liabilityCredits: credits.get(contract.id) ?? [],
-    latePayments: late.get(contract.id)?.latePayments ?? [],
-    interestPaymentIds: late.get(contract.id)?.paymentIds ?? [],
-    incidentResponses: (used.get(contract.id) ?? NO_USAGE).incidentResponses,
-    runbookMinutes: (used.get(contract.id) ?? NO_USAGE).runbookMinutes,
-  }));
-}

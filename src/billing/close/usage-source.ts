@@ -1,9 +1,14 @@
 // Usage the invoice counts but other engines record: incident responses (SPEC 4 quota) and
 // Premium runbook minutes. A port, so the close does not depend on those engines' tables.
-// Batched per close batch, and given the caller's queryable: inside a revision's
-// transaction it must use that transaction (PGlite would wait on itself otherwise).
+// Batched per close batch, and given the close store's queryable: inside a revision's
+// transaction it must use that transaction (PGlite would wait on itself otherwise). Only
+// stores call it (close.store.ts): use cases never hold a queryable.
 import type { YearMonth } from "../../domain/time/month.js";
-import type { Queryable } from "./close-store.js";
+
+/** A DataSource or a transaction's EntityManager: inside a transaction, always the latter. */
+export interface Queryable {
+  query<T = unknown>(sql: string, params?: unknown[]): Promise<T>;
+}
 
 export interface Usage {
   incidentResponses: number;

@@ -3,6 +3,7 @@
 // issues the next revision of one contract's invoice with a reason.
 import { parseArgs } from "node:util";
 import { z } from "zod";
+import { closeDeps } from "../../billing/close/close.store.js";
 import { reviseInvoice } from "../../billing/close/revise-invoice.js";
 import { runMonthlyClose } from "../../billing/close/run-close.js";
 import { storedUsage } from "../../incidents/quota.store.js";
@@ -31,7 +32,7 @@ export const billingCloseCommand: CliCommand = {
       strict: true,
     });
     const result = await runMonthlyClose({
-      deps: { db: ctx.db!, usage: storedUsage },
+      deps: closeDeps(ctx.db!, storedUsage),
       month: monthArg(values.month),
       now: ctx.now(),
     });
@@ -73,7 +74,7 @@ export const billingReviseCommand: CliCommand = {
       reason: values.reason!.trim(),
     };
     const invoice = await reviseInvoice(
-      { db: ctx.db!, usage: storedUsage },
+      closeDeps(ctx.db!, storedUsage),
       "system",
       input,
       ctx.now(),
