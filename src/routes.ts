@@ -40,7 +40,10 @@ import { runbookTasksRoutes } from "./runbook-tasks/runbook-tasks.routes.js";
 import { createRuleStore } from "./rules/rule.store.js";
 import { rulesRoutes } from "./rules/rules.routes.js";
 import type { OnInvoicesIssued } from "./billing/close/run-close.js";
+import { createMailboxStore } from "./notify/mailbox.store.js";
 import { mailboxRoutes } from "./notify/mailbox.routes.js";
+import { createOutboxStore } from "./notify/outbox.store.js";
+import { webhookDeps } from "./notify/webhook.store.js";
 import { notificationsRoutes } from "./notify/notifications.routes.js";
 import { webhooksRoutes } from "./notify/webhooks.routes.js";
 
@@ -121,9 +124,13 @@ export function allRoutes(deps: RouteDeps): RouteDef[] {
       timeline: createTimelineStore(),
       hub: deps.hub ?? new IncidentHub(),
     }),
-    ...notificationsRoutes({ ...deps, ...(deps.notifyWake ? { wake: deps.notifyWake } : {}) }),
-    ...mailboxRoutes(deps),
-    ...webhooksRoutes(deps),
+    ...notificationsRoutes({
+      ...deps,
+      notifications: { uow: billing.uow, outbox: createOutboxStore(deps.db) },
+      ...(deps.notifyWake ? { wake: deps.notifyWake } : {}),
+    }),
+    ...mailboxRoutes({ mailbox: createMailboxStore(deps.db) }),
+    ...webhooksRoutes({ ...deps, webhooks: webhookDeps(deps.db) }),
   ];
 }
 
