@@ -15,7 +15,9 @@ import { webhookChannel } from "./channels/webhook.channel.js";
 import { OutboxListener } from "./incident-listener.js";
 import { NotifyMetrics } from "./metrics.js";
 import { enqueueCapReached, enqueueInvoicesIssued } from "./notices.js";
-import type { OutboxStore, Queryable } from "./outbox.store.js";
+import type { MailboxStore } from "./mailbox.store.js";
+import type { OutboxStore } from "./outbox.store.js";
+import type { WebhookStore } from "./webhook.store.js";
 import { webhookPolicy, type WebhookTargetPolicy } from "./webhook-target.js";
 import { DEFAULT_WORKER_OPTIONS, NotifyWorker, type WorkerOptions } from "./worker.js";
 
@@ -50,9 +52,11 @@ export function notifierSettings(config: Config): NotifierSettings {
 }
 
 export interface NotifierDeps {
-  /** The mailbox and webhook channels read and write through it (their own SQL). */
-  db: Queryable;
   outbox: OutboxStore;
+  /** The local mailbox channel's store (without SMTP_URL). */
+  mailbox: Pick<MailboxStore, "deliver">;
+  /** Where the webhook channel finds its endpoints. */
+  webhooks: Pick<WebhookStore, "target">;
   clock: Clock;
   log: Logger;
   registry?: Registry;
@@ -61,18 +65,18 @@ export interface NotifierDeps {
 }
 
 export function createNotifier(deps: NotifierDeps, settings: NotifierSettings) {
-  const { db, outbox, clock, log } = deps;
+  const { outbox, clock, log } = deps;
   const mailer = settings.smtpUrl
     ? smtpMailer({
         url: settings.smtpUrl,
         from: settings.mailFrom,
         ...(settings.smtpTls ? { tls: settings.smtpTls } : {}),
       })
-    : mailboxMailer({ db, clock, from: settings.mailFrom });
+    : mailboxMailer({ mailbox: deps.mailbox, clock, from: settings.mailFrom });
   const channels = deps.channels ?? {
     email: emailChannel(mailer),
     webhook: webhookChannel({
-      db,
+      endpoints: deps.webhooks,
       clock,
       ...(settings.webhookTargets ? { targets: settings.webhookTargets } : {}),
     }),

@@ -18,7 +18,17 @@ export type NewWebhookRow = Pick<
   "contractId" | "name" | "url" | "events" | "secret"
 >;
 
+/** What the channel needs to post to an endpoint. */
+export interface WebhookTarget {
+  url: string;
+  secret: string;
+  enabled: boolean;
+  contractId: string | null;
+}
+
 export interface WebhookStore {
+  /** The endpoint a queued message goes to, or undefined once deleted. */
+  target(id: string): Promise<WebhookTarget | undefined>;
   list(q: WebhookQuery): Promise<{ rows: WebhookEndpointEntity[]; total: number }>;
   /** Throws NOT_FOUND when the contract is absent or out of scope. */
   assertContract(tx: Tx, scope: ContractScope, contractId: string): Promise<void>;
@@ -35,6 +45,13 @@ export interface WebhookDeps {
 
 export function createWebhookStore(db: DataSource): WebhookStore {
   return {
+    async target(id) {
+      const [row] = await db.query<WebhookTarget[]>(
+        `SELECT url, secret, enabled, contract_id AS "contractId" FROM webhook_endpoints WHERE id = $1`,
+        [id],
+      );
+      return row;
+    },
     async list(q) {
       const where = q.contractId === undefined ? {} : { contractId: q.contractId ?? IsNull() };
       const [rows, total] = await db.getRepository(WebhookEndpointEntity).findAndCount({

@@ -24,7 +24,9 @@ import { startIncidentFeed, type IncidentFeed } from "../realtime/incident-feed.
 import { createIncidentFeedStore } from "../realtime/incident-feed.store.js";
 import { webRouter } from "../web/web.router.js";
 import { createNotifier, notifierSettings, type Notifier } from "../notify/notifier.js";
+import { createMailboxStore } from "../notify/mailbox.store.js";
 import { createOutboxStore } from "../notify/outbox.store.js";
+import { createWebhookStore } from "../notify/webhook.store.js";
 import { allRoutes } from "../routes.js";
 import { startCollector, type Collector } from "../collector/collector.js";
 import { CollectorOwnership } from "../collector/ownership.js";
@@ -129,8 +131,9 @@ export async function startPlatform(
     const incidentStats = incidentMetrics(metrics.registry);
     const notifier = createNotifier(
       {
-        db: db.dataSource,
         outbox: createOutboxStore(db.dataSource),
+        mailbox: createMailboxStore(db.dataSource),
+        webhooks: createWebhookStore(db.dataSource),
         clock,
         log,
         registry: metrics.registry,

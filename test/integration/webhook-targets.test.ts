@@ -2,6 +2,7 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DeliveryError } from "../../src/notify/channels/channel.js";
+import { createWebhookStore } from "../../src/notify/webhook.store.js";
 import { webhookChannel } from "../../src/notify/channels/webhook.channel.js";
 import type { ClaimedMessage } from "../../src/notify/outbox.store.js";
 import { webhookPolicy, type WebhookTargetPolicy } from "../../src/notify/webhook-target.js";
@@ -127,7 +128,11 @@ describe("webhook targets", () => {
       )
     )[0]!.id;
   const deliver = async (id: string, targets: WebhookTargetPolicy) =>
-    webhookChannel({ db: app.platform.db.dataSource, clock: app.clock, targets })
+    webhookChannel({
+      endpoints: createWebhookStore(app.platform.db.dataSource),
+      clock: app.clock,
+      targets,
+    })
       .send(message(id))
       .then(
         (r) => r,

@@ -98,7 +98,7 @@ describe(runMonthlyClose.name, () => {
     const { memory, deps, hooked, close } = setup();
     memory.put(contract("c1"));
     memory.put(contract("c2"));
-    const issue = memory.store.issueInvoices;
+    const issue = memory.store.issueInvoices.bind(memory.store);
     // A rival close inserts c1's invoice between this close's select and its insert.
     deps.store = {
       ...memory.store,

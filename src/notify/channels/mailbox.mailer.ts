@@ -2,11 +2,15 @@
 // UI and API, so a newcomer sees what customers would receive. One row per outbox message
 // (unique outbox_id), so a redelivery after a crash stores nothing twice.
 import type { Clock } from "../../infra/clock.js";
-import type { Queryable } from "../outbox.store.js";
-import type { DeliveryResult, Mailer, OutgoingMail } from "./channel.js";
+import type { MailboxStore } from "../mailbox.store.js";
 import type { ClaimedMessage } from "../outbox.store.js";
+import type { DeliveryResult, Mailer, OutgoingMail } from "./channel.js";
 
-export function mailboxMailer(deps: { db: Queryable; clock: Clock; from: string }): Mailer {
+export function mailboxMailer(deps: {
+  mailbox: Pick<MailboxStore, "deliver">;
+  clock: Clock;
+  from: string;
+}): Mailer {
   return {
     async send(mail: OutgoingMail, msg: ClaimedMessage): Promise<DeliveryResult> {
       const headers: Record<string, string> = {
@@ -17,21 +21,17 @@ export function mailboxMailer(deps: { db: Queryable; clock: Clock; from: string 
       };
       // Staff pages carry the incident's contract, but a customer must never read them.
       const contractId = msg.payload.audience === "customer" ? msg.contractId : null;
-      await deps.db.query(
-        `INSERT INTO mailbox_messages (outbox_id, contract_id, "from", "to", subject, text, html, headers, received_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (outbox_id) DO NOTHING`,
-        [
-          msg.id,
-          contractId,
-          deps.from,
-          mail.to,
-          mail.subject,
-          mail.text,
-          mail.html,
-          headers,
-          deps.clock.now(),
-        ],
-      );
+      await deps.mailbox.deliver({
+        outboxId: msg.id,
+        contractId,
+        from: deps.from,
+        to: mail.to,
+        subject: mail.subject,
+        text: mail.text,
+        html: mail.html,
+        headers,
+        receivedAt: deps.clock.now(),
+      });
       return { providerId: mail.messageId ?? `mailbox:${msg.id}` };
     },
   };

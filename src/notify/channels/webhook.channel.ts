@@ -16,7 +16,8 @@ import {
   literalTargetProblem,
   type WebhookTargetPolicy,
 } from "../webhook-target.js";
-import type { ClaimedMessage, Queryable } from "../outbox.store.js";
+import type { ClaimedMessage } from "../outbox.store.js";
+import type { WebhookStore } from "../webhook.store.js";
 import { DeliveryError, type DeliveryChannel, type DeliveryResult } from "./channel.js";
 
 export function signBody(secret: string, rawBody: string): string {
@@ -24,7 +25,7 @@ export function signBody(secret: string, rawBody: string): string {
 }
 
 export function webhookChannel(deps: {
-  db: Queryable;
+  endpoints: Pick<WebhookStore, "target">;
   clock: Clock;
   timeoutMs?: number;
   targets?: WebhookTargetPolicy;
@@ -32,15 +33,11 @@ export function webhookChannel(deps: {
   const policy = deps.targets ?? DEFAULT_WEBHOOK_POLICY;
   return {
     async send(msg: ClaimedMessage): Promise<DeliveryResult> {
-      const [endpoint] = await deps.db.query<
-        { url: string; secret: string; enabled: boolean; contract_id: string | null }[]
-      >(`SELECT url, secret, enabled, contract_id FROM webhook_endpoints WHERE id = $1`, [
-        msg.recipient,
-      ]);
+      const endpoint = await deps.endpoints.target(msg.recipient);
       if (!endpoint || !endpoint.enabled) {
         throw new DeliveryError("endpoint_gone", "webhook endpoint deleted or disabled", "skip");
       }
-      const target = { staff: endpoint.contract_id === null, policy };
+      const target = { staff: endpoint.contractId === null, policy };
       const url = new URL(endpoint.url);
       const literal = literalTargetProblem(url, target);
       if (literal) throw new DeliveryError("forbidden_target", literal, "permanent");

@@ -80,7 +80,7 @@ export function inMemoryCloseStore(versions: readonly Tariff[] = TARIFF_VERSIONS
         month: i.month,
         revision: i.revision,
         reason: i.reason,
-        lines: i.invoice.lines,
+        lines: i.invoice.lines as unknown as InvoiceEntity["lines"],
         subtotalYen: i.invoice.subtotalYen,
         taxYen: i.invoice.taxYen,
         totalYen: i.invoice.totalYen,
