@@ -15,7 +15,7 @@ import {
 } from "typeorm";
 import type { ContractScope } from "../access/actor.js";
 import { recordAudit, type AuditEntry } from "../audit/audit.js";
-import { getContract } from "../contracts/scoped.js";
+import { getContract } from "../contracts/contract.store.js";
 import {
   InvoiceAdjustmentEntity,
   InvoiceEntity,

@@ -2,7 +2,7 @@
 import { IsNull, type DataSource } from "typeorm";
 import type { ContractScope } from "../access/actor.js";
 import { recordAudit, type AuditEntry } from "../audit/audit.js";
-import { getContract } from "../contracts/scoped.js";
+import { getContract } from "../contracts/contract.store.js";
 import { WebhookEndpointEntity } from "../db/entities/index.js";
 import { managerOf, typeormUnitOfWork, type Tx, type UnitOfWork } from "../db/unit-of-work.js";
 

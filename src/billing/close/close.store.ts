@@ -4,7 +4,7 @@
 // speak to `CloseStore`; only this file knows SQL and TypeORM.
 import type { DataSource } from "typeorm";
 import type { Actor } from "../../access/actor.js";
-import { getContract } from "../../contracts/scoped.js";
+import { getContract } from "../../contracts/contract.store.js";
 import { InvoiceEntity } from "../../db/entities/index.js";
 import { managerOf, typeormUnitOfWork, type Tx, type UnitOfWork } from "../../db/unit-of-work.js";
 import type { Invoice } from "../../domain/billing/invoice.js";
