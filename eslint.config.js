@@ -10,6 +10,11 @@ const COMPOSITION_ROOT = {
   message:
     "src/platform is the composition root: import clock/config/logger/metrics from src/infra",
 };
+// TypeORM belongs to src/db and the feature stores; use cases take store interfaces.
+const PERSISTENCE = {
+  group: ["typeorm", "typeorm/*"],
+  message: "persistence lives in a *.store.ts (or src/db): take the store's interface instead",
+};
 const IO_MODULES = [
   "node:*",
   "fs",
@@ -77,17 +82,31 @@ export default tseslint.config(
     },
   },
   {
-    // Layer boundary: features import infrastructure (src/infra), never the composition
-    // root that wires them (src/platform). main.ts and the demo start the platform.
+    // Layer boundaries for features (STYLE 3, decision 0018): persistence lives in stores
+    // (`*.store.ts`) and src/db, so use cases and routes never import TypeORM; and features
+    // import infrastructure (src/infra), never the composition root that wires them
+    // (src/platform). main.ts and the demo start the platform.
     files: ["src/**/*.ts"],
     ignores: [
       "src/shared/**",
       "src/ingest/**",
       "src/domain/**",
       "src/platform/**",
+      "src/db/**",
+      "src/infra/**",
       "src/main.ts",
       "src/demo/**",
+      "src/**/*.store.ts",
+      "src/**/*.test.ts",
     ],
+    rules: {
+      "no-restricted-imports": ["error", { patterns: [COMPOSITION_ROOT, PERSISTENCE] }],
+    },
+  },
+  {
+    // Stores, src/db and infrastructure adapters may use TypeORM, never the composition root.
+    files: ["src/**/*.store.ts", "src/db/**/*.ts", "src/infra/**/*.ts"],
+    ignores: ["src/**/*.test.ts"],
     rules: { "no-restricted-imports": ["error", { patterns: [COMPOSITION_ROOT] }] },
   },
   {

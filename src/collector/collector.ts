@@ -1,7 +1,7 @@
 import type { Logger } from "pino";
 import { Counter, type Registry } from "prom-client";
-import type { DataSource, EntityManager } from "typeorm";
-import { recordAudit } from "../audit/audit.js";
+import type { AuditLog } from "../audit/audit.js";
+import type { Tx, UnitOfWork } from "../db/unit-of-work.js";
 import type { CapReachedEvent } from "../ingest/caps.js";
 import { RemoteWriteForwarder } from "../ingest/forwarder.js";
 import { IngestPipeline, type RulesAttachment } from "../ingest/ingest-pipeline.js";
@@ -11,11 +11,11 @@ import type { RollupRow } from "../ingest/rollups.js";
 import type { Clock } from "../infra/clock.js";
 import type { SecurityEvents } from "../infra/security-events.js";
 import { collectorRouter } from "./collector.routes.js";
-import { createIngestAuthStore } from "./ingest-auth.store.js";
+import type { IngestAuthStore } from "./ingest-auth.store.js";
 import { IngestAuth } from "./ingest-auth.js";
 import { DEFAULT_JSON_BODY_LIMITS } from "./json-body.js";
 import type { PushDiverter } from "./push-forward.js";
-import { RollupStore, RollupWriteError } from "./rollup.store.js";
+import { RollupWriteError, type RollupStore } from "./rollup.store.js";
 
 export interface CollectorOptions {
   maxBodyBytes: number;
@@ -45,9 +45,13 @@ export interface CollectorRules extends RulesAttachment {
 /** The collector role: ingest endpoints, the in-memory store, and its periodic flushes. */
 export async function startCollector(
   deps: {
-    db: DataSource;
-    /** The rollup flush's own small pool (db when not given). */
-    flushDb?: DataSource;
+    /** The rollup flush's writes (on a small pool of its own: decision 0014). */
+    rollups: RollupStore;
+    /** Agent tokens and their components, for the ingest token check. */
+    tokens: IngestAuthStore;
+    /** The cap_reached audit row and its notice commit together. */
+    uow: UnitOfWork;
+    audit: AuditLog;
     clock: Clock;
     log: Logger;
     registry: Registry;
@@ -56,7 +60,7 @@ export async function startCollector(
     /** Told once the cap_reached audit row is written (the realtime role publishes it). */
     onCapReached?: (e: CapReachedEvent) => void;
     /** Runs in the audit row's transaction (the outbox queues the customer's notice there). */
-    onCapReachedInTx?: (tx: EntityManager, e: CapReachedEvent) => Promise<void>;
+    onCapReachedInTx?: (tx: Tx, e: CapReachedEvent) => Promise<void>;
     /** Access changes: the agent-token cache is dropped at once. */
     security?: SecurityEvents;
     /** Several collectors: pushes of contracts held elsewhere are forwarded (0019). */
@@ -64,8 +68,8 @@ export async function startCollector(
   },
   opts: CollectorOptions = DEFAULT_COLLECTOR_OPTIONS,
 ) {
-  const { db, clock, log } = deps;
-  const store = new RollupStore(deps.flushDb ?? db);
+  const { uow, clock, log } = deps;
+  const store = deps.rollups;
   const pendingCapEvents: CapReachedEvent[] = [];
   const forwarder = opts.forward
     ? new RemoteWriteForwarder({
@@ -109,7 +113,7 @@ export async function startCollector(
     ...(forwarder ? { forwarder } : {}),
   });
   const seen = new Map<string, Date>();
-  const auth = new IngestAuth(createIngestAuthStore(db));
+  const auth = new IngestAuth(deps.tokens);
   const unsubscribe =
     deps.security?.subscribe((e) => {
       if (e.kind === "ingest_access_changed") auth.invalidate();
@@ -164,8 +168,8 @@ export async function startCollector(
     if (failure !== undefined) throw failure;
     // One at a time, removed once written: a failed write leaves the rest for the next flush.
     for (let e = pendingCapEvents[0]; e !== undefined; e = pendingCapEvents[0]) {
-      await db.transaction(async (tx) => {
-        await recordAudit(tx, {
+      await uow.transaction(async (tx) => {
+        await deps.audit.record(tx, {
           actor: "system",
           at: new Date(e.atMs),
           action: "component.cap_reached",

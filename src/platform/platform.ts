@@ -11,7 +11,7 @@ import { createContractsDeps } from "../contracts/contract.store.js";
 import { contractLifecycleJob } from "../contracts/lifecycle-ops.js";
 import { expireApplications } from "../contracts/lifecycle.js";
 import { openDatabase, type Database } from "../db/database.js";
-import { txOf } from "../db/unit-of-work.js";
+import { typeormUnitOfWork } from "../db/unit-of-work.js";
 import { createHttpApp } from "../http/app.js";
 import { storedUsage } from "../incidents/quota.store.js";
 import { IncidentHub } from "../incidents/hub.js";
@@ -27,8 +27,11 @@ import { createNotifier, notifierSettings, type Notifier } from "../notify/notif
 import { createMailboxStore } from "../notify/mailbox.store.js";
 import { createOutboxStore } from "../notify/outbox.store.js";
 import { createWebhookStore } from "../notify/webhook.store.js";
-import { allRoutes } from "../routes.js";
+import { allRoutes } from "./routes.js";
 import { startCollector, type Collector } from "../collector/collector.js";
+import { createIngestAuthStore } from "../collector/ingest-auth.store.js";
+import { RollupStore } from "../collector/rollup.store.js";
+import { typeormAuditLog } from "../audit/audit.js";
 import { CollectorOwnership } from "../collector/ownership.js";
 import { createOwnershipStore } from "../collector/ownership.store.js";
 import { pushDiverter, PushForwarder } from "../collector/push-forward.js";
@@ -201,8 +204,10 @@ export async function startPlatform(
     const collector = config.roles.includes("collector")
       ? await startCollector(
           {
-            db: db.dataSource,
-            flushDb: db.flushDataSource,
+            rollups: new RollupStore(db.flushDataSource),
+            tokens: createIngestAuthStore(db.dataSource),
+            uow: typeormUnitOfWork(db.dataSource),
+            audit: typeormAuditLog,
             clock,
             log,
             registry: metrics.registry,
@@ -210,9 +215,9 @@ export async function startPlatform(
             // On PostgreSQL the event reaches every realtime process through the feed.
             onCapReached: (e) => void (changeFeed ? undefined : realtime?.capReached(e)),
             onCapReachedInTx: async (tx, e) => {
-              await notifier.onCapReached(txOf(tx), e);
+              await notifier.onCapReached(tx, e);
               if (changeFeed)
-                await changeLog.record(txOf(tx), {
+                await changeLog.record(tx, {
                   topic: "cap_reached",
                   contractId: null,
                   payload: e,

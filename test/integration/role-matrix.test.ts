@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { USER_ROLES, type UserRole } from "../../src/access/actor.js";
-import { allRoutes } from "../../src/routes.js";
+import { allRoutes } from "../../src/platform/routes.js";
 import { startTestApp, type TestApp } from "../support/app.js";
 import { makeContract, makeUser } from "../support/factories.js";
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { allRoutes } from "../../src/routes.js";
+import { allRoutes } from "../../src/platform/routes.js";
 import { startTestApp, type TestApp } from "../support/app.js";
 import { makeContract, makeUser } from "../support/factories.js";
 import { alertFor, fire } from "../support/incidents.js";

@@ -1,51 +1,51 @@
-import { createAccountsDeps } from "./accounts/account.store.js";
-import { accountsRoutes } from "./accounts/accounts.routes.js";
-import { auditRoutes } from "./audit/audit.routes.js";
-import { createAuditStore, typeormAuditLog } from "./audit/audit.store.js";
-import { billingDeps } from "./billing/billing.store.js";
-import { billingRoutes } from "./billing/billing.routes.js";
-import { closeDeps } from "./billing/close/close.store.js";
-import { boardRoutes } from "./board/board.routes.js";
-import { createBoardStore } from "./board/board.store.js";
-import { invoicesRoutes } from "./billing/invoices.routes.js";
-import { classifyOutage } from "./billing/outages.js";
-import { outagesRoutes } from "./billing/outages.routes.js";
-import { billingRecordsRoutes } from "./billing/records.routes.js";
-import type { Seller } from "./billing/export/invoice-html.js";
-import type { Database } from "./db/database.js";
-import { typeormUnitOfWork } from "./db/unit-of-work.js";
-import { createSeriesStore } from "./collector/series.store.js";
-import { seriesRoutes } from "./collector/series.routes.js";
-import { createContractsDeps } from "./contracts/contract.store.js";
-import { contractsRoutes } from "./contracts/contracts.routes.js";
-import { lifecycleRoutes } from "./contracts/lifecycle.routes.js";
-import { tariffsRoutes } from "./billing/tariffs.routes.js";
-import { IncidentHub } from "./incidents/hub.js";
-import type { IncidentService } from "./incidents/incident-service.js";
-import { typeormIncidentStores } from "./incidents/incident-stores.store.js";
-import { incidentsRoutes } from "./incidents/incidents.routes.js";
-import { createTimelineStore } from "./incidents/timeline.store.js";
-import { storedUsage } from "./incidents/quota.store.js";
-import type { IngestPipeline } from "./ingest/ingest-pipeline.js";
-import type { RouteDef } from "./http/route.js";
-import type { Clock } from "./infra/clock.js";
-import { loadConfig } from "./infra/config.js";
-import type { SecurityEvents } from "./infra/security-events.js";
-import { maintenanceRoutes } from "./maintenance/maintenance.routes.js";
-import { createMaintenanceStore } from "./maintenance/maintenance.store.js";
-import { oncallRoutes } from "./oncall/oncall.routes.js";
-import { createOncallStore } from "./oncall/oncall.store.js";
-import { createRunbookTaskStore } from "./runbook-tasks/runbook-task.store.js";
-import { runbookTasksRoutes } from "./runbook-tasks/runbook-tasks.routes.js";
-import { createRuleStore } from "./rules/rule.store.js";
-import { rulesRoutes } from "./rules/rules.routes.js";
-import type { OnInvoicesIssued } from "./billing/close/run-close.js";
-import { createMailboxStore } from "./notify/mailbox.store.js";
-import { mailboxRoutes } from "./notify/mailbox.routes.js";
-import { createOutboxStore } from "./notify/outbox.store.js";
-import { webhookDeps } from "./notify/webhook.store.js";
-import { notificationsRoutes } from "./notify/notifications.routes.js";
-import { webhooksRoutes } from "./notify/webhooks.routes.js";
+import { createAccountsDeps } from "../accounts/account.store.js";
+import { accountsRoutes } from "../accounts/accounts.routes.js";
+import { auditRoutes } from "../audit/audit.routes.js";
+import { createAuditStore, typeormAuditLog } from "../audit/audit.store.js";
+import { billingDeps } from "../billing/billing.store.js";
+import { billingRoutes } from "../billing/billing.routes.js";
+import { closeDeps } from "../billing/close/close.store.js";
+import { boardRoutes } from "../board/board.routes.js";
+import { createBoardStore } from "../board/board.store.js";
+import { invoicesRoutes } from "../billing/invoices.routes.js";
+import { classifyOutage } from "../billing/outages.js";
+import { outagesRoutes } from "../billing/outages.routes.js";
+import { billingRecordsRoutes } from "../billing/records.routes.js";
+import type { Seller } from "../billing/export/invoice-html.js";
+import type { Database } from "../db/database.js";
+import { typeormUnitOfWork } from "../db/unit-of-work.js";
+import { createSeriesStore } from "../collector/series.store.js";
+import { seriesRoutes } from "../collector/series.routes.js";
+import { createContractsDeps } from "../contracts/contract.store.js";
+import { contractsRoutes } from "../contracts/contracts.routes.js";
+import { lifecycleRoutes } from "../contracts/lifecycle.routes.js";
+import { tariffsRoutes } from "../billing/tariffs.routes.js";
+import { IncidentHub } from "../incidents/hub.js";
+import type { IncidentService } from "../incidents/incident-service.js";
+import { typeormIncidentStores } from "../incidents/incident-stores.store.js";
+import { incidentsRoutes } from "../incidents/incidents.routes.js";
+import { createTimelineStore } from "../incidents/timeline.store.js";
+import { storedUsage } from "../incidents/quota.store.js";
+import type { IngestPipeline } from "../ingest/ingest-pipeline.js";
+import type { RouteDef } from "../http/route.js";
+import type { Clock } from "../infra/clock.js";
+import { loadConfig } from "../infra/config.js";
+import type { SecurityEvents } from "../infra/security-events.js";
+import { maintenanceRoutes } from "../maintenance/maintenance.routes.js";
+import { createMaintenanceStore } from "../maintenance/maintenance.store.js";
+import { oncallRoutes } from "../oncall/oncall.routes.js";
+import { createOncallStore } from "../oncall/oncall.store.js";
+import { createRunbookTaskStore } from "../runbook-tasks/runbook-task.store.js";
+import { runbookTasksRoutes } from "../runbook-tasks/runbook-tasks.routes.js";
+import { createRuleStore } from "../rules/rule.store.js";
+import { rulesRoutes } from "../rules/rules.routes.js";
+import type { OnInvoicesIssued } from "../billing/close/run-close.js";
+import { createMailboxStore } from "../notify/mailbox.store.js";
+import { mailboxRoutes } from "../notify/mailbox.routes.js";
+import { createOutboxStore } from "../notify/outbox.store.js";
+import { webhookDeps } from "../notify/webhook.store.js";
+import { notificationsRoutes } from "../notify/notifications.routes.js";
+import { webhooksRoutes } from "../notify/webhooks.routes.js";
 
 export interface RouteDeps {
   /** Passed on to the stores the routes' use cases take (opaque here). */
@@ -69,7 +69,7 @@ export interface RouteDeps {
   /** Revocations and access changes other roles act on at once (sockets, ingest cache). */
   security?: SecurityEvents;
   /** Where webhooks may point (private ranges staff allowed; a test's resolver). */
-  webhookTargets?: import("./notify/webhook-target.js").WebhookTargetPolicy;
+  webhookTargets?: import("../notify/webhook-target.js").WebhookTargetPolicy;
 }
 
 /** Every /api/v1 route of the platform; the OpenAPI document is generated from this list. */
