@@ -6,6 +6,7 @@ import { claimDateProblem, creditMonth } from "../domain/billing/extras.js";
 import { jstDateOf } from "../domain/time/jst.js";
 import { AppError, type ErrorIssue } from "../shared/errors.js";
 import type { BillingDeps } from "./billing.store.js";
+import { auditCreated } from "./audited.js";
 import { IsoDate, toLiabilityCreditView } from "./views.js";
 
 export const NewLiabilityCredit = z.strictObject({
@@ -50,16 +51,14 @@ export async function recordLiabilityCredit(
       createdBy: actor.userId,
     });
     const view = toLiabilityCreditView(row, creditMonth(row.damageDate));
-    await store.audit(tx, {
-      actor,
-      at: now,
-      action: "liability_credit.record",
-      entityType: "liability_credit",
-      entityId: row.id,
+    await auditCreated(
+      store,
+      tx,
+      { actor, at: now, action: "liability_credit.record" },
+      row.id,
       contractId,
-      before: null,
-      after: view,
-    });
+      view,
+    );
     return view;
   });
 }

@@ -5,6 +5,7 @@ import type { Actor, ContractScope } from "../access/actor.js";
 import { jstDateOf } from "../domain/time/jst.js";
 import { AppError } from "../shared/errors.js";
 import type { BillingDeps } from "./billing.store.js";
+import { auditCreated } from "./audited.js";
 import { IsoDate, toPaymentView } from "./views.js";
 
 export const NewPayment = z.strictObject({
@@ -29,16 +30,14 @@ export async function recordPayment(
     const invoice = await store.invoice(tx, { kind: "all" }, invoiceId);
     const row = await store.addPayment(tx, { ...input, invoiceId, createdBy: actor.userId });
     const view = toPaymentView(row);
-    await store.audit(tx, {
-      actor,
-      at: now,
-      action: "payment.record",
-      entityType: "payment",
-      entityId: row.id,
-      contractId: invoice.contractId,
-      before: null,
-      after: view,
-    });
+    await auditCreated(
+      store,
+      tx,
+      { actor, at: now, action: "payment.record" },
+      row.id,
+      invoice.contractId,
+      view,
+    );
     return view;
   });
 }

@@ -1,6 +1,6 @@
 // Billing records beside the invoices: payments, liability claims, service fees.
 import { z } from "zod";
-import { scopeOf, type UserRole } from "../access/actor.js";
+import { scopeOf, type Actor, type ContractScope, type UserRole } from "../access/actor.js";
 import { defineRoute, IdParams, type RouteDef } from "../http/route.js";
 import type { Clock } from "../infra/clock.js";
 import type { BillingDeps } from "./billing.store.js";
@@ -22,78 +22,92 @@ import { LiabilityCreditView, PaymentView, ServiceFeeView } from "./views.js";
 const READ: readonly UserRole[] = ["admin", "noc", "customer"];
 const ADMIN: readonly UserRole[] = ["admin"];
 
+/**
+ * One kind of record under a parent (`/invoices/:id/payments`…): POST records one (admin
+ * only), GET lists the parent's records (staff, and the customer its own).
+ */
+function recordRoutes<B extends z.ZodType>(r: {
+  path: string;
+  tag: string;
+  view: z.ZodType;
+  body: B;
+  record: {
+    summary: string;
+    run: (actor: Actor, parentId: string, body: z.infer<B>) => Promise<unknown>;
+  };
+  list: { summary: string; run: (scope: ContractScope, parentId: string) => Promise<unknown> };
+}): RouteDef[] {
+  return [
+    defineRoute({
+      method: "post",
+      path: r.path,
+      tag: r.tag,
+      roles: ADMIN,
+      summary: r.record.summary,
+      status: 201,
+      params: IdParams,
+      body: r.body,
+      response: r.view,
+      handler: ({ actor, params, body }) => r.record.run(actor, params.id, body),
+    }),
+    defineRoute({
+      method: "get",
+      path: r.path,
+      tag: r.tag,
+      roles: READ,
+      summary: r.list.summary,
+      params: IdParams,
+      response: z.array(r.view),
+      handler: ({ actor, params }) => r.list.run(scopeOf(actor), params.id),
+    }),
+  ];
+}
+
 export function billingRecordsRoutes(deps: { billing: BillingDeps; clock: Clock }): RouteDef[] {
   const { billing, clock } = deps;
   const now = () => clock.now();
   return [
-    defineRoute({
-      method: "post",
+    ...recordRoutes({
       path: "/invoices/:id/payments",
       tag: "payments",
-      roles: ADMIN,
-      summary: "Record a payment of an invoice",
-      status: 201,
-      params: IdParams,
+      view: PaymentView,
       body: NewPayment,
-      response: PaymentView,
-      handler: ({ actor, params, body }) => recordPayment(billing, actor, params.id, body, now()),
+      record: {
+        summary: "Record a payment of an invoice",
+        run: (actor, id, body) => recordPayment(billing, actor, id, body, now()),
+      },
+      list: {
+        summary: "List an invoice's payments",
+        run: (scope, id) => listPayments(billing, scope, id),
+      },
     }),
-    defineRoute({
-      method: "get",
-      path: "/invoices/:id/payments",
-      tag: "payments",
-      roles: READ,
-      summary: "List an invoice's payments",
-      params: IdParams,
-      response: z.array(PaymentView),
-      handler: ({ actor, params }) => listPayments(billing, scopeOf(actor), params.id),
-    }),
-
-    defineRoute({
-      method: "post",
+    ...recordRoutes({
       path: "/contracts/:id/liability-credits",
       tag: "liability-credits",
-      roles: ADMIN,
-      summary: "Record a liability claim (Art. 21; refused after 30 days)",
-      status: 201,
-      params: IdParams,
+      view: LiabilityCreditView,
       body: NewLiabilityCredit,
-      response: LiabilityCreditView,
-      handler: ({ actor, params, body }) =>
-        recordLiabilityCredit(billing, actor, params.id, body, now()),
+      record: {
+        summary: "Record a liability claim (Art. 21; refused after 30 days)",
+        run: (actor, id, body) => recordLiabilityCredit(billing, actor, id, body, now()),
+      },
+      list: {
+        summary: "List a contract's liability credits",
+        run: (scope, id) => listLiabilityCredits(billing, scope, id),
+      },
     }),
-    defineRoute({
-      method: "get",
-      path: "/contracts/:id/liability-credits",
-      tag: "liability-credits",
-      roles: READ,
-      summary: "List a contract's liability credits",
-      params: IdParams,
-      response: z.array(LiabilityCreditView),
-      handler: ({ actor, params }) => listLiabilityCredits(billing, scopeOf(actor), params.id),
-    }),
-
-    defineRoute({
-      method: "post",
+    ...recordRoutes({
       path: "/contracts/:id/service-fees",
       tag: "service-fees",
-      roles: ADMIN,
-      summary: "Add a monthly service fee to a contract",
-      status: 201,
-      params: IdParams,
+      view: ServiceFeeView,
       body: NewServiceFee,
-      response: ServiceFeeView,
-      handler: ({ actor, params, body }) => addServiceFee(billing, actor, params.id, body, now()),
-    }),
-    defineRoute({
-      method: "get",
-      path: "/contracts/:id/service-fees",
-      tag: "service-fees",
-      roles: READ,
-      summary: "List a contract's service fees",
-      params: IdParams,
-      response: z.array(ServiceFeeView),
-      handler: ({ actor, params }) => listServiceFees(billing, scopeOf(actor), params.id),
+      record: {
+        summary: "Add a monthly service fee to a contract",
+        run: (actor, id, body) => addServiceFee(billing, actor, id, body, now()),
+      },
+      list: {
+        summary: "List a contract's service fees",
+        run: (scope, id) => listServiceFees(billing, scope, id),
+      },
     }),
     defineRoute({
       method: "post",

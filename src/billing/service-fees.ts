@@ -3,6 +3,7 @@ import { z } from "zod";
 import type { Actor, ContractScope } from "../access/actor.js";
 import { AppError, conflict } from "../shared/errors.js";
 import type { BillingDeps } from "./billing.store.js";
+import { auditCreated } from "./audited.js";
 import { toServiceFeeView, YearMonth } from "./views.js";
 
 export const NewServiceFee = z.strictObject({
@@ -30,16 +31,14 @@ export async function addServiceFee(
     await store.contract(tx, { kind: "all" }, contractId);
     const row = await store.addServiceFee(tx, { ...input, contractId, createdBy: actor.userId });
     const view = toServiceFeeView(row);
-    await store.audit(tx, {
-      actor,
-      at: now,
-      action: "service_fee.add",
-      entityType: "service_fee",
-      entityId: row.id,
+    await auditCreated(
+      store,
+      tx,
+      { actor, at: now, action: "service_fee.add" },
+      row.id,
       contractId,
-      before: null,
-      after: view,
-    });
+      view,
+    );
     return view;
   });
 }

@@ -10,6 +10,7 @@ import { jstMonthOf } from "../domain/time/jst.js";
 import { addMonths, isYearMonth, monthOfDate } from "../domain/time/month.js";
 import { AppError, conflict } from "../shared/errors.js";
 import type { BillingDeps } from "./billing.store.js";
+import { auditCreated } from "./audited.js";
 
 const YearMonth = z.string().refine(isYearMonth, { error: "must be a month YYYY-MM" });
 const Yen = z.number().int().min(0).max(100_000_000);
@@ -184,16 +185,14 @@ export async function addAdjustment(
     }
     const row = await store.addAdjustment(tx, { ...input, contractId, createdBy: actor.userId });
     const view = toAdjustmentView(row);
-    await store.audit(tx, {
-      actor,
-      at: now,
-      action: "invoice_adjustment.create",
-      entityType: "invoice_adjustment",
-      entityId: row.id,
+    await auditCreated(
+      store,
+      tx,
+      { actor, at: now, action: "invoice_adjustment.create" },
+      row.id,
       contractId,
-      before: null,
-      after: view,
-    });
+      view,
+    );
     return view;
   });
 }

@@ -2,7 +2,14 @@
 // tokens. Routes validate, call a use case and shape the response; persistence is in the stores.
 import { z } from "zod";
 import { scopeOf, USER_ROLES, type UserRole } from "../access/actor.js";
-import { defineRoute, IdParams, page, Pagination, type RouteDef } from "../http/route.js";
+import {
+  defineRoute,
+  resourceRoutes,
+  IdParams,
+  page,
+  Pagination,
+  type RouteDef,
+} from "../http/route.js";
 import type { Clock } from "../infra/clock.js";
 import {
   AgentTokenView,
@@ -241,27 +248,21 @@ function componentRoutes(deps: ContractsRouteDeps): RouteDef[] {
       handler: ({ actor, params, body }) =>
         addComponent(deps, actor, scopeOf(actor), params.id, body, now()),
     }),
-    defineRoute({
-      method: "get",
+    ...resourceRoutes({
       path: "/components/:id",
       tag: "components",
-      roles: ALL,
-      summary: "Get a component",
-      params: IdParams,
-      response: ComponentView,
-      handler: ({ actor, params }) => getComponentView(deps, scopeOf(actor), params.id),
-    }),
-    defineRoute({
-      method: "patch",
-      path: "/components/:id",
-      tag: "components",
-      roles: MANAGE,
-      summary: "Change a component (OS, cap relaxation steps, end date)",
-      params: IdParams,
-      body: ComponentPatch,
-      response: ComponentView,
-      handler: ({ actor, params, body }) =>
-        updateComponent(deps, actor, scopeOf(actor), params.id, body, now()),
+      view: ComponentView,
+      get: {
+        roles: ALL,
+        summary: "Get a component",
+        run: ({ actor, id }) => getComponentView(deps, scopeOf(actor), id),
+      },
+      patch: {
+        roles: MANAGE,
+        summary: "Change a component (OS, cap relaxation steps, end date)",
+        body: ComponentPatch,
+        run: ({ actor, id }, body) => updateComponent(deps, actor, scopeOf(actor), id, body, now()),
+      },
     }),
   ];
 }

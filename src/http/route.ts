@@ -69,3 +69,78 @@ export const page = <T extends z.ZodType>(item: T) =>
     limit: z.number().int(),
     offset: z.number().int(),
   });
+
+/**
+ * A resource's routes by id, declared once: GET reads it, PATCH changes it, DELETE removes
+ * it (204, no body). Each is optional; the path, tag and id parameter are shared.
+ */
+export function resourceRoutes<B extends z.ZodType>(r: {
+  path: string;
+  tag: string;
+  view: z.ZodType;
+  get?: {
+    roles: readonly UserRole[];
+    summary: string;
+    /** When reading shows more than a change returns (a rotation with its overrides). */
+    view?: z.ZodType;
+    run: (at: ById) => Promise<unknown>;
+  };
+  patch?: {
+    roles: readonly UserRole[];
+    summary: string;
+    body: B;
+    run: (at: ById, body: z.infer<B>) => Promise<unknown>;
+  };
+  delete?: { roles: readonly UserRole[]; summary: string; run: (at: ById) => Promise<unknown> };
+}): RouteDef[] {
+  const at = (ctx: { actor: Actor; params: { id: string } }): ById => ({
+    actor: ctx.actor,
+    id: ctx.params.id,
+  });
+  const common = { path: r.path, tag: r.tag, params: IdParams };
+  return [
+    ...(r.get
+      ? [
+          defineRoute({
+            ...common,
+            method: "get",
+            roles: r.get.roles,
+            summary: r.get.summary,
+            response: r.get.view ?? r.view,
+            handler: (ctx) => r.get!.run(at(ctx)),
+          }),
+        ]
+      : []),
+    ...(r.patch
+      ? [
+          defineRoute({
+            ...common,
+            method: "patch",
+            roles: r.patch.roles,
+            summary: r.patch.summary,
+            body: r.patch.body,
+            response: r.view,
+            handler: (ctx) => r.patch!.run(at(ctx), ctx.body),
+          }),
+        ]
+      : []),
+    ...(r.delete
+      ? [
+          defineRoute({
+            ...common,
+            method: "delete",
+            roles: r.delete.roles,
+            summary: r.delete.summary,
+            status: 204,
+            handler: (ctx) => r.delete!.run(at(ctx)),
+          }),
+        ]
+      : []),
+  ];
+}
+
+/** Who acts on which resource, for `resourceRoutes`' handlers. */
+export interface ById {
+  actor: Actor;
+  id: string;
+}

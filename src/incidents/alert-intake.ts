@@ -198,6 +198,30 @@ async function applyEffects(
   return opened.filter((i) => !i.suppressed && i.state !== "resolved");
 }
 
+/** A new incident's routing and lifecycle columns, before anything has happened to it. */
+export const FRESH_INCIDENT = {
+  tier: null,
+  runbookMissing: false,
+  suppressed: false,
+  countsQuota: false,
+  overage: false,
+  repeatCount: 1,
+  routedAt: null,
+  acknowledgedAt: null,
+  acknowledgedBy: null,
+  conditionClearedAt: null,
+  resolvedAt: null,
+  resolvedBy: null,
+  resolution: null,
+  resolveNote: null,
+  reopenCount: 0,
+  escalationLevel: 0,
+  escalateAt: null,
+  assigneeId: null,
+  outageId: null,
+  version: 1,
+} satisfies Partial<IncidentEntity>;
+
 function newIncident(e: Extract<Effect, { kind: "open" }>, q: QueuedAlert): IncidentEntity {
   const a = q.alert!;
   const at = new Date(e.atMs);
@@ -221,26 +245,7 @@ function newIncident(e: Extract<Effect, { kind: "open" }>, q: QueuedAlert): Inci
     membersTotal: 1,
     scope: "component",
     // Every column set: the row's in-memory state is what listeners see (no reload).
-    tier: null,
-    runbookMissing: false,
-    suppressed: false,
-    countsQuota: false,
-    overage: false,
-    repeatCount: 1,
-    routedAt: null,
-    acknowledgedAt: null,
-    acknowledgedBy: null,
-    conditionClearedAt: null,
-    resolvedAt: null,
-    resolvedBy: null,
-    resolution: null,
-    resolveNote: null,
-    reopenCount: 0,
-    escalationLevel: 0,
-    escalateAt: null,
-    assigneeId: null,
-    outageId: null,
-    version: 1,
+    ...FRESH_INCIDENT,
   };
 }
 

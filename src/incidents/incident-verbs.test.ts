@@ -93,20 +93,25 @@ describe(acknowledgeIncident.name, () => {
   });
 });
 
+/** The routed incident holds the contract's first unit of March. */
+function takeUnit(w: ReturnType<typeof routedWorld>["w"], contractId: string, incidentId: string) {
+  w.db.tables.units.push({
+    id: "u1",
+    contractId,
+    incidentId,
+    month: "2026-03",
+    ordinal: 1,
+    overage: false,
+    takenAt: T0,
+    releasedAt: null,
+  });
+  w.row(incidentId).countsQuota = true;
+}
+
 describe(resolveIncident.name, () => {
   it("gives the quota unit back for a false alarm closed before acknowledgement", async () => {
     const { w, noc, contract, incident } = routedWorld();
-    w.db.tables.units.push({
-      id: "u1",
-      contractId: contract.id,
-      incidentId: incident.id,
-      month: "2026-03",
-      ordinal: 1,
-      overage: false,
-      takenAt: T0,
-      releasedAt: null,
-    });
-    w.row(incident.id).countsQuota = true;
+    takeUnit(w, contract.id, incident.id);
     const after = await resolveIncident(w.deps, w.actor(noc), incident.id, {
       reason: "sensor glitch",
       falseAlarm: true,
@@ -129,17 +134,7 @@ describe(resolveIncident.name, () => {
 
   it("keeps the unit of an acknowledged false alarm and restores its declared outage", async () => {
     const { w, noc, contract, incident } = routedWorld();
-    w.db.tables.units.push({
-      id: "u1",
-      contractId: contract.id,
-      incidentId: incident.id,
-      month: "2026-03",
-      ordinal: 1,
-      overage: false,
-      takenAt: T0,
-      releasedAt: null,
-    });
-    w.row(incident.id).countsQuota = true;
+    takeUnit(w, contract.id, incident.id);
     await acknowledgeIncident(w.deps, w.actor(noc), incident.id, {});
     await declareOutage(w.deps, w.actor(noc), incident.id, { scope: "service" });
     w.clock.advance(30 * 60_000);
@@ -200,17 +195,7 @@ describe(escalateIncident.name, () => {
 describe(reopenIncident.name, () => {
   it("reopens, takes back the unit a false alarm released, and pages first line again", async () => {
     const { w, noc, first, contract, incident } = routedWorld();
-    w.db.tables.units.push({
-      id: "u1",
-      contractId: contract.id,
-      incidentId: incident.id,
-      month: "2026-03",
-      ordinal: 1,
-      overage: false,
-      takenAt: T0,
-      releasedAt: null,
-    });
-    w.row(incident.id).countsQuota = true;
+    takeUnit(w, contract.id, incident.id);
     await resolveIncident(w.deps, w.actor(noc), incident.id, { reason: "x", falseAlarm: true });
     w.clock.advance(5 * 60_000);
     const after = await reopenIncident(w.deps, w.actor(noc), incident.id, { note: "back" });

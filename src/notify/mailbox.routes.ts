@@ -1,6 +1,13 @@
 // The local mailbox of the embedded default (no SMTP_URL): what customers would have received.
 import { scopeOf, type UserRole } from "../access/actor.js";
-import { defineRoute, IdParams, page, Pagination, Uuid, type RouteDef } from "../http/route.js";
+import {
+  defineRoute,
+  page,
+  Pagination,
+  resourceRoutes,
+  Uuid,
+  type RouteDef,
+} from "../http/route.js";
 import { getMailboxMessage, listMailbox } from "./mailbox.js";
 import type { MailboxStore } from "./mailbox.store.js";
 import { MailboxMessageView, MailboxSummary } from "./views.js";
@@ -21,15 +28,15 @@ export function mailboxRoutes(deps: { mailbox: MailboxStore }): RouteDef[] {
       response: page(MailboxSummary),
       handler: ({ actor, query }) => listMailbox(mailbox, scopeOf(actor), query),
     }),
-    defineRoute({
-      method: "get",
+    ...resourceRoutes({
       path: "/mailbox/:id",
       tag: "notifications",
-      roles: READERS,
-      summary: "One mailbox message with its text, HTML and threading headers",
-      params: IdParams,
-      response: MailboxMessageView,
-      handler: ({ actor, params }) => getMailboxMessage(mailbox, scopeOf(actor), params.id),
+      view: MailboxMessageView,
+      get: {
+        roles: READERS,
+        summary: "One mailbox message with its text, HTML and threading headers",
+        run: ({ actor, id }) => getMailboxMessage(mailbox, scopeOf(actor), id),
+      },
     }),
   ];
 }

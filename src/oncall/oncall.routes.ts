@@ -1,6 +1,13 @@
 import { z } from "zod";
 import type { UserRole } from "../access/actor.js";
-import { defineRoute, IdParams, page, Pagination, type RouteDef } from "../http/route.js";
+import {
+  defineRoute,
+  resourceRoutes,
+  IdParams,
+  page,
+  Pagination,
+  type RouteDef,
+} from "../http/route.js";
 import type { Clock } from "../infra/clock.js";
 import type { OncallDeps } from "./deps.js";
 import { addHandoverNote, listHandoverNotes, NewHandoverNote } from "./handover-notes.js";
@@ -46,36 +53,27 @@ export function oncallRoutes(deps: OncallDeps & { clock: Clock }): RouteDef[] {
       response: RotationView,
       handler: ({ actor, body }) => createRotation(deps, actor, body, now()),
     }),
-    defineRoute({
-      method: "get",
+    ...resourceRoutes({
       path: "/oncall/rotations/:id",
       tag: "on-call",
-      roles: STAFF,
-      summary: "Get a rotation with its overrides",
-      params: IdParams,
-      response: RotationDetail,
-      handler: ({ params }) => getRotationDetail(deps, params.id),
-    }),
-    defineRoute({
-      method: "patch",
-      path: "/oncall/rotations/:id",
-      tag: "on-call",
-      roles: MANAGE,
-      summary: "Change a rotation",
-      params: IdParams,
-      body: RotationPatch,
-      response: RotationView,
-      handler: ({ actor, params, body }) => updateRotation(deps, actor, params.id, body, now()),
-    }),
-    defineRoute({
-      method: "delete",
-      path: "/oncall/rotations/:id",
-      tag: "on-call",
-      roles: MANAGE,
-      summary: "Delete a rotation and its overrides",
-      status: 204,
-      params: IdParams,
-      handler: ({ actor, params }) => deleteRotation(deps, actor, params.id, now()),
+      view: RotationView,
+      get: {
+        roles: STAFF,
+        summary: "Get a rotation with its overrides",
+        view: RotationDetail,
+        run: ({ id }) => getRotationDetail(deps, id),
+      },
+      patch: {
+        roles: MANAGE,
+        summary: "Change a rotation",
+        body: RotationPatch,
+        run: ({ actor, id }, body) => updateRotation(deps, actor, id, body, now()),
+      },
+      delete: {
+        roles: MANAGE,
+        summary: "Delete a rotation and its overrides",
+        run: ({ actor, id }) => deleteRotation(deps, actor, id, now()),
+      },
     }),
     defineRoute({
       method: "post",

@@ -1,5 +1,5 @@
 import { USER_ROLES, type UserRole } from "../access/actor.js";
-import { defineRoute, IdParams, page, type RouteDef } from "../http/route.js";
+import { defineRoute, resourceRoutes, IdParams, page, type RouteDef } from "../http/route.js";
 import type { Clock } from "../infra/clock.js";
 import { createRule, deleteRule, updateRule, type RulesDeps } from "./manage-rules.js";
 import { listRules, readRule, rulesInForce } from "./read-rules.js";
@@ -32,36 +32,26 @@ export function rulesRoutes(deps: RulesDeps & { clock: Clock }): RouteDef[] {
       response: RuleView,
       handler: ({ actor, body }) => createRule(deps, actor, body, now()),
     }),
-    defineRoute({
-      method: "get",
+    ...resourceRoutes({
       path: "/rules/:id",
       tag: "rules",
-      roles: MANAGE,
-      summary: "Get a rule",
-      params: IdParams,
-      response: RuleView,
-      handler: ({ params }) => readRule(deps, params.id),
-    }),
-    defineRoute({
-      method: "patch",
-      path: "/rules/:id",
-      tag: "rules",
-      roles: MANAGE,
-      summary: "Change a rule",
-      params: IdParams,
-      body: RulePatch,
-      response: RuleView,
-      handler: ({ actor, params, body }) => updateRule(deps, actor, params.id, body, now()),
-    }),
-    defineRoute({
-      method: "delete",
-      path: "/rules/:id",
-      tag: "rules",
-      roles: MANAGE,
-      summary: "Delete a rule (default-pack rules are disabled instead)",
-      status: 204,
-      params: IdParams,
-      handler: ({ actor, params }) => deleteRule(deps, actor, params.id, now()),
+      view: RuleView,
+      get: {
+        roles: MANAGE,
+        summary: "Get a rule",
+        run: ({ id }) => readRule(deps, id),
+      },
+      patch: {
+        roles: MANAGE,
+        summary: "Change a rule",
+        body: RulePatch,
+        run: ({ actor, id }, body) => updateRule(deps, actor, id, body, now()),
+      },
+      delete: {
+        roles: MANAGE,
+        summary: "Delete a rule (default-pack rules are disabled instead)",
+        run: ({ actor, id }) => deleteRule(deps, actor, id, now()),
+      },
     }),
     defineRoute({
       method: "get",

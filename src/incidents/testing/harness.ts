@@ -4,6 +4,7 @@ import type { Actor, UserRole } from "../../access/actor.js";
 import type { ContractEntity, IncidentEntity, UserEntity } from "../../db/entities/index.js";
 import { fixedClock } from "../../infra/clock.js";
 import type { IncidentChange } from "../events.js";
+import { FRESH_INCIDENT } from "../alert-intake.js";
 import { IncidentHub } from "../hub.js";
 import type { IncidentDeps, IncidentSettings } from "../incident-tx.js";
 import {
@@ -130,33 +131,14 @@ export function world(): World {
         metric: "cpu",
         severity: "critical",
         state: "open",
-        tier: null,
-        runbookMissing: false,
-        suppressed: false,
-        countsQuota: false,
-        overage: false,
         value: 97,
         threshold: 90,
         openedAt: T0,
         lastFiredAt: T0,
-        repeatCount: 1,
         memberCount: 1,
         membersTotal: 1,
         scope: "component",
-        routedAt: null,
-        acknowledgedAt: null,
-        acknowledgedBy: null,
-        conditionClearedAt: null,
-        resolvedAt: null,
-        resolvedBy: null,
-        resolution: null,
-        resolveNote: null,
-        reopenCount: 0,
-        escalationLevel: 0,
-        escalateAt: null,
-        assigneeId: null,
-        outageId: null,
-        version: 1,
+        ...FRESH_INCIDENT,
         ...opts,
       };
       db.tables.incidents.set(i.id, i);
