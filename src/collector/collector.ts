@@ -7,7 +7,7 @@ import { RemoteWriteForwarder } from "../ingest/forwarder.js";
 import { IngestPipeline, type RulesAttachment } from "../ingest/ingest-pipeline.js";
 import { IngestMetrics } from "../ingest/metrics.js";
 import { RateLimiter } from "../ingest/rate-limit.js";
-import type { RollupRow } from "../ingest/rollups.js";
+import { RollupBatch } from "../ingest/rollups.js";
 import type { Clock } from "../infra/clock.js";
 import type { SecurityEvents } from "../infra/security-events.js";
 import { collectorRouter } from "./collector.routes.js";
@@ -127,13 +127,13 @@ export async function startCollector(
 
   // Rows a flush could not write because the database was unreachable: written first at the
   // next flush. Bounded (oldest dropped, logged) so a long outage cannot exhaust memory.
-  let unwritten: RollupRow[] = [];
+  let unwritten = RollupBatch.of([]);
   const flush = async (all = false) => {
     const now = clock.now();
     pipeline.sweep(now.getTime());
     const drained = pipeline.drainRollups(all ? Number.POSITIVE_INFINITY : now.getTime());
-    let rows = unwritten.length > 0 ? unwritten.concat(drained) : drained;
-    unwritten = [];
+    let rows = unwritten.concat(drained);
+    unwritten = RollupBatch.of([]);
     if (rows.length > MAX_UNWRITTEN_ROWS) {
       log.error(
         { dropped: rows.length - MAX_UNWRITTEN_ROWS },
@@ -150,7 +150,7 @@ export async function startCollector(
         ),
       );
     } catch (err) {
-      if (err instanceof RollupWriteError) unwritten = [...err.unwritten];
+      if (err instanceof RollupWriteError) unwritten = err.unwritten;
       failure = err instanceof Error ? err : new Error(String(err));
     }
     // Last-seen times do not wait for the rollups: each is saved on its own.

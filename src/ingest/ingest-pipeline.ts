@@ -35,7 +35,7 @@ import { RemoteWriteDecoder } from "./remote-write-decoder.js";
 import { ingestDecoded } from "./remote-write-ingest.js";
 import {
   seedFromRollups,
-  type RollupRow,
+  type RollupBatch,
   type RollupSeed,
   type RollupSeedTarget,
 } from "./rollups.js";
@@ -158,7 +158,7 @@ export class IngestPipeline implements RollupSeedTarget {
   }
 
   /** Completed 1-minute rollups that started before `beforeMs`, for the batch writer. */
-  drainRollups(beforeMs: number): RollupRow[] {
+  drainRollups(beforeMs: number): RollupBatch {
     return this.core.rollups.drain(beforeMs);
   }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { Rollups, seedFromRollups, type RollupSeedTarget } from "./rollups.js";
+import { RollupBatch, Rollups, seedFromRollups, type RollupSeedTarget } from "./rollups.js";
 import { ComponentState, Series } from "./series-store.js";
 
 const T0 = 1_767_225_600_000;
@@ -22,7 +22,7 @@ describe(Rollups.name, () => {
     ] as const)
       r.add(a, T0 + t * 1000, v);
     r.add(b, T0 + 5_000, 1);
-    const rows = r.drain(T0 + 60_000);
+    const rows = r.drain(T0 + 60_000).rows();
     expect(
       rows.map((x) => [
         x.labels.__name__,
@@ -38,10 +38,13 @@ describe(Rollups.name, () => {
       ["a", 0, -1, 7, 9, 3, 3, 7],
       ["b", 0, 1, 1, 1, 1, 1, 1],
     ]);
-    expect(r.drain(T0 + 60_000)).toEqual([]);
-    expect(r.drain(T0 + 120_000).map((x) => [x.series, x.minuteStartMs - T0, x.count])).toEqual([
-      [a, 60_000, 1],
-    ]);
+    expect(r.drain(T0 + 60_000).rows()).toEqual([]);
+    expect(
+      r
+        .drain(T0 + 120_000)
+        .rows()
+        .map((x) => [x.series, x.minuteStartMs - T0, x.count]),
+    ).toEqual([[a, 60_000, 1]]);
   });
 
   it("keeps minutes at or after the drain point pending", () => {
@@ -51,8 +54,18 @@ describe(Rollups.name, () => {
     r.add(a, T0, 1);
     r.add(a, T0 + 60_000, 2);
     r.add(a, T0 + 120_000, 3); // completes minute 1
-    expect(r.drain(T0 + 60_000).map((x) => x.last)).toEqual([1]);
-    expect(r.drain(T0 + 180_000).map((x) => x.last)).toEqual([2, 3]);
+    expect(
+      r
+        .drain(T0 + 60_000)
+        .rows()
+        .map((x) => x.last),
+    ).toEqual([1]);
+    expect(
+      r
+        .drain(T0 + 180_000)
+        .rows()
+        .map((x) => x.last),
+    ).toEqual([2, 3]);
   });
 
   it("closes a removed series' open minute", () => {
@@ -61,8 +74,18 @@ describe(Rollups.name, () => {
     r.open(a);
     r.add(a, T0, 4);
     r.close(a);
-    expect(r.drain(T0).map((x) => x.last)).toEqual([]);
-    expect(r.drain(T0 + 60_000).map((x) => x.last)).toEqual([4]);
+    expect(
+      r
+        .drain(T0)
+        .rows()
+        .map((x) => x.last),
+    ).toEqual([]);
+    expect(
+      r
+        .drain(T0 + 60_000)
+        .rows()
+        .map((x) => x.last),
+    ).toEqual([4]);
   });
 
   it("keeps the time of each minute's last sample, stale markers included", () => {
@@ -73,7 +96,12 @@ describe(Rollups.name, () => {
     r.add(a, T0 + 3_000, 2);
     r.add(a, T0 + 4_000, NaN);
     r.add(a, T0 + 61_000, 5);
-    expect(r.drain(T0 + 120_000).map((x) => [x.last, x.lastTs])).toEqual([
+    expect(
+      r
+        .drain(T0 + 120_000)
+        .rows()
+        .map((x) => [x.last, x.lastTs]),
+    ).toEqual([
       [2, T0 + 4_000],
       [5, T0 + 61_000],
     ]);
@@ -96,5 +124,59 @@ describe(Rollups.name, () => {
       ["vm-1", labels, T0 + 59_999, 1, T0 + 120_000],
       ["vm-1", labels, T0 + 63_000, 2, T0 + 120_000],
     ]);
+  });
+});
+
+describe(RollupBatch.name, () => {
+  const a = new Series(0, comp, { __name__: "a" });
+  const b = new Series(1, comp, { __name__: "b" });
+  const row = (s: Series, minute: number, v: number) => ({
+    componentId: s.componentId,
+    labels: s.labels,
+    series: s,
+    minuteStartMs: T0 + minute * 60_000,
+    min: v - 1,
+    max: v + 1,
+    sum: v * 2,
+    count: 2,
+    avg: v,
+    last: v,
+    lastTs: T0 + minute * 60_000 + 59_000,
+  });
+
+  it("holds rows columnar and gives each back exactly (also -Infinity, Infinity, -0)", () => {
+    const rows = [row(a, 0, 1.5), row(b, 1, -Infinity), row(a, 2, Infinity), row(b, 3, -0)];
+    const batch = RollupBatch.of(rows);
+    expect(batch.length).toBe(4);
+    expect(batch.rows()).toEqual(rows);
+    expect(Object.is(batch.last(3), -0)).toBe(true);
+    expect(batch.series).toEqual([a, b, a, b]);
+  });
+
+  it("slices (clamped) and concatenates without changing either side", () => {
+    const left = RollupBatch.of([row(a, 0, 1), row(b, 0, 2), row(a, 1, 3)]);
+    const right = RollupBatch.of([row(b, 1, 4)]);
+    expect(
+      left
+        .slice(1)
+        .rows()
+        .map((r) => r.last),
+    ).toEqual([2, 3]);
+    expect(
+      left
+        .slice(2, 99)
+        .rows()
+        .map((r) => r.last),
+    ).toEqual([3]);
+    expect(left.slice(5).length).toBe(0);
+    const both = left.concat(right);
+    expect(both.rows().map((r) => [r.labels.__name__, r.last])).toEqual([
+      ["a", 1],
+      ["b", 2],
+      ["a", 3],
+      ["b", 4],
+    ]);
+    expect(left.length).toBe(3);
+    expect(RollupBatch.of([]).concat(right)).toBe(right);
   });
 });

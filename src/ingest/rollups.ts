@@ -70,7 +70,7 @@ export class Rollups {
   }
 
   /** Returns every minute that started before `beforeMs` (open ones are completed). */
-  drain(beforeMs: number): RollupRow[] {
+  drain(beforeMs: number): RollupBatch {
     const before = Math.floor(beforeMs / MINUTE_MS);
     for (let id = 0; id < this.count.length; id++) {
       if (this.count[id]! > 0 && this.minute[id]! < before) this.complete(id);
@@ -151,36 +151,114 @@ class PendingRows {
     this.cols[k + 6] = lastTs;
   }
 
-  take(beforeMinute: number): RollupRow[] {
-    const rows: RollupRow[] = [];
+  take(beforeMinute: number): RollupBatch {
+    const c = this.cols;
+    let taken = 0;
+    for (let i = 0; i < this.n; i++) if (c[i * W]! < beforeMinute) taken++;
+    const out = new Float64Array(taken * W);
+    const series = new Array<Series>(taken);
     let kept = 0;
+    let t = 0;
     for (let i = 0; i < this.n; i++) {
       const k = i * W;
-      const c = this.cols;
       if (c[k]! >= beforeMinute) {
-        this.cols.copyWithin(kept * W, k, k + W);
+        c.copyWithin(kept * W, k, k + W);
         this.series[kept++] = this.series[i]!;
-        continue;
+      } else {
+        out.set(c.subarray(k, k + W), t * W);
+        series[t++] = this.series[i]!;
       }
-      const s = this.series[i]!;
-      const [min, max, sum, count, last] = [c[k + 1]!, c[k + 2]!, c[k + 3]!, c[k + 4]!, c[k + 5]!];
-      rows.push({
-        componentId: s.componentId,
-        labels: s.labels,
-        series: s,
-        minuteStartMs: c[k]! * MINUTE_MS,
-        min,
-        max,
-        sum,
-        count,
-        avg: sum / count,
-        last,
-        lastTs: c[k + 6]!,
-      });
     }
     this.n = kept;
     this.series.length = kept;
-    return rows;
+    return new RollupBatch(series, out);
+  }
+}
+
+/**
+ * Drained rows, columnar: a flush of 100,000 series makes no object per row. `row(i)` gives
+ * one as a RollupRow (for a log line or a test).
+ */
+export class RollupBatch {
+  readonly length: number;
+  constructor(
+    readonly series: readonly Series[],
+    private readonly cols: Float64Array,
+  ) {
+    this.length = series.length;
+  }
+
+  static of(rows: readonly RollupRow[]): RollupBatch {
+    const cols = new Float64Array(rows.length * W);
+    rows.forEach((r, i) =>
+      cols.set(
+        [r.minuteStartMs / MINUTE_MS, r.min, r.max, r.sum, r.count, r.last, r.lastTs],
+        i * W,
+      ),
+    );
+    return new RollupBatch(
+      rows.map((r) => r.series),
+      cols,
+    );
+  }
+
+  minuteStartMs(i: number): number {
+    return this.cols[i * W]! * MINUTE_MS;
+  }
+  min(i: number): number {
+    return this.cols[i * W + 1]!;
+  }
+  max(i: number): number {
+    return this.cols[i * W + 2]!;
+  }
+  sum(i: number): number {
+    return this.cols[i * W + 3]!;
+  }
+  count(i: number): number {
+    return this.cols[i * W + 4]!;
+  }
+  last(i: number): number {
+    return this.cols[i * W + 5]!;
+  }
+  lastTs(i: number): number {
+    return this.cols[i * W + 6]!;
+  }
+
+  row(i: number): RollupRow {
+    const s = this.series[i]!;
+    const [sum, count] = [this.sum(i), this.count(i)];
+    return {
+      componentId: s.componentId,
+      labels: s.labels,
+      series: s,
+      minuteStartMs: this.minuteStartMs(i),
+      min: this.min(i),
+      max: this.max(i),
+      sum,
+      count,
+      avg: sum / count,
+      last: this.last(i),
+      lastTs: this.lastTs(i),
+    };
+  }
+
+  rows(): RollupRow[] {
+    return Array.from({ length: this.length }, (_, i) => this.row(i));
+  }
+
+  slice(from: number, to = this.length): RollupBatch {
+    const a = Math.max(0, Math.min(from, this.length));
+    const b = Math.max(a, Math.min(to, this.length));
+    return new RollupBatch(this.series.slice(a, b), this.cols.slice(a * W, b * W));
+  }
+
+  concat(other: RollupBatch): RollupBatch {
+    if (other.length === 0) return this;
+    if (this.length === 0) return other;
+    const cols = new Float64Array((this.length + other.length) * W);
+    cols.set(this.cols);
+    cols.set(other.cols, this.length * W);
+    return new RollupBatch([...this.series, ...other.series], cols);
   }
 }
 

@@ -23,6 +23,8 @@ export class ComponentState {
 export class Series {
   /** Free slot for the rule engine's per-series state (saves it a map lookup per sample). */
   ruleState: unknown = undefined;
+  /** The rollup writer's id of this series in storage (0 = not resolved yet, -1 = none). */
+  storageId = 0;
   constructor(
     readonly id: number,
     readonly component: ComponentState,

@@ -2,7 +2,7 @@ import { monitorEventLoopDelay } from "node:perf_hooks";
 import { createGzip, gzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { RollupStore } from "../../src/collector/rollup.store.js";
-import type { RollupRow } from "../../src/ingest/rollups.js";
+import { RollupBatch, type RollupRow } from "../../src/ingest/rollups.js";
 import { ComponentState, Series } from "../../src/ingest/series-store.js";
 import { encodeWriteRequest, snappy } from "../../src/ingest/test-helpers.js";
 import { startTestApp, type TestApp } from "../support/app.js";
@@ -267,7 +267,7 @@ describe("hostile pushes", () => {
     // Written straight to the store (ingest refuses it earlier): PostgreSQL cannot hold U+0000.
     rows.splice(5, 0, row(attacker.id, { __name__: "flush_isolation", bad: "x\u0000" }, 99));
     const dropped: RollupRow[] = [];
-    expect(await store.write(rows, (r) => dropped.push(r))).toBe(9);
+    expect(await store.write(RollupBatch.of(rows), (r) => dropped.push(r))).toBe(9);
     expect(dropped.map((r) => r.labels.bad)).toEqual(["x\u0000"]);
     const saved = await app.platform.db.dataSource.query<{ n: number }[]>(
       `SELECT count(*)::int AS n FROM metric_rollups r JOIN metric_series s ON s.id = r.series_id
