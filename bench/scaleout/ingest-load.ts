@@ -3,7 +3,7 @@
 // collector processes (`tsx src/main.ts`, ROLES=collector), nginx in front, a cheap closed-loop
 // remote_write load generator, and per-process CPU and RSS read from /proc.
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import http from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -153,6 +153,27 @@ export function checkAccepted(r: { status: number; text: string }, expected: num
 export function procCpuS(pid: number): number {
   const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
   return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+/**
+ * CPU seconds of every PostgreSQL process on this machine (the server the collectors flush
+ * their rollups to shares the cores with them). Backends that exited take theirs with them:
+ * read it across an interval in which the collectors' connections stay open.
+ */
+export function postgresCpuS(): number {
+  let total = 0;
+  for (const pid of readdirSync("/proc")) {
+    if (!/^\d+$/.test(pid)) continue;
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+      if (!stat.includes("(postgres)")) continue;
+      const fields = stat.split(") ")[1]!.split(" ");
+      total += (Number(fields[11]) + Number(fields[12])) / 100;
+    } catch {
+      // the process exited meanwhile
+    }
+  }
+  return total;
 }
 
 /** Resident set size of a process in bytes (/proc/<pid>/status VmRSS). */
