@@ -152,38 +152,34 @@ export async function main(opts: ScaleoutOptions = {}): Promise<BenchLine[]> {
   const perContract = opts.componentsPerContract ?? 20;
   const steps = opts.steps ?? Number(process.env.SCALEOUT_STEPS ?? 60);
   const warmSteps = opts.warmSteps ?? Math.max(2, Math.round(steps / 6));
-  const pg = await freshPostgres();
   const results: Record<"direct" | "one" | "two", Measured[]> = { direct: [], one: [], two: [] };
-  try {
-    // Fresh contracts (fresh series) and fresh processes for every measurement; the API
-    // process that makes them bootstraps the database, so all are made at once.
-    const all = await makeTenants(pg.url, contracts * runs * 3, perContract);
-    for (let r = 0; r < runs; r++) {
-      for (const mode of ["direct", "one", "two"] as const) {
-        const tenants = all.splice(0, contracts);
-        const collectors: Collector[] = [];
-        let lb: Awaited<ReturnType<typeof startNginx>> | undefined;
-        try {
-          for (let i = 0; i < (mode === "two" ? 2 : 1); i++)
-            collectors.push(await startCollector(pg.url));
-          if (mode !== "direct") lb = await startNginx(collectors.map((c) => c.url));
-          const url = lb?.url ?? collectors[0]!.url;
-          const bodies = prepare(tenants, steps);
-          const m = await drive(url, bodies, warmSteps, {
-            collectors: collectors.map((c) => c.pid),
-            ...(lb ? { nginx: lb.pid } : {}),
-          });
-          const accepted = await Promise.all(collectors.map(acceptedBy));
-          m.split = accepted.map((a) => Math.round((a / sum(accepted)) * contracts));
-          results[mode].push(m);
-        } finally {
-          await lb?.stop();
-          for (const c of collectors) await c.stop();
-        }
+  for (let r = 0; r < runs; r++) {
+    for (const mode of ["direct", "one", "two"] as const) {
+      // A fresh database, contracts and processes for every measurement: a collector must
+      // not find the previous measurement's contracts (their leases, their silence).
+      const pg = await freshPostgres();
+      const collectors: Collector[] = [];
+      let lb: Awaited<ReturnType<typeof startNginx>> | undefined;
+      try {
+        const tenants = await makeTenants(pg.url, contracts, perContract);
+        for (let i = 0; i < (mode === "two" ? 2 : 1); i++)
+          collectors.push(await startCollector(pg.url));
+        if (mode !== "direct") lb = await startNginx(collectors.map((c) => c.url));
+        const url = lb?.url ?? collectors[0]!.url;
+        const bodies = prepare(tenants, steps);
+        const m = await drive(url, bodies, warmSteps, {
+          collectors: collectors.map((c) => c.pid),
+          ...(lb ? { nginx: lb.pid } : {}),
+        });
+        const accepted = await Promise.all(collectors.map(acceptedBy));
+        m.split = accepted.map((a) => Math.round((a / sum(accepted)) * contracts));
+        results[mode].push(m);
+      } finally {
+        await lb?.stop();
+        for (const c of collectors) await c.stop();
+        await pg.stop();
       }
     }
-  } finally {
-    await pg.stop();
   }
   const med = (xs: Measured[], f: (m: Measured) => number) => median(xs.map(f));
   const r3 = (x: number) => Math.round(x * 1000) / 1000;

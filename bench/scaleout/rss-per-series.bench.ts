@@ -4,14 +4,15 @@
 // 10 contract tokens, 360 scrapes each at 10 s (an hour of data, time compressed: the
 // timestamps are injected, the last ones near now), pushed by keep-alive shards of 2,000
 // samples a body as Prometheus sends them. The fill is done in two equal halves; RSS
-// (/proc VmRSS) is read after each, once the 10 s flush has drained the rollups and after a
-// full GC in the collector (gc-on-signal.mjs); value = the second half's RSS growth / its
+// (/proc VmRSS) is read after each, once every rollup row of the fill is stored (the count in
+// PostgreSQL stopped moving) and after a full GC in the collector (gc-on-signal.mjs); value = the second half's RSS growth / its
 // series (the first half absorbs start-up garbage, pool growth and flush bursts, which would
 // otherwise be counted, or hidden when the start-up heap shrinks). The V8 heap and the
 // typed-array (external) parts of that growth are printed beside it.
 // Needs PostgreSQL (TEST_DATABASE_URL's server, or a throwaway one from Debian's binaries).
 // Run: node --import tsx bench/scaleout/rss-per-series.bench.ts
 import { pathToFileURL } from "node:url";
+import pg from "pg";
 import { freshPostgres } from "../../test/support/platform-processes.js";
 import type { BenchLine } from "../ingest/harness.js";
 import {
@@ -32,11 +33,34 @@ export interface RssBenchOptions {
 
 const STEP_MS = 10_000;
 
-async function settle(collector: Collector) {
-  // Steady state: the 10 s flush has drained the rollups (twice), then a full GC.
+/**
+ * Steady state: the rollups the fill produced are all written (the count of stored rows has
+ * stopped moving for two polls: with time compressed a fill makes an hour of rows per series
+ * in seconds, and a backlog still in memory would be counted as the series' cost), the 10 s
+ * flush has run again, then a full GC in the collector.
+ */
+async function settle(collector: Collector, dbUrl: string) {
+  const db = new pg.Client({ connectionString: dbUrl });
+  await db.connect();
+  try {
+    const count = async () =>
+      Number(
+        (await db.query<{ n: string }>("SELECT count(*) AS n FROM metric_rollups")).rows[0]!.n,
+      );
+    const deadline = Date.now() + 240_000;
+    let last = -1;
+    for (let still = 0; still < 2 && Date.now() < deadline;) {
+      await new Promise((r) => setTimeout(r, 4_000));
+      const n = await count();
+      still = n === last ? still + 1 : 0;
+      last = n;
+    }
+  } finally {
+    await db.end();
+  }
   await new Promise((r) => setTimeout(r, 11_000));
   await collector.gcAndMeasure();
-  await new Promise((r) => setTimeout(r, 11_000));
+  await new Promise((r) => setTimeout(r, 2_000));
   return collector.gcAndMeasure();
 }
 
@@ -45,10 +69,10 @@ export async function main(opts: RssBenchOptions = {}): Promise<BenchLine[]> {
   const steps = opts.steps ?? 360;
   const contracts = 10;
   const perShard = 20; // 2,000 samples a body: Prometheus' max_samples_per_send
-  const pg = await freshPostgres();
+  const db = await freshPostgres();
   try {
-    const tenants = await makeTenants(pg.url, contracts, components / contracts);
-    const collector = await startCollector(pg.url);
+    const tenants = await makeTenants(db.url, contracts, components / contracts);
+    const collector = await startCollector(db.url);
     const sender = new Sender(collector.url);
     try {
       const fill = async (part: Tenant[]) => {
@@ -71,9 +95,9 @@ export async function main(opts: RssBenchOptions = {}): Promise<BenchLine[]> {
       // Two fills of the same size: the first takes the process through its start-up garbage,
       // pool growth and flush bursts; the second's growth is what a series costs.
       const first = await fill(tenants.slice(0, contracts / 2));
-      const before = await settle(collector);
+      const before = await settle(collector, db.url);
       const second = await fill(tenants.slice(contracts / 2));
-      const after = await settle(collector);
+      const after = await settle(collector, db.url);
       const series = second.series;
       const per = (k: "procRss" | "heapUsed" | "heapTotal" | "external" | "arrayBuffers") =>
         Math.round((after[k] - before[k]) / series);
@@ -102,7 +126,7 @@ export async function main(opts: RssBenchOptions = {}): Promise<BenchLine[]> {
       await collector.stop();
     }
   } finally {
-    await pg.stop();
+    await db.stop();
   }
 }
 

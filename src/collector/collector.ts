@@ -121,9 +121,17 @@ export async function startCollector(
 
   // Rebuild the recent window from rollups (raw points do not survive a restart); the rules
   // adopt its series there, so their absence timers start from the last stored sample.
-  const windowStart = clock.now().getTime() - 3_600_000;
-  const seeded = pipeline.seedFromRollups(await store.recent(windowStart), clock.now().getTime());
-  if (seeded > 0) log.info({ seeded }, "recent window rebuilt from rollups");
+  // Several collectors (leases, decision 0019): nothing here; each contract is rebuilt when
+  // this collector takes its lease (a restarted one finds its own at its first heartbeat), so
+  // it never holds the series of contracts other collectors judge. Measured: seeding every
+  // contract's hour at start made a collector behind a balancer 6-8x slower per sample once
+  // the database held a few hundred thousand other series (decision 0023).
+  if (deps.divert === undefined) {
+    const windowStart = clock.now().getTime() - 3_600_000;
+    const rows = await store.recent(windowStart);
+    const seeded = pipeline.seedFromRollups(rows, clock.now().getTime());
+    if (seeded > 0) log.info({ seeded }, "recent window rebuilt from rollups");
+  }
 
   // Rows a flush could not write because the database was unreachable: written first at the
   // next flush. Bounded (oldest dropped, logged) so a long outage cannot exhaust memory.
@@ -211,7 +219,12 @@ export async function startCollector(
       ...(deps.rules ? { onPlatformStall: (at: number) => deps.rules?.platformStalled(at) } : {}),
       ...(deps.divert ? { divert: deps.divert } : {}),
     }),
-    flush: () => (flushing = flushing.then(() => flush())),
+    /** Runs a flush after any in progress; its failure is the caller's, not the next flush's. */
+    flush: (): Promise<void> => {
+      const run = flushing.then(() => flush());
+      flushing = run.catch(() => undefined);
+      return run;
+    },
     purge: (now: Date) =>
       store.purgeOlderThan(new Date(now.getTime() - opts.retentionDays * 86_400_000)),
     stop: async () => {

@@ -38,10 +38,16 @@ export interface OwnershipStore {
     leaseMs: number,
   ): Promise<boolean>;
   /**
-   * Leases nobody renews (expired over `graceMs` ago), and contracts whose components were
-   * seen but that no collector holds: taken by this collector. Returns those contracts.
+   * Leases nobody renews (expired over `graceMs` ago, or at once when their holder stopped
+   * and deregistered), and contracts whose components were seen but that no collector
+   * holds: taken by this collector. Returns those contracts.
    */
   claimOrphans(collectorId: string, leaseMs: number, graceMs: number): Promise<string[]>;
+  /**
+   * Moves the lease from `fromId` to `toId`, only while `fromId` holds it and `toId` has
+   * sent a heartbeat within the lease time (a live collector).
+   */
+  handOver(fromId: string, contractId: string, toId: string, leaseMs: number): Promise<boolean>;
   /** Graceful stop: the collector's leases expire now and its row goes. */
   release(collectorId: string): Promise<void>;
   contractState(contractIds: readonly string[], sinceMs: number): Promise<ContractState>;
@@ -104,10 +110,25 @@ export function createOwnershipStore(db: DataSource): OwnershipStore {
       return rowsOf(rows).length > 0;
     },
 
+    async handOver(fromId, contractId, toId, leaseMs) {
+      const rows = await db.query<{ contract_id: string }[]>(
+        `UPDATE contract_leases SET collector_id = $1, claimed_at = now(), expires_at = ${LEASE}
+          WHERE contract_id = $3 AND collector_id = $4
+            AND EXISTS (SELECT 1 FROM collectors c
+                         WHERE c.id = $1 AND c.heartbeat_at > now() - $2::int * interval '1 millisecond')
+          RETURNING contract_id`,
+        [toId, leaseMs, contractId, fromId],
+      );
+      return rowsOf(rows).length > 0;
+    },
+
     async claimOrphans(collectorId, leaseMs, graceMs) {
       const expired = await db.query<{ contract_id: string }[]>(
         `UPDATE contract_leases SET collector_id = $1, claimed_at = now(), expires_at = ${LEASE}
-          WHERE expires_at < now() - $3::int * interval '1 millisecond' RETURNING contract_id`,
+          WHERE expires_at < now() - $3::int * interval '1 millisecond'
+             OR (expires_at <= now()
+                 AND NOT EXISTS (SELECT 1 FROM collectors c WHERE c.id = contract_leases.collector_id))
+          RETURNING contract_id`,
         [collectorId, leaseMs, graceMs],
       );
       const never = await db.query<{ contract_id: string }[]>(

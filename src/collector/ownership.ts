@@ -1,7 +1,10 @@
 // Collector ownership (decision 0019): each contract's components are judged by exactly one
 // live collector, the holder of the contract's lease in PostgreSQL. The heartbeat renews
 // this collector's leases and takes those nobody renews (a collector that died); a push for
-// a contract held elsewhere is forwarded to the holder (push-forward.ts).
+// a contract held elsewhere is forwarded to the holder (push-forward.ts). A contract whose
+// pushes have all come forwarded by one other live collector for `handOverAfterMs` is handed
+// to that collector (decision 0023): a collector added behind a hashing balancer takes the
+// contracts hashed to it, instead of forwarding them to the older collector for ever.
 import type { Logger } from "pino";
 import type { OwnershipStore } from "./ownership.store.js";
 
@@ -12,6 +15,11 @@ export interface OwnershipOptions {
   leaseMs: number;
   /** Leases are renewed, and orphans looked for, this often (COLLECTOR_HEARTBEAT_S). */
   heartbeatMs: number;
+  /**
+   * A held contract whose pushes all came forwarded by one other collector for this long is
+   * handed to it (COLLECTOR_HANDOFF_S; 0: never).
+   */
+  handOverAfterMs: number;
 }
 
 /** Where a push for a contract goes. */
@@ -26,8 +34,19 @@ export interface OwnershipDeps {
   log: Logger;
   /** Contracts just taken: rebuild their windows, timers and firing keys before judging. */
   onAcquired: (contractIds: readonly string[], atMs: number) => Promise<void>;
-  /** Wall-clock ms, for onAcquired's "watched from". */
+  /** Wall-clock ms, for onAcquired's "watched from" and the hand-over streaks. */
   nowMs: () => number;
+  /** Before contracts are handed over: store what the new holder rebuilds from (rollups). */
+  beforeHandOver?: (contractIds: readonly string[]) => Promise<void>;
+  /** Counted per contract handed over (metrics). */
+  onHandedOver?: (contractId: string, toId: string) => void;
+}
+
+/** Since when a held contract's pushes have all come forwarded by `via`. */
+interface Streak {
+  via: string;
+  sinceMs: number;
+  lastMs: number;
 }
 
 /** Another collector's lease, remembered this long before asking the database again. */
@@ -40,6 +59,7 @@ export class CollectorOwnership {
   private validUntil = -Infinity;
   private readonly holders = new Map<string, { ownerId: string; url: string; until: number }>();
   private readonly acquiring = new Map<string, Promise<void>>();
+  private readonly streaks = new Map<string, Streak>();
   private timer: NodeJS.Timeout | undefined;
   private beating: Promise<void> = Promise.resolve();
   private failureLoggedAt = -Infinity;
@@ -73,11 +93,15 @@ export class CollectorOwnership {
   }
 
   /**
-   * Where a push for `contractId` goes. `forwarded`: it came from another collector, which
-   * found this one the holder; it is never forwarded again (no loops).
+   * Where a push for `contractId` goes. `forwardedBy`: the collector it came from, which found
+   * this one the holder; it is never forwarded again (no loops).
    */
-  async route(contractId: string, forwarded: boolean): Promise<PushRoute> {
-    if (this.owns(contractId)) return { kind: "local" };
+  async route(contractId: string, forwardedBy?: string): Promise<PushRoute> {
+    const forwarded = forwardedBy !== undefined;
+    if (this.owns(contractId)) {
+      this.notePush(contractId, forwardedBy);
+      return { kind: "local" };
+    }
     const known = this.holders.get(contractId);
     if (!forwarded && known && known.until > performance.now())
       return { kind: "forward", ownerId: known.ownerId, url: known.url };
@@ -116,6 +140,54 @@ export class CollectorOwnership {
     return taken;
   }
 
+  /**
+   * Hands each held contract whose pushes have all come forwarded by one other collector for
+   * `handOverAfterMs` (first to last; the last within two heartbeats) to that collector, if it is alive: the
+   * rollups are stored first, then the lease moves in one conditional statement; the new
+   * holder rebuilds the contract's state as after a takeover. Returns the contracts moved.
+   */
+  async rebalance(): Promise<string[]> {
+    const after = this.opts.handOverAfterMs;
+    if (after <= 0 || this.streaks.size === 0) return [];
+    const now = this.deps.nowMs();
+    const due = [...this.streaks].filter(
+      ([c, s]) =>
+        this.owns(c) &&
+        s.lastMs - s.sinceMs >= after &&
+        now - s.lastMs <= this.opts.heartbeatMs * 2,
+    );
+    if (due.length === 0) return [];
+    await this.deps.beforeHandOver?.(due.map(([c]) => c));
+    const moved: string[] = [];
+    for (const [contractId, { via }] of due) {
+      this.streaks.delete(contractId);
+      const handed = await this.deps.store.handOver(this.id, contractId, via, this.opts.leaseMs);
+      if (!handed) continue;
+      this.owned.delete(contractId);
+      moved.push(contractId);
+      this.deps.onHandedOver?.(contractId, via);
+      this.deps.log.info(
+        { contractId, to: via },
+        "contract handed to the collector its pushes arrive at",
+      );
+    }
+    return moved;
+  }
+
+  /** A push ingested here: a direct one breaks the streak, a forwarded one extends it. */
+  private notePush(contractId: string, forwardedBy: string | undefined): void {
+    if (this.opts.handOverAfterMs <= 0) return;
+    if (forwardedBy === undefined) {
+      this.streaks.delete(contractId);
+      return;
+    }
+    const now = this.deps.nowMs();
+    const s = this.streaks.get(contractId);
+    if (s === undefined || s.via !== forwardedBy || now - s.lastMs > this.opts.heartbeatMs * 2)
+      this.streaks.set(contractId, { via: forwardedBy, sinceMs: now, lastMs: now });
+    else s.lastMs = now;
+  }
+
   async stop(): Promise<void> {
     clearInterval(this.timer);
     await this.beating;
@@ -135,6 +207,7 @@ export class CollectorOwnership {
       for (const c of this.owned)
         if (!renewed.has(c)) {
           this.owned.delete(c);
+          this.streaks.delete(c);
           this.deps.log.warn({ contractId: c }, "contract lease lost to another collector");
         }
       const newlyHeld = [...renewed].filter((c) => !this.owned.has(c));
@@ -149,6 +222,7 @@ export class CollectorOwnership {
         this.deps.log.info({ contracts: taken.length }, "contracts taken over");
         await this.acquired(taken);
       }
+      await this.rebalance();
     } catch (err) {
       this.logFailure(err, "collector heartbeat failed");
     }

@@ -130,7 +130,7 @@ export function pushDiverter(
     new AppError("UNAVAILABLE", `ingest temporarily unavailable: ${why}`, [], { retryAfterS: 1 });
   return {
     async divert(contractId, req, res, body) {
-      const route = await ownership.route(contractId, req.header(FORWARDED_BY) !== undefined);
+      const route = await ownership.route(contractId, req.header(FORWARDED_BY));
       if (route.kind === "local") return false;
       if (route.kind === "retry") throw retry("the contract is moving between collectors");
       const out = await forwarder.send(route.url, req, body);

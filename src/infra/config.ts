@@ -84,6 +84,7 @@ export const Env = z.object({
   COLLECTOR_INTERNAL_URL: z.url().optional(),
   COLLECTOR_LEASE_S: intFrom(2, 600).default(10),
   COLLECTOR_HEARTBEAT_S: intFrom(1, 300).default(3),
+  COLLECTOR_HANDOFF_S: intFrom(0, 86_400).default(30),
   FORWARD_REMOTE_WRITE_URL: z.url().optional(),
   FORWARD_REMOTE_WRITE_BEARER: z.string().min(1).optional(),
   INCIDENT_ESCALATION_MINUTES: intFrom(1, 1440).default(15),
@@ -220,6 +221,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       internalUrl: e.COLLECTOR_INTERNAL_URL ?? internalUrl(e.HOST, e.PORT),
       leaseMs: e.COLLECTOR_LEASE_S * 1000,
       heartbeatMs: e.COLLECTOR_HEARTBEAT_S * 1000,
+      handOverAfterMs: e.COLLECTOR_HANDOFF_S * 1000,
     },
     billing: { sellerName: e.SELLER_NAME, sellerRegistrationNumber: e.SELLER_REGISTRATION_NUMBER },
     incidents: {

@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Logger } from "pino";
+import { Counter } from "prom-client";
 import { authenticate } from "../accounts/authenticate.js";
 import { createAccountsDeps, createCredentialStore } from "../accounts/account.store.js";
 import { bootstrapAdmin } from "../accounts/bootstrap-admin.js";
@@ -174,6 +175,14 @@ export async function startPlatform(
     if (rules) stops.push(rules.stop);
     // Several collectors on PostgreSQL: a contract's lease says which one judges it (0019).
     const ownershipStore = createOwnershipStore(db.dataSource);
+    const handedOver =
+      shared && rules
+        ? new Counter({
+            name: "msp_collector_contracts_handed_over_total",
+            help: "Contracts this collector handed to the collector their pushes arrive at (0023)",
+            registers: [metrics.registry],
+          })
+        : undefined;
     const ownership: CollectorOwnership | undefined =
       shared && rules
         ? new CollectorOwnership(
@@ -188,6 +197,11 @@ export async function startPlatform(
                   pipeline: () => collectorRef?.pipeline,
                   rules,
                 })(ids, atMs),
+              // The new holder rebuilds from the stored rollups: store this one's first.
+              beforeHandOver: async () => {
+                await collectorRef?.flush();
+              },
+              onHandedOver: () => handedOver?.inc(),
             },
             config.ownership,
           )

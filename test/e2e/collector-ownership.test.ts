@@ -16,10 +16,13 @@ import {
 // collectors sharing contracts by leases, two api/realtime processes. Pushes reach both
 // collectors (a push for a contract the other holds is forwarded); collector 1 is killed
 // and collector 2 takes its contracts over, judging silence and breaches without
-// duplicates. MP_ROUND_ROBIN_S shortens the 5-minute round-robin phase for a quick run.
+// duplicates. A collector started later takes the contract whose pushes all reach it
+// (hand-over, decision 0023). MP_ROUND_ROBIN_S shortens the 5-minute round-robin phase.
 const ROUND_ROBIN_MS = Number(process.env.MP_ROUND_ROBIN_S ?? 300) * 1000;
 const PUSH_EVERY_MS = 2_000;
 const SILENT_AFTER_S = 10;
+/** Every collector here: a contract whose pushes all come forwarded by one other moves. */
+const HANDOFF_S = 8;
 
 async function push(
   url: string,
@@ -69,6 +72,7 @@ describe("collectors sharing contracts on one PostgreSQL", () => {
   let api2: PlatformProcess;
   let c1: PlatformProcess;
   let c2: PlatformProcess;
+  let c3: PlatformProcess | undefined;
   let admin: ApiClient;
   let socket: Socket | undefined;
   let nocToken = "";
@@ -90,8 +94,8 @@ describe("collectors sharing contracts on one PostgreSQL", () => {
     await sql.connect();
     // One at a time: four tsx start-ups at once outlast the readiness wait on 2 cores.
     api2 = await startPlatformProcess({ DATABASE_URL: pgdb.url, ROLES: "api,realtime" }, 120_000);
-    c1 = await startPlatformProcess({ DATABASE_URL: pgdb.url, ROLES: "collector" }, 120_000);
-    c2 = await startPlatformProcess({ DATABASE_URL: pgdb.url, ROLES: "collector" }, 120_000);
+    c1 = await startCollector();
+    c2 = await startCollector();
     const creds = bootstrapCredentials(api1.out.stdout);
     let token = "";
     admin = apiClient(`${api1.url}/api/v1`, () => token);
@@ -151,11 +155,16 @@ describe("collectors sharing contracts on one PostgreSQL", () => {
   }, 600_000);
   afterAll(async () => {
     socket?.close();
-    await Promise.all([api1?.stop(), api2?.stop(), c1?.stop(), c2?.stop()]);
+    await Promise.all([api1?.stop(), api2?.stop(), c1?.stop(), c2?.stop(), c3?.stop()]);
     await sql?.end();
     await pgdb?.stop();
   });
 
+  const startCollector = () =>
+    startPlatformProcess(
+      { DATABASE_URL: pgdb.url, ROLES: "collector", COLLECTOR_HANDOFF_S: String(HANDOFF_S) },
+      120_000,
+    );
   const leaseOf = async (contractId: string) =>
     (
       await sql.query<{ url: string }>(
@@ -342,6 +351,63 @@ describe("collectors sharing contracts on one PostgreSQL", () => {
     );
     expect(members.rows[0]!.n).toBe(2);
   });
+
+  it("hands a contract to a collector started later once all its pushes arrive there, without a retry storm or a false silence", async () => {
+    c3 = await startCollector();
+    const collector3 = c3;
+    expect(await leaseOf(ids.B)).toBe(c2.url);
+    const start = new Date();
+    const before = await incidentsOf([ids.b1]);
+    // As a balancer hashing B's token to the new collector: every push of B reaches it.
+    const statuses: number[] = [];
+    let retried = 0;
+    let movedAfterS: number | undefined;
+    while (Date.now() - start.getTime() < (HANDOFF_S + 20) * 1000) {
+      for (let attempt = 0; ; attempt++) {
+        const status = await push(collector3.url, tokens.b1, [
+          { name: "node_cpu_busy_ratio", value: 0.1 },
+        ]);
+        if (status !== 503 || attempt === 5) {
+          statuses.push(status);
+          break;
+        }
+        retried++;
+        await new Promise((r) => setTimeout(r, 1_000));
+      }
+      if (movedAfterS === undefined && (await leaseOf(ids.B)) === collector3.url)
+        movedAfterS = (Date.now() - start.getTime()) / 1000;
+      if (movedAfterS !== undefined && Date.now() - start.getTime() > movedAfterS * 1000 + 12_000)
+        break;
+      await new Promise((r) => setTimeout(r, 1_000));
+    }
+    console.log(`hand-over: lease moved ${movedAfterS?.toFixed(1)} s after the first push`);
+    expect(movedAfterS).toBeDefined();
+    expect(movedAfterS!).toBeGreaterThanOrEqual(HANDOFF_S - 1);
+    expect(movedAfterS!).toBeLessThan(HANDOFF_S + 10);
+    expect(statuses.filter((s) => s !== 200)).toEqual([]);
+    expect(retried).toBeLessThanOrEqual(4);
+    const metric = async (c: PlatformProcess, name: string) => {
+      const m = new RegExp(`^${name}(?:\\{[^}]*\\})? (\\d+)`, "m").exec(
+        await (await fetch(`${c.url}/metrics`)).text(),
+      );
+      return m ? Number(m[1]) : 0;
+    };
+    expect(await metric(c2, "msp_collector_contracts_handed_over_total")).toBe(1);
+    // Now held where its pushes arrive: nothing more is forwarded.
+    const forwarded = await forwardedCount([collector3]);
+    for (let i = 0; i < 3; i++)
+      expect(
+        await push(collector3.url, tokens.b1, [{ name: "node_cpu_busy_ratio", value: 0.1 }]),
+      ).toBe(200);
+    expect(await forwardedCount([collector3])).toEqual(forwarded);
+    // b1 never stopped pushing: no incident for it, no quota unit.
+    expect(await incidentsOf([ids.b1])).toEqual(before);
+    const units = await sql.query<{ n: number }>(
+      `SELECT COUNT(*)::int AS n FROM response_quota_units WHERE contract_id = $1 AND taken_at >= $2`,
+      [ids.B, start],
+    );
+    expect(units.rows[0]!.n).toBe(0);
+  }, 120_000);
 });
 
 /** msp_ingest_forwarded_total (answered) of each collector. */

@@ -60,6 +60,21 @@ describe.skipIf(process.env.TEST_DB_KIND === "pglite")("collector leases", () =>
     expect(await store.renew(b, 10_000)).toContain(contract);
   });
 
+  it("frees the leases of a collector that stopped and deregistered at once, without the grace", async () => {
+    const [a, b] = [randomUUID(), randomUUID()];
+    await store.register(a, "http://a.internal:1");
+    const [held, crashed] = [randomUUID(), randomUUID()];
+    expect(await store.claim(a, held, 10_000)).toBe("ours");
+    expect(await store.claimOrphans(b, 10_000, 60_000)).not.toContain(held);
+    await store.release(a);
+    expect(await store.claimOrphans(b, 10_000, 60_000)).toContain(held);
+    // A holder that did not deregister (crashed) keeps the grace.
+    await store.register(a, "http://a.internal:1");
+    expect(await store.claim(a, crashed, 1)).toBe("ours");
+    await new Promise((r) => setTimeout(r, 20));
+    expect(await store.claimOrphans(b, 10_000, 60_000)).not.toContain(crashed);
+  });
+
   it("takes a lease from an unreachable holder only while that holder still has it", async () => {
     const [a, b, c] = [randomUUID(), randomUUID(), randomUUID()];
     const contract = randomUUID();
@@ -93,7 +108,7 @@ describe.skipIf(process.env.TEST_DB_KIND === "pglite")("collector leases", () =>
       claimOrphans: (id, ms, g) =>
         dead ? Promise.reject(new Error("killed")) : store.claimOrphans(id, ms, g),
     };
-    const opts = { leaseMs: 1_000, heartbeatMs: 200 };
+    const opts = { leaseMs: 1_000, heartbeatMs: 200, handOverAfterMs: 0 };
     const acquired: string[][] = [];
     const first = new CollectorOwnership(
       randomUUID(),
@@ -117,14 +132,14 @@ describe.skipIf(process.env.TEST_DB_KIND === "pglite")("collector leases", () =>
     await second.start();
     try {
       const contract = randomUUID();
-      expect(await first.route(contract, false)).toEqual({ kind: "local" });
+      expect(await first.route(contract)).toEqual({ kind: "local" });
       expect(first.owns(contract)).toBe(true);
-      expect(await second.route(contract, false)).toMatchObject({
+      expect(await second.route(contract)).toMatchObject({
         kind: "forward",
         url: "http://127.0.0.1:1",
       });
       // A forwarded push is never forwarded again.
-      expect(await second.route(contract, true)).toEqual({ kind: "retry" });
+      expect(await second.route(contract, first.id)).toEqual({ kind: "retry" });
       expect(second.owns(contract)).toBe(false);
 
       dead = true;
@@ -136,7 +151,99 @@ describe.skipIf(process.env.TEST_DB_KIND === "pglite")("collector leases", () =>
         5_000,
         () => !first.owns(contract),
       );
-      expect(await second.route(contract, false)).toEqual({ kind: "local" });
+      expect(await second.route(contract)).toEqual({ kind: "local" });
+    } finally {
+      await first.stop();
+      await second.stop();
+    }
+  });
+
+  it("hands a lease over only while the giver holds it and the taker is alive", async () => {
+    const [a, b, ghost] = [randomUUID(), randomUUID(), randomUUID()];
+    await store.register(a, "http://a.internal:1");
+    await store.register(b, "http://b.internal:1");
+    const contract = randomUUID();
+    expect(await store.claim(a, contract, 10_000)).toBe("ours");
+    expect(await store.handOver(a, contract, ghost, 10_000)).toBe(false); // never registered
+    expect(await store.handOver(b, contract, a, 10_000)).toBe(false); // b does not hold it
+    expect(await store.handOver(a, contract, b, 10_000)).toBe(true);
+    expect(await store.claim(a, contract, 10_000)).toMatchObject({ collectorId: b });
+    expect(await store.renew(b, 10_000)).toContain(contract);
+  });
+
+  it("hands a contract to the collector all its pushes arrive through, after the streak, stored first", async () => {
+    const opts = { leaseMs: 2_000, heartbeatMs: 200, handOverAfterMs: 600 };
+    const events: string[] = [];
+    const make = (name: string) =>
+      new CollectorOwnership(
+        randomUUID(),
+        {
+          store,
+          log,
+          nowMs: Date.now,
+          onAcquired: (ids) => (events.push(`${name} acquired ${ids.join()}`), Promise.resolve()),
+          beforeHandOver: (ids) => (events.push(`${name} stores ${ids.join()}`), Promise.resolve()),
+        },
+        { ...opts, internalUrl: `http://${name}.internal:1` },
+      );
+    const first = make("first");
+    const second = make("second");
+    await first.start();
+    await second.start();
+    try {
+      const [steady, moving] = [randomUUID(), randomUUID()];
+      expect(await first.route(steady)).toEqual({ kind: "local" });
+      expect(await first.route(moving)).toEqual({ kind: "local" });
+      // For 1.2 s: `moving` only arrives forwarded by the second collector; `steady` also
+      // directly, every other push (a round-robin balancer), so it never moves.
+      for (let i = 0; i < 12; i++) {
+        // Once handed over, the first refuses a forwarded push (moving: the sender retries).
+        expect(["local", "retry"]).toContain((await first.route(moving, second.id)).kind);
+        expect(await first.route(steady, i % 2 === 0 ? second.id : undefined)).toEqual({
+          kind: "local",
+        });
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      await eventually("the first collector hands it over", 3_000, () => !first.owns(moving));
+      expect(events.indexOf(`first stores ${moving}`)).toBeGreaterThanOrEqual(0);
+      // The second takes it at its next heartbeat (or its next push), rebuilt first.
+      await eventually("the second holds it", 3_000, () => second.owns(moving));
+      expect(events.indexOf(`first stores ${moving}`)).toBeLessThan(
+        events.findIndex((e) => e.startsWith("second acquired") && e.includes(moving)),
+      );
+      expect(await second.route(moving)).toEqual({ kind: "local" });
+      expect(await first.route(moving)).toMatchObject({ kind: "forward", ownerId: second.id });
+      expect(first.owns(steady)).toBe(true);
+      expect(events.join("\n")).not.toContain(`stores ${steady}`);
+    } finally {
+      await first.stop();
+      await second.stop();
+    }
+  });
+
+  it("does not hand a contract to a collector that stopped forwarding its pushes", async () => {
+    const opts = { leaseMs: 2_000, heartbeatMs: 200, handOverAfterMs: 300 };
+    const deps = { store, log, nowMs: Date.now, onAcquired: () => Promise.resolve() };
+    const first = new CollectorOwnership(randomUUID(), deps, {
+      ...opts,
+      internalUrl: "http://first.internal:1",
+    });
+    const second = new CollectorOwnership(randomUUID(), deps, {
+      ...opts,
+      internalUrl: "http://second.internal:1",
+    });
+    await first.start();
+    await second.start();
+    try {
+      const contract = randomUUID();
+      expect(await first.route(contract)).toEqual({ kind: "local" });
+      // Forwarded twice, then nothing for longer than two heartbeats: the streak is stale.
+      await first.route(contract, second.id);
+      await new Promise((r) => setTimeout(r, 100));
+      await first.route(contract, second.id);
+      await new Promise((r) => setTimeout(r, 1_200));
+      expect(await first.rebalance()).toEqual([]);
+      expect(first.owns(contract)).toBe(true);
     } finally {
       await first.stop();
       await second.stop();
