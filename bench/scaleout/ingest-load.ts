@@ -176,6 +176,15 @@ export function postgresCpuS(): number {
   return total;
 }
 
+/** Resident bytes of the process' brk heap (glibc's main malloc arena), from /proc smaps. */
+export function brkHeapRssBytes(pid: number): number {
+  const smaps = readFileSync(`/proc/${pid}/smaps`, "utf8");
+  const at = smaps.indexOf("[heap]");
+  if (at < 0) return 0;
+  const m = /\nRss:\s+(\d+) kB/.exec(smaps.slice(at));
+  return m ? Number(m[1]) * 1024 : 0;
+}
+
 /** Resident set size of a process in bytes (/proc/<pid>/status VmRSS). */
 export function procRssBytes(pid: number): number {
   const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
@@ -186,7 +195,7 @@ export function procRssBytes(pid: number): number {
 export interface Collector extends PlatformProcess {
   pid: number;
   /** Full GC in the process (SIGUSR2, gc-on-signal.mjs), then its memoryUsage() and RSS. */
-  gcAndMeasure(): Promise<NodeJS.MemoryUsage & { procRss: number }>;
+  gcAndMeasure(): Promise<NodeJS.MemoryUsage & { procRss: number; brkHeap: number }>;
 }
 
 /** A fixed glibc mmap threshold, measured by decision 0021 (not the image's default). */
@@ -242,7 +251,7 @@ export async function startCollector(
       for (;;) {
         try {
           const m = JSON.parse(readFileSync(memFile, "utf8")) as NodeJS.MemoryUsage;
-          return { ...m, procRss: procRssBytes(pid) };
+          return { ...m, procRss: procRssBytes(pid), brkHeap: brkHeapRssBytes(pid) };
         } catch {
           if (Date.now() > deadline) throw new Error("collector did not answer the GC signal");
           await new Promise((r) => setTimeout(r, 50));

@@ -1,14 +1,14 @@
 // ingest.rss_bytes_per_series: RSS growth of a collector process per active series holding
 // a 1 h window, fed over HTTP remote_write. A collector (`tsx src/main.ts`, ROLES=collector,
-// PostgreSQL) takes 1,000 node_exporter-like components x 100 series (100,000 series) under
-// 10 contract tokens, 360 scrapes each at 10 s (an hour of data, time compressed: the
+// PostgreSQL) takes 1,200 node_exporter-like components x 100 series (120,000 series) under
+// 12 contract tokens, 360 scrapes each at 10 s (an hour of data, time compressed: the
 // timestamps are injected, the last ones near now), pushed by keep-alive shards of 2,000
-// samples a body as Prometheus sends them. The fill is done in two equal halves; RSS
-// (/proc VmRSS) is read after each, once every rollup row of the fill is stored (the count in
-// PostgreSQL stopped moving) and after a full GC in the collector (gc-on-signal.mjs); value = the second half's RSS growth / its
-// series (the first half absorbs start-up garbage, pool growth and flush bursts, which would
-// otherwise be counted, or hidden when the start-up heap shrinks). The V8 heap and the
-// typed-array (external) parts of that growth are printed beside it.
+// samples a body as Prometheus sends them. The fill is done in 4 equal parts (RSS_FILLS);
+// RSS (/proc VmRSS) is read after each, once every rollup row of the fill is stored (the
+// count in PostgreSQL stopped moving) and after a full GC in the collector
+// (gc-on-signal.mjs). Value = the least-squares slope of RSS against series over the fills
+// after the first (which absorbs start-up garbage and pool growth). The V8 heap, typed-array
+// (external) and glibc main-arena slopes are printed beside it.
 // Needs PostgreSQL (TEST_DATABASE_URL's server, or a throwaway one from Debian's binaries).
 // Run: node --import tsx bench/scaleout/rss-per-series.bench.ts
 import { pathToFileURL } from "node:url";
@@ -65,9 +65,9 @@ async function settle(collector: Collector, dbUrl: string) {
 }
 
 export async function main(opts: RssBenchOptions = {}): Promise<BenchLine[]> {
-  const components = opts.components ?? Number(process.env.RSS_COMPONENTS ?? 1000);
+  const components = opts.components ?? Number(process.env.RSS_COMPONENTS ?? 1200);
   const steps = opts.steps ?? 360;
-  const contracts = 10;
+  const contracts = 12;
   const perShard = 20; // 2,000 samples a body: Prometheus' max_samples_per_send
   const db = await freshPostgres();
   try {
@@ -92,15 +92,41 @@ export async function main(opts: RssBenchOptions = {}): Promise<BenchLine[]> {
         const series = shards.reduce((a, s) => a + s.samplesPerBody, 0);
         return { series, samplesPerS: (series * steps) / ((Date.now() - started) / 1000) };
       };
-      // Two fills of the same size: the first takes the process through its start-up garbage,
-      // pool growth and flush bursts; the second's growth is what a series costs.
-      const first = await fill(tenants.slice(0, contracts / 2));
-      const before = await settle(collector, db.url);
-      const second = await fill(tenants.slice(contracts / 2));
-      const after = await settle(collector, db.url);
-      const series = second.series;
-      const per = (k: "procRss" | "heapUsed" | "heapTotal" | "external" | "arrayBuffers") =>
-        Math.round((after[k] - before[k]) / series);
+      // Fills of equal size, each settled and measured: the first takes the process through
+      // its start-up garbage and pool growth; the value is the least-squares slope of RSS
+      // against series over the others (one difference of two fills varied 600-1,500 B a
+      // series from run to run: allocator reuse shifts a few MB between two points).
+      const fills = Number(process.env.RSS_FILLS ?? 4);
+      const perFill = Math.floor(contracts / fills);
+      type Point = { series: number } & Awaited<ReturnType<typeof settle>>;
+      const points: Point[] = [];
+      let total = 0;
+      let lastRate = 0;
+      for (let f = 0; f < fills; f++) {
+        const done = await fill(tenants.slice(f * perFill, (f + 1) * perFill));
+        total += done.series;
+        lastRate = done.samplesPerS;
+        points.push({ series: total, ...(await settle(collector, db.url)) });
+      }
+      const fitted = points.slice(1);
+      const slope = (k: "procRss" | "brkHeap" | "heapUsed" | "heapTotal" | "external") => {
+        const n = fitted.length;
+        const mx = fitted.reduce((a, p) => a + p.series, 0) / n;
+        const my = fitted.reduce((a, p) => a + p[k], 0) / n;
+        let sxy = 0;
+        let sxx = 0;
+        for (const p of fitted) {
+          sxy += (p.series - mx) * (p[k] - my);
+          sxx += (p.series - mx) ** 2;
+        }
+        return Math.round(sxy / sxx);
+      };
+      const per = slope;
+      const series = total - points[0]!.series;
+      const first = { series: points[0]!.series };
+      const second = { samplesPerS: lastRate };
+      const before = points[0]!;
+      const after = points[points.length - 1]!;
       return [
         {
           bench: "ingest.rss_bytes_per_series",
@@ -109,11 +135,15 @@ export async function main(opts: RssBenchOptions = {}): Promise<BenchLine[]> {
           goal: 1024,
           series,
           seriesBefore: first.series,
+          fills,
+          rssMiBAfterEachFill: points.map((p) => Math.round(p.procRss / 2 ** 20)),
           samplesPerSeries: steps,
           intervalS: STEP_MS / 1000,
           heapUsedPerSeries: per("heapUsed"),
           heapTotalPerSeries: per("heapTotal"),
           externalPerSeries: per("external"),
+          // Of the RSS growth: glibc's main arena (typed arrays, buffers; what it keeps).
+          brkHeapPerSeries: per("brkHeap"),
           rssBeforeMiB: Math.round(before.procRss / 2 ** 20),
           rssAfterMiB: Math.round(after.procRss / 2 ** 20),
           fillSamplesPerS: Math.round(second.samplesPerS),

@@ -28,6 +28,13 @@ export interface CollectorOptions {
 
 /** ~10 minutes of 10,000 components × 100 series would be 10M rows: keep at most 2M. */
 const MAX_UNWRITTEN_ROWS = 2_000_000;
+/**
+ * Series ids whose per-series arrays are reserved at start (≈ 150 MB of address space, none
+ * of it resident until series use it): the arrays are never grown by copying below this,
+ * and glibc keeps no freed copies resident (decision 0023). A collector past a million
+ * active series grows them as before.
+ */
+const RESERVED_SERIES_IDS = 1 << 20;
 
 export const DEFAULT_COLLECTOR_OPTIONS: CollectorOptions = {
   maxBodyBytes: 16 << 20,
@@ -99,6 +106,7 @@ export async function startCollector(
   };
   // The per-sample path is composed in IngestPipeline (decision 0022): rules, then forwarder.
   const pipeline = new IngestPipeline({
+    store: { reserveSeries: RESERVED_SERIES_IDS },
     ...(deps.rules ? { rules: deps.rules } : {}),
     ...(forwarder ? { listeners: [forwarder] } : {}),
     onHookError,

@@ -56,6 +56,11 @@ export class IngestCore {
   constructor(readonly opts: IngestCoreOptions) {
     this.store = new SeriesStore(opts.store);
     this.rollups = new Rollups((id) => this.store.byId(id));
+    // Reserved ids (see SeriesStoreOptions.reserveSeries): the arrays beside the store too.
+    if (this.store.capacity > 0) {
+      this.rollups.reserve(this.store.capacity);
+      this.raw.ensure(this.store.capacity);
+    }
     this.caps = new CapGate(opts.onCapReached);
     this.index = new SeriesIndex((h) => this.store.byHandle(h) !== undefined);
   }

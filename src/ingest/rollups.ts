@@ -35,6 +35,11 @@ export class Rollups {
   /** `seriesOf` maps a live series id back to its Series (the store's table). */
   constructor(private readonly seriesOf: (id: number) => Series | undefined) {}
 
+  /** Sizes the per-series arrays for ids below `capacity` at once. */
+  reserve(capacity: number): void {
+    if (capacity > this.count.length) this.grow(capacity - 1);
+  }
+
   /** Starts the state of a new series (ids are reused after removal). */
   open(s: Series): void {
     if (s.id >= this.count.length) this.grow(s.id);

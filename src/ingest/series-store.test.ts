@@ -83,4 +83,17 @@ describe(SeriesStore.name, () => {
     expect(store.byHandle(store.handleOf(b))).toBe(b);
     expect(c.series).toEqual([b]);
   });
+
+  it("sizes its arrays for the reserved ids at once and keeps them (no copy below it)", () => {
+    const store = new SeriesStore({ reserveSeries: 10_000 });
+    expect(store.capacity).toBe(10_000);
+    const c = new ComponentState("vm-1", 1, 20_000, undefined);
+    const series = Array.from({ length: 10_001 }, (_, i) => store.create(c, { __name__: `m${i}` }));
+    for (const [i, s] of series.entries()) store.append(s, T0, i);
+    // Past the reservation it grows as before, and every series keeps its point.
+    expect(store.capacity).toBeGreaterThan(10_000);
+    expect(points(store, series[0]!)).toEqual([[T0, 0]]);
+    expect(points(store, series[10_000]!)).toEqual([[T0, 10_000]]);
+    expect(new SeriesStore().capacity).toBe(0);
+  });
 });

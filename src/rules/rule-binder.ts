@@ -72,7 +72,10 @@ export class RuleBinder {
           (items ??= []).push(this.item(comp, use, labels));
       }
     }
-    return { gen: this.gen, comp, items };
+    if (items !== null) return { gen: this.gen, comp, items };
+    const none = comp.unbound;
+    if (none !== undefined && none.gen === this.gen) return none;
+    return (comp.unbound = { gen: this.gen, comp, items: null });
   }
 
   private item(comp: ComponentRules, use: MetricUse, labels: Labels): Item {
