@@ -142,9 +142,10 @@ export class CollectorOwnership {
 
   /**
    * Hands each held contract whose pushes have all come forwarded by one other collector for
-   * `handOverAfterMs` (first to last; the last within two heartbeats) to that collector, if it is alive: the
-   * rollups are stored first, then the lease moves in one conditional statement; the new
-   * holder rebuilds the contract's state as after a takeover. Returns the contracts moved.
+   * `handOverAfterMs` (first to last; the last within two heartbeats) to that collector, if
+   * it is alive: the rollups are stored first, then the lease moves in one conditional
+   * statement; the new holder rebuilds the contract's state as after a takeover. Returns the
+   * contracts moved.
    */
   async rebalance(): Promise<string[]> {
     const after = this.opts.handOverAfterMs;

@@ -170,7 +170,7 @@ class PendingRows {
         c.copyWithin(kept * W, k, k + W);
         this.series[kept++] = this.series[i]!;
       } else {
-        out.set(c.subarray(k, k + W), t * W);
+        for (let j = 0; j < W; j++) out[t * W + j] = c[k + j]!;
         series[t++] = this.series[i]!;
       }
     }
