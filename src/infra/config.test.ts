@@ -114,12 +114,14 @@ describe("collector leases", () => {
     }
   };
 
-  it("defaults to a 10 s lease, a 3 s heartbeat and this process's address", () => {
+  it("defaults to a 10 s lease, a 3 s heartbeat, a 30 s hand-over and this process's address", () => {
     expect(loadConfig({ PORT: "9000" }).ownership).toEqual({
       internalUrl: "http://127.0.0.1:9000",
       leaseMs: 10_000,
       heartbeatMs: 3_000,
+      handOverAfterMs: 30_000,
     });
+    expect(loadConfig({ COLLECTOR_HANDOFF_S: "0" }).ownership.handOverAfterMs).toBe(0);
     expect(
       loadConfig({ COLLECTOR_INTERNAL_URL: "http://collector-2:8080" }).ownership.internalUrl,
     ).toBe("http://collector-2:8080");
@@ -130,6 +132,8 @@ describe("collector leases", () => {
       /^COLLECTOR_INTERNAL_URL:/,
     );
     expect(problems({ COLLECTOR_HEARTBEAT_S: "0" })[0]).toMatch(/^COLLECTOR_HEARTBEAT_S:/);
+    expect(problems({ COLLECTOR_HANDOFF_S: "-1" })[0]).toMatch(/^COLLECTOR_HANDOFF_S:/);
+    expect(problems({ COLLECTOR_HANDOFF_S: "soon" })[0]).toMatch(/^COLLECTOR_HANDOFF_S:/);
     expect(problems({ COLLECTOR_LEASE_S: "5", COLLECTOR_HEARTBEAT_S: "3" })[0]).toMatch(
       /^COLLECTOR_LEASE_S: must be at least twice COLLECTOR_HEARTBEAT_S/,
     );

@@ -384,7 +384,18 @@ describe("notification delivery guarantees", () => {
       "claimed",
     );
     app.clock.advance(2_000);
-    await new Promise((r) => setTimeout(r, 1_500)); // one renewal at clock +2 s
+    // One renewal at clock +2 s (every 1 s of real time): waited for, not slept for, since a
+    // loaded machine can delay the renewal timer past any fixed sleep.
+    const renewedAt = app.clock.now().getTime();
+    await waitUntil(
+      () =>
+        app.platform.db.dataSource.query<{ at: Date }[]>(
+          "SELECT claimed_at AS at FROM outbox_messages WHERE id = $1",
+          [row.id],
+        ),
+      (r) => new Date(r[0]!.at).getTime() >= renewedAt,
+      "renewed",
+    );
     app.clock.advance(2_000); // +4 s: past the first lease, inside the renewed one
     const other = new NotifyWorker(
       {
