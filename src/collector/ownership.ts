@@ -152,10 +152,7 @@ export class CollectorOwnership {
     if (after <= 0 || this.streaks.size === 0) return [];
     const now = this.deps.nowMs();
     const due = [...this.streaks].filter(
-      ([c, s]) =>
-        this.owns(c) &&
-        s.lastMs - s.sinceMs >= after &&
-        now - s.lastMs <= this.opts.heartbeatMs * 2,
+      ([c, s]) => this.owns(c) && s.lastMs - s.sinceMs >= after && this.isRecent(s, now),
     );
     if (due.length === 0) return [];
     await this.deps.beforeHandOver?.(due.map(([c]) => c));
@@ -175,6 +172,11 @@ export class CollectorOwnership {
     return moved;
   }
 
+  /** A streak is alive while its last forwarded push is within two heartbeats. */
+  private isRecent(s: Streak, now: number): boolean {
+    return now - s.lastMs <= this.opts.heartbeatMs * 2;
+  }
+
   /** A push ingested here: a direct one breaks the streak, a forwarded one extends it. */
   private notePush(contractId: string, forwardedBy: string | undefined): void {
     if (this.opts.handOverAfterMs <= 0) return;
@@ -184,7 +186,7 @@ export class CollectorOwnership {
     }
     const now = this.deps.nowMs();
     const s = this.streaks.get(contractId);
-    if (s === undefined || s.via !== forwardedBy || now - s.lastMs > this.opts.heartbeatMs * 2)
+    if (s === undefined || s.via !== forwardedBy || !this.isRecent(s, now))
       this.streaks.set(contractId, { via: forwardedBy, sinceMs: now, lastMs: now });
     else s.lastMs = now;
   }

@@ -30,6 +30,8 @@ export class Rollups {
   private last = new Float64Array(0);
   private lastTs = new Float64Array(0);
   private count = new Int32Array(0);
+  /** Ids below this were ever opened: a drain scans these, not the whole reservation. */
+  private idsInUse = 0;
   private readonly pending = new PendingRows();
 
   /** `seriesOf` maps a live series id back to its Series (the store's table). */
@@ -43,6 +45,7 @@ export class Rollups {
   /** Starts the state of a new series (ids are reused after removal). */
   open(s: Series): void {
     if (s.id >= this.count.length) this.grow(s.id);
+    if (s.id >= this.idsInUse) this.idsInUse = s.id + 1;
     this.count[s.id] = 0;
     this.minute[s.id] = -1;
   }
@@ -77,7 +80,7 @@ export class Rollups {
   /** Returns every minute that started before `beforeMs` (open ones are completed). */
   drain(beforeMs: number): RollupBatch {
     const before = Math.floor(beforeMs / MINUTE_MS);
-    for (let id = 0; id < this.count.length; id++) {
+    for (let id = 0; id < this.idsInUse; id++) {
       if (this.count[id]! > 0 && this.minute[id]! < before) this.complete(id);
     }
     return this.pending.take(before);

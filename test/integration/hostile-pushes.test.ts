@@ -65,7 +65,8 @@ describe("hostile pushes", () => {
   const alive = async () => expect((await fetch(`${app.url}/healthz`)).status).toBe(200);
 
   beforeAll(async () => {
-    app = await startTestApp({ env: { ROLES: "api,collector" } });
+    // A short hand-over streak: a forged "forwarded by" header gets its chance to move a lease.
+    app = await startTestApp({ env: { ROLES: "api,collector", COLLECTOR_HANDOFF_S: "1" } });
     const b = await makeContract(app.api, { components: ["bystander-01"] });
     bystander = b.components[0];
     bystanderToken = (await app.api("post", `/components/${bystander.id}/agent-token`)).body.token;
@@ -74,6 +75,43 @@ describe("hostile pushes", () => {
     attackerToken = (await app.api("post", `/components/${attacker.id}/agent-token`)).body.token;
   });
   afterAll(() => app?.stop());
+
+  it("ingests pushes with a forged, huge 'forwarded by' header and moves no lease to a collector that does not exist", async () => {
+    const forger = await makeContract(app.api, { components: ["forger-01"] });
+    const forgerToken = (
+      await app.api("post", `/components/${forger.components[0].id}/agent-token`)
+    ).body.token;
+    const forged = `http://evil.example/${"x".repeat(8_000)}`;
+    const started = Date.now();
+    let n = 0;
+    // Over two heartbeats of the streak (1 s here), then one more heartbeat (3 s).
+    while (Date.now() - started < 5_000) {
+      const res = await post(
+        "/api/v1/write",
+        forgerToken,
+        snappy(
+          encodeWriteRequest([
+            { labels: { __name__: "forged_hop", n: "1" }, samples: [[nowMs() - 60_000 + n++, 1]] },
+          ]),
+        ),
+        {
+          "content-type": "application/x-protobuf",
+          "content-encoding": "snappy",
+          "x-msp-forwarded-by": forged,
+        },
+      );
+      expect(res.status).toBe(200);
+      app.clock.advance(250); // the streak is timed by the injected clock
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    const leases = await app.platform.db.dataSource.query<{ n: number }[]>(
+      "SELECT count(*)::int AS n FROM contract_leases WHERE collector_id = $1",
+      [forged],
+    );
+    expect(leases[0]!.n).toBe(0);
+    await bystanderPush();
+    await alive();
+  });
 
   it("refuses prototype names as a contract's instance label, naming the field", async () => {
     for (const name of ["constructor", "toString", "__proto__", "hasOwnProperty"]) {

@@ -210,6 +210,9 @@ describe("docker-compose.yml and deploy/", () => {
     expect(location("/api/v1/ingest/")).toContain("proxy_pass http://collectors;");
     expect(location("/socket.io/")).toContain("proxy_pass http://realtime;");
     expect(location("/")).toContain("proxy_pass http://api;");
+    // Only a collector marks a push as forwarded (it then moves a contract's lease, 0023).
+    for (const ingest of ["= /api/v1/write", "/api/v1/ingest/"])
+      expect(location(ingest)).toContain('proxy_set_header X-Msp-Forwarded-By "";');
     expect(services.nginx.volumes).toContain("./deploy/nginx/nginx.conf:/etc/nginx/nginx.conf:ro");
     expect(services.nginx.ports).toEqual(["8080:8080"]);
   });
