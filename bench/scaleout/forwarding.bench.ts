@@ -5,7 +5,7 @@
 // Needs PostgreSQL: TEST_DATABASE_URL's server, or a throwaway one from Debian's binaries.
 // Run: node --import tsx bench/scaleout/forwarding.bench.ts
 import { pathToFileURL } from "node:url";
-import { encodeWriteRequest, snappy } from "../../src/ingest/test-helpers.js";
+import { postRemoteWrite } from "../../src/ingest/test-helpers.js";
 import { apiClient } from "../../test/support/app.js";
 import { makeContract } from "../../test/support/factories.js";
 import {
@@ -19,21 +19,10 @@ const PUSHES = Number(process.env.BENCH_FORWARD_PUSHES ?? 1_000);
 
 async function push(url: string, token: string, value: number): Promise<number> {
   const t0 = performance.now();
-  const res = await fetch(`${url}/api/v1/write`, {
-    method: "POST",
-    headers: {
-      authorization: `Bearer ${token}`,
-      "content-type": "application/x-protobuf",
-      "content-encoding": "snappy",
-      "x-prometheus-remote-write-version": "0.1.0",
-    },
-    body: snappy(
-      encodeWriteRequest([
-        { labels: { __name__: "node_load1" }, samples: [[Date.now(), value]] },
-        { labels: { __name__: "node_load5" }, samples: [[Date.now(), value]] },
-      ]),
-    ),
-  });
+  const res = await postRemoteWrite(url, token, [
+    { labels: { __name__: "node_load1" }, samples: [[Date.now(), value]] },
+    { labels: { __name__: "node_load5" }, samples: [[Date.now(), value]] },
+  ]);
   await res.arrayBuffer();
   if (res.status !== 200) throw new Error(`push answered ${res.status}`);
   return performance.now() - t0;

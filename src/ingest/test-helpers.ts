@@ -49,6 +49,29 @@ export function snappy(bytes: Uint8Array): Uint8Array<ArrayBuffer> {
   return compress(new Uint8Array(bytes));
 }
 
+/**
+ * POSTs `series` to `${baseUrl}/api/v1/write` as a Prometheus remote_write sender does
+ * (snappy protobuf, its headers), under a Bearer token; `headers` adds or overrides.
+ */
+export function postRemoteWrite(
+  baseUrl: string,
+  token: string,
+  series: PbSeries[],
+  headers: Record<string, string> = {},
+): Promise<Response> {
+  return fetch(`${baseUrl}/api/v1/write`, {
+    method: "POST",
+    headers: {
+      authorization: `Bearer ${token}`,
+      "content-type": "application/x-protobuf",
+      "content-encoding": "snappy",
+      "x-prometheus-remote-write-version": "0.1.0",
+      ...headers,
+    },
+    body: snappy(encodeWriteRequest(series)),
+  });
+}
+
 export function decodeWriteRequest(bytes: Uint8Array): {
   timeseries: Array<{
     labels: Array<{ name: string; value: string }>;

@@ -1,7 +1,7 @@
 import pg from "pg";
 import type { Socket } from "socket.io-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { encodeWriteRequest, snappy } from "../../src/ingest/test-helpers.js";
+import { postRemoteWrite } from "../../src/ingest/test-helpers.js";
 import { collect, connect, waitFor } from "../integration/realtime.helpers.js";
 import { apiClient, type ApiClient } from "../support/app.js";
 import { makeContract, makeUser } from "../support/factories.js";
@@ -29,23 +29,14 @@ async function push(
   token: string,
   series: { name: string; value: number; instance?: string }[],
 ): Promise<number> {
-  const res = await fetch(`${url}/api/v1/write`, {
-    method: "POST",
-    headers: {
-      authorization: `Bearer ${token}`,
-      "content-type": "application/x-protobuf",
-      "content-encoding": "snappy",
-      "x-prometheus-remote-write-version": "0.1.0",
-    },
-    body: snappy(
-      encodeWriteRequest(
-        series.map((s) => ({
-          labels: { __name__: s.name, ...(s.instance ? { instance: s.instance } : {}) },
-          samples: [[Date.now(), s.value]],
-        })),
-      ),
-    ),
-  }).catch(() => undefined);
+  const res = await postRemoteWrite(
+    url,
+    token,
+    series.map((s) => ({
+      labels: { __name__: s.name, ...(s.instance ? { instance: s.instance } : {}) },
+      samples: [[Date.now(), s.value]],
+    })),
+  ).catch(() => undefined);
   await res?.arrayBuffer();
   return res?.status ?? 0;
 }

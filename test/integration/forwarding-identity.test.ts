@@ -2,7 +2,7 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { uncompress } from "snappyjs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { decodeWriteRequest, encodeWriteRequest, snappy } from "../../src/ingest/test-helpers.js";
+import { decodeWriteRequest, postRemoteWrite } from "../../src/ingest/test-helpers.js";
 import { startTestApp, type TestApp } from "../support/app.js";
 import { makeContract } from "../support/factories.js";
 
@@ -41,18 +41,9 @@ describe("forwarding: tenant identity", () => {
     const b = await makeContract(app.api);
     const push = async (componentId: string, labels: Record<string, string>) => {
       const token = (await app.api("post", `/components/${componentId}/agent-token`)).body.token;
-      const res = await fetch(`${app.url}/api/v1/write`, {
-        method: "POST",
-        headers: {
-          authorization: `Bearer ${token}`,
-          "content-type": "application/x-protobuf",
-          "content-encoding": "snappy",
-          "x-prometheus-remote-write-version": "0.1.0",
-        },
-        body: snappy(
-          encodeWriteRequest([{ labels, samples: [[app.clock.now().getTime() - 1_000, 1]] }]),
-        ),
-      });
+      const res = await postRemoteWrite(app.url, token, [
+        { labels, samples: [[app.clock.now().getTime() - 1_000, 1]] },
+      ]);
       expect(res.status).toBe(200);
     };
     const aComp = a.components[0].id as string;
