@@ -185,6 +185,18 @@ export function brkHeapRssBytes(pid: number): number {
   return m ? Number(m[1]) * 1024 : 0;
 }
 
+/**
+ * Asks glibc in process `pid` to hand its free pages back (malloc_trim(0), through gdb), so
+ * RSS read afterwards leaves out what the allocator only keeps. False when gdb is missing.
+ */
+export function mallocTrim(pid: number): boolean {
+  const r = spawnSync("gdb", ["-p", String(pid), "-batch", "-ex", "call (int)malloc_trim(0)"], {
+    encoding: "utf8",
+    timeout: 60_000,
+  });
+  return r.error === undefined && r.status === 0;
+}
+
 /** Resident set size of a process in bytes (/proc/<pid>/status VmRSS). */
 export function procRssBytes(pid: number): number {
   const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
@@ -192,10 +204,17 @@ export function procRssBytes(pid: number): number {
   return Number(m[1]) * 1024;
 }
 
+/** memoryUsage() after a full GC, V8's resident bytes per heap space, RSS, glibc's arena. */
+export type Measurement = NodeJS.MemoryUsage & {
+  spaces?: Record<string, number>;
+  procRss: number;
+  brkHeap: number;
+};
+
 export interface Collector extends PlatformProcess {
   pid: number;
   /** Full GC in the process (SIGUSR2, gc-on-signal.mjs), then its memoryUsage() and RSS. */
-  gcAndMeasure(): Promise<NodeJS.MemoryUsage & { procRss: number; brkHeap: number }>;
+  gcAndMeasure(): Promise<Measurement>;
 }
 
 /** A fixed glibc mmap threshold, measured by decision 0021 (not the image's default). */
@@ -250,7 +269,10 @@ export async function startCollector(
       const deadline = Date.now() + 30_000;
       for (;;) {
         try {
-          const m = JSON.parse(readFileSync(memFile, "utf8")) as NodeJS.MemoryUsage;
+          const m = JSON.parse(readFileSync(memFile, "utf8")) as Omit<
+            Measurement,
+            "procRss" | "brkHeap"
+          >;
           return { ...m, procRss: procRssBytes(pid), brkHeap: brkHeapRssBytes(pid) };
         } catch {
           if (Date.now() > deadline) throw new Error("collector did not answer the GC signal");

@@ -45,6 +45,8 @@ export interface ScaleoutOptions {
 }
 
 const STEP_MS = 10_000;
+const MODES = ["direct", "one", "two"] as const;
+type Mode = (typeof MODES)[number];
 const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
 
 interface Measured {
@@ -152,9 +154,13 @@ export async function main(opts: ScaleoutOptions = {}): Promise<BenchLine[]> {
   const perContract = opts.componentsPerContract ?? 20;
   const steps = opts.steps ?? Number(process.env.SCALEOUT_STEPS ?? 60);
   const warmSteps = opts.warmSteps ?? Math.max(2, Math.round(steps / 6));
-  const results: Record<"direct" | "one" | "two", Measured[]> = { direct: [], one: [], two: [] };
+  const results: Record<Mode, Measured[]> = { direct: [], one: [], two: [] };
+  // SCALEOUT_MODES=direct measures ingest.remote_write_http alone (profiling, quick checks).
+  const modes = (process.env.SCALEOUT_MODES ?? "direct,one,two")
+    .split(",")
+    .filter((m): m is Mode => MODES.includes(m as Mode));
   for (let r = 0; r < runs; r++) {
-    for (const mode of ["direct", "one", "two"] as const) {
+    for (const mode of modes) {
       // A fresh database, contracts and processes for every measurement: a collector must
       // not find the previous measurement's contracts (their leases, their silence).
       const pg = await freshPostgres();

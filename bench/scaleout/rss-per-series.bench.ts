@@ -8,7 +8,9 @@
 // count in PostgreSQL stopped moving) and after a full GC in the collector
 // (gc-on-signal.mjs). Value = the least-squares slope of RSS against series over the fills
 // after the first (which absorbs start-up garbage and pool growth). The V8 heap, typed-array
-// (external) and glibc main-arena slopes are printed beside it.
+// (external) and glibc main-arena slopes are printed beside it, and V8's resident pages by
+// space after each fill. RSS_TRIM_PROBE=1 also reads RSS after glibc's malloc_trim(0) (gdb):
+// what stays is live memory, what goes was the allocator's free memory.
 // Needs PostgreSQL (TEST_DATABASE_URL's server, or a throwaway one from Debian's binaries).
 // Run: node --import tsx bench/scaleout/rss-per-series.bench.ts
 import { pathToFileURL } from "node:url";
@@ -19,6 +21,8 @@ import {
   checkAccepted,
   makeTenants,
   mallocSetting,
+  mallocTrim,
+  procRssBytes,
   Sender,
   ShardBodies,
   startCollector,
@@ -102,11 +106,16 @@ export async function main(opts: RssBenchOptions = {}): Promise<BenchLine[]> {
       const points: Point[] = [];
       let total = 0;
       let lastRate = 0;
+      const trimmed: number[] = [];
       for (let f = 0; f < fills; f++) {
         const done = await fill(tenants.slice(f * perFill, (f + 1) * perFill));
         total += done.series;
         lastRate = done.samplesPerS;
         points.push({ series: total, ...(await settle(collector, db.url)) });
+        // RSS_TRIM_PROBE=1: glibc's free-but-resident memory handed back (malloc_trim through
+        // gdb), so what is left is live; it changes the next fill's start, so it is opt-in.
+        if (process.env.RSS_TRIM_PROBE === "1" && mallocTrim(collector.pid))
+          trimmed.push(Math.round(procRssBytes(collector.pid) / 2 ** 20));
       }
       const fitted = points.slice(1);
       const slope = (k: "procRss" | "brkHeap" | "heapUsed" | "heapTotal" | "external") => {
@@ -137,6 +146,13 @@ export async function main(opts: RssBenchOptions = {}): Promise<BenchLine[]> {
           seriesBefore: first.series,
           fills,
           rssMiBAfterEachFill: points.map((p) => Math.round(p.procRss / 2 ** 20)),
+          ...(trimmed.length > 0 ? { rssMiBAfterEachFillTrimmed: trimmed } : {}),
+          // V8's resident pages by space after each fill (new_space growing is not per series).
+          v8SpacesMiBAfterEachFill: points.map((p) =>
+            Object.fromEntries(
+              Object.entries(p.spaces ?? {}).map(([k, v]) => [k, Math.round(v / 2 ** 20)]),
+            ),
+          ),
           samplesPerSeries: steps,
           intervalS: STEP_MS / 1000,
           heapUsedPerSeries: per("heapUsed"),

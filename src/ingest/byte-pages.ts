@@ -2,6 +2,8 @@
 // and a free list per class. Used for data kept per series or per label that is too small to
 // deserve its own typed array (each typed array costs ~100+ bytes of object overhead).
 
+import { PageSource } from "./page-pool.js";
+
 const PAGE_BYTES = 1 << 18;
 
 export class BytePages {
@@ -9,6 +11,7 @@ export class BytePages {
   private readonly views: DataView[] = [];
   private readonly freeLists: number[][];
   private bump = PAGE_BYTES;
+  private readonly source = new PageSource(PAGE_BYTES);
 
   constructor(
     private readonly grain: number,
@@ -24,9 +27,9 @@ export class BytePages {
     const reused = this.freeLists[cls]!.pop();
     if (reused !== undefined) return reused;
     if (this.bump + cls * this.grain > PAGE_BYTES) {
-      const page = new Uint8Array(PAGE_BYTES);
-      this.pages.push(page);
-      this.views.push(new DataView(page.buffer));
+      const { buffer, byteOffset } = this.source.take();
+      this.pages.push(new Uint8Array(buffer, byteOffset, PAGE_BYTES));
+      this.views.push(new DataView(buffer, byteOffset, PAGE_BYTES));
       this.bump = 0;
     }
     const at = (this.pages.length - 1) * PAGE_BYTES + this.bump;

@@ -6,9 +6,43 @@ export const PAGE_SHIFT = 16;
 export const PAGE_WORDS = 1 << PAGE_SHIFT;
 export const PAGE_MASK = PAGE_WORDS - 1;
 
+/** Largest region pages are carved from (above glibc's largest mmap threshold, 32 MiB). */
+export const REGION_BYTES = 64 << 20;
+
+/**
+ * Fixed-size pages carved out of regions, each region one zero-filled ArrayBuffer, doubling
+ * from one page up to 64 MiB. A 64 MiB region is above glibc's largest mmap threshold, so it
+ * is always its own mapping, and its pages become resident only as they are written. One
+ * ArrayBuffer per page instead came from glibc's main arena once a freed request buffer had
+ * raised the threshold, interleaved with those transient buffers, whose holes then stayed
+ * resident (decision 0024). Small stores (tests, a quiet collector) stay small.
+ */
+export class PageSource {
+  private region: ArrayBuffer | null = null;
+  private used = 0;
+  private carved = 0;
+
+  constructor(readonly pageBytes: number) {
+    if (REGION_BYTES % pageBytes !== 0) throw new Error("page size must divide the region");
+  }
+
+  /** A zero-filled page of `pageBytes` (never handed out twice). */
+  take(): { buffer: ArrayBuffer; byteOffset: number } {
+    if (this.region === null || this.used === this.region.byteLength) {
+      this.region = new ArrayBuffer(Math.min(REGION_BYTES, Math.max(this.pageBytes, this.carved)));
+      this.used = 0;
+    }
+    const byteOffset = this.used;
+    this.used += this.pageBytes;
+    this.carved += this.pageBytes;
+    return { buffer: this.region, byteOffset };
+  }
+}
+
 export class PagePool {
   readonly pages: Uint32Array[] = [new Uint32Array(0)];
   private readonly free: number[] = [];
+  private readonly source = new PageSource(PAGE_WORDS * 4);
 
   /** A zeroed page. */
   alloc(): number {
@@ -17,7 +51,8 @@ export class PagePool {
       this.pages[id]!.fill(0);
       return id;
     }
-    this.pages.push(new Uint32Array(PAGE_WORDS));
+    const { buffer, byteOffset } = this.source.take();
+    this.pages.push(new Uint32Array(buffer, byteOffset, PAGE_WORDS));
     return this.pages.length - 1;
   }
 

@@ -72,7 +72,8 @@ export class RuleBinder {
           (items ??= []).push(this.item(comp, use, labels));
       }
     }
-    if (items !== null) return { gen: this.gen, comp, items };
+    // An array grown by push keeps room for 17 elements (152 B); most series feed one rule.
+    if (items !== null) return { gen: this.gen, comp, items: items.slice() };
     const none = comp.unbound;
     if (none !== undefined && none.gen === this.gen) return none;
     return (comp.unbound = { gen: this.gen, comp, items: null });
