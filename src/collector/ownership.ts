@@ -38,6 +38,11 @@ export interface OwnershipDeps {
   nowMs: () => number;
   /** Before contracts are handed over: store what the new holder rebuilds from (rollups). */
   beforeHandOver?: (contractIds: readonly string[]) => Promise<void>;
+  /**
+   * Contracts no longer held (handed over, or lost to another collector): their state here
+   * can go, the holder keeps it; taken again, they are rebuilt as after any takeover.
+   */
+  onReleased?: (contractIds: readonly string[]) => void;
   /** Counted per contract handed over (metrics). */
   onHandedOver?: (contractId: string, toId: string) => void;
 }
@@ -169,7 +174,17 @@ export class CollectorOwnership {
         "contract handed to the collector its pushes arrive at",
       );
     }
+    this.released(moved);
     return moved;
+  }
+
+  private released(contractIds: readonly string[]): void {
+    if (contractIds.length === 0) return;
+    try {
+      this.deps.onReleased?.(contractIds);
+    } catch (err) {
+      this.deps.log.error({ err }, "state of released contracts not dropped: it expires instead");
+    }
   }
 
   /** A streak is alive while its last forwarded push is within two heartbeats. */
@@ -207,12 +222,13 @@ export class CollectorOwnership {
       const renewed = new Set(await this.deps.store.renew(this.id, this.opts.leaseMs));
       // Half a heartbeat of margin: the database counts the lease from a little later.
       this.validUntil = sent + this.opts.leaseMs - this.opts.heartbeatMs / 2;
-      for (const c of this.owned)
-        if (!renewed.has(c)) {
-          this.owned.delete(c);
-          this.streaks.delete(c);
-          this.deps.log.warn({ contractId: c }, "contract lease lost to another collector");
-        }
+      const lost = [...this.owned].filter((c) => !renewed.has(c));
+      for (const c of lost) {
+        this.owned.delete(c);
+        this.streaks.delete(c);
+        this.deps.log.warn({ contractId: c }, "contract lease lost to another collector");
+      }
+      this.released(lost);
       const newlyHeld = [...renewed].filter((c) => !this.owned.has(c));
       // A lease nobody renewed for a whole heartbeat more is an orphan: its holder is gone.
       const orphans = await this.deps.store.claimOrphans(

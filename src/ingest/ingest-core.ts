@@ -221,6 +221,21 @@ export class IngestCore {
     return n;
   }
 
+  /**
+   * Drops every component of these contracts (another collector holds them now, decision
+   * 0024): their series, rollup state (open minutes go to the next flush) and raw labels.
+   * Returns the number of series dropped.
+   */
+  removeContracts(contractIds: ReadonlySet<string>): number {
+    let n = 0;
+    for (const c of [...this.components.values()]) {
+      if (c.contractId === undefined || !contractIds.has(c.contractId)) continue;
+      n += c.series.length;
+      this.removeComponent(c.id);
+    }
+    return n;
+  }
+
   removeComponent(id: string): void {
     const c = this.components.get(id);
     if (c === undefined) return;

@@ -211,6 +211,14 @@ export class IngestPipeline implements RollupSeedTarget {
     this.core.removeComponent(componentId);
   }
 
+  /**
+   * Another collector holds these contracts now: their components' series leave this
+   * process (the holder keeps them); their open minutes are written by the next flush.
+   */
+  removeContracts(contractIds: ReadonlySet<string>): number {
+    return this.core.removeContracts(contractIds);
+  }
+
   listSeries(componentId: string): readonly Series[] {
     return this.core.components.get(componentId)?.series ?? [];
   }

@@ -202,6 +202,13 @@ export async function startPlatform(
                 await collectorRef?.flush();
               },
               onHandedOver: () => handedOver?.inc(),
+              // The holder keeps their series and rule state now: none stays here for an hour.
+              onReleased: (ids) => {
+                const released = new Set(ids);
+                const series = collectorRef?.pipeline.removeContracts(released) ?? 0;
+                rules?.engine.forgetContracts(released);
+                log.info({ contracts: ids.length, series }, "released contracts dropped");
+              },
             },
             config.ownership,
           )

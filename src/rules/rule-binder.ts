@@ -37,6 +37,23 @@ export class RuleBinder {
     this.gen++;
   }
 
+  /**
+   * Forgets the components of these contracts (another collector judges them now). The
+   * generation moves on, so no series keeps a binding to a forgotten component: taken again,
+   * a contract starts from what the takeover restores, as on any collector.
+   */
+  forgetContracts(contractIds: ReadonlySet<string>): number {
+    let n = 0;
+    for (const [id, comp] of this.components) {
+      const contractId = this.directory.get(id)?.contractId ?? comp.contractId;
+      if (contractId === undefined || !contractIds.has(contractId)) continue;
+      this.components.delete(id);
+      n++;
+    }
+    if (n > 0) this.gen++;
+    return n;
+  }
+
   /** The component of a sample, created on first sight (only what was seen can go silent). */
   component(componentId: string): ComponentRules {
     let comp = this.components.get(componentId);

@@ -71,6 +71,12 @@ export class RuleEngine extends RuleBinder implements RulesAttachment {
     for (const c of contractIds) this.watchedFromMs.set(c, atMs);
   }
 
+  /** Another collector holds these contracts now: their components' state leaves this one. */
+  override forgetContracts(contractIds: ReadonlySet<string>): number {
+    for (const c of contractIds) this.watchedFromMs.delete(c);
+    return super.forgetContracts(contractIds);
+  }
+
   /** New rules and directory. Keys whose rule no longer applies are cleared and dropped. */
   load(rules: readonly RuleSpec[], directory: Map<string, DirectoryEntry>, nowMs: number): void {
     this.setRules(rules, directory);

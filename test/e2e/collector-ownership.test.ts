@@ -349,6 +349,14 @@ describe("collectors sharing contracts on one PostgreSQL", () => {
     expect(await leaseOf(ids.B)).toBe(c2.url);
     const start = new Date();
     const before = await incidentsOf([ids.b1]);
+    const metric = async (c: PlatformProcess, name: string) => {
+      const m = new RegExp(`^${name}(?:\\{[^}]*\\})? (\\d+)`, "m").exec(
+        await (await fetch(`${c.url}/metrics`)).text(),
+      );
+      return m ? Number(m[1]) : 0;
+    };
+    const heldSeriesBefore = await metric(c2, "collector_active_series");
+    expect(heldSeriesBefore).toBeGreaterThan(0);
     // As a balancer hashing B's token to the new collector: every push of B reaches it.
     const statuses: number[] = [];
     let retried = 0;
@@ -377,13 +385,9 @@ describe("collectors sharing contracts on one PostgreSQL", () => {
     expect(movedAfterS!).toBeLessThan(HANDOFF_S + 10);
     expect(statuses.filter((s) => s !== 200)).toEqual([]);
     expect(retried).toBeLessThanOrEqual(4);
-    const metric = async (c: PlatformProcess, name: string) => {
-      const m = new RegExp(`^${name}(?:\\{[^}]*\\})? (\\d+)`, "m").exec(
-        await (await fetch(`${c.url}/metrics`)).text(),
-      );
-      return m ? Number(m[1]) : 0;
-    };
     expect(await metric(c2, "msp_collector_contracts_handed_over_total")).toBe(1);
+    // The giver keeps none of B's series: the new holder has them (decision 0024).
+    expect(await metric(c2, "collector_active_series")).toBeLessThan(heldSeriesBefore);
     // Now held where its pushes arrive: nothing more is forwarded.
     const forwarded = await forwardedCount([collector3]);
     for (let i = 0; i < 3; i++)

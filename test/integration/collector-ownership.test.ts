@@ -75,6 +75,37 @@ describe.skipIf(process.env.TEST_DB_KIND === "pglite")("collector leases", () =>
     expect(await store.claimOrphans(b, 10_000, 60_000)).not.toContain(crashed);
   });
 
+  it("drops a contract's state when its renewal finds the lease lost to another collector", async () => {
+    const released: string[][] = [];
+    const first = new CollectorOwnership(
+      randomUUID(),
+      {
+        store,
+        log,
+        nowMs: Date.now,
+        onAcquired: () => Promise.resolve(),
+        onReleased: (ids) => void released.push([...ids]),
+      },
+      { leaseMs: 60_000, heartbeatMs: 100, handOverAfterMs: 0, internalUrl: "http://a.internal:1" },
+    );
+    await first.start();
+    const other = randomUUID();
+    try {
+      const [kept, lost] = [randomUUID(), randomUUID()];
+      expect(await first.route(kept)).toEqual({ kind: "local" });
+      expect(await first.route(lost)).toEqual({ kind: "local" });
+      await store.register(other, "http://b.internal:1");
+      // Another collector takes the lease (as from a holder it could not reach).
+      expect(await store.takeFrom(other, lost, first.id, 60_000)).toBe(true);
+      await eventually("the first learns it at a renewal", 3_000, () => !first.owns(lost));
+      expect(released).toEqual([[lost]]);
+      expect(first.owns(kept)).toBe(true);
+    } finally {
+      await first.stop();
+      await store.release(other);
+    }
+  });
+
   it("takes a lease from an unreachable holder only while that holder still has it", async () => {
     const [a, b, c] = [randomUUID(), randomUUID(), randomUUID()];
     const contract = randomUUID();
@@ -183,6 +214,7 @@ describe.skipIf(process.env.TEST_DB_KIND === "pglite")("collector leases", () =>
           nowMs: Date.now,
           onAcquired: (ids) => (events.push(`${name} acquired ${ids.join()}`), Promise.resolve()),
           beforeHandOver: (ids) => (events.push(`${name} stores ${ids.join()}`), Promise.resolve()),
+          onReleased: (ids) => void events.push(`${name} released ${ids.join()}`),
         },
         { ...opts, internalUrl: `http://${name}.internal:1` },
       );
@@ -215,6 +247,11 @@ describe.skipIf(process.env.TEST_DB_KIND === "pglite")("collector leases", () =>
       expect(await first.route(moving)).toMatchObject({ kind: "forward", ownerId: second.id });
       expect(first.owns(steady)).toBe(true);
       expect(events.join("\n")).not.toContain(`stores ${steady}`);
+      // The giver drops its state of the contract once the lease has moved, and only of it.
+      expect(events.filter((e) => e.includes("released"))).toEqual([`first released ${moving}`]);
+      expect(events.indexOf(`first stores ${moving}`)).toBeLessThan(
+        events.indexOf(`first released ${moving}`),
+      );
     } finally {
       await first.stop();
       await second.stop();
