@@ -68,6 +68,25 @@ describe(Rollups.name, () => {
     ).toEqual([2, 3]);
   });
 
+  it("hands a drained batch a buffer that later minutes never write over", () => {
+    const a = new Series(0, comp, { __name__: "a" });
+    const r = new Rollups(() => a);
+    r.open(a);
+    // 3,000 minutes pending at once (a backlog): more than the first buffer's 1,024 rows.
+    for (let m = 0; m < 3_000; m++) r.add(a, T0 + m * 60_000, m);
+    const first = r.drain(T0 + 3_000 * 60_000);
+    expect(first.length).toBe(3_000);
+    for (let m = 3_000; m < 5_000; m++) r.add(a, T0 + m * 60_000, -m);
+    const second = r.drain(T0 + 5_000 * 60_000);
+    expect(second.length).toBe(2_000);
+    expect(Array.from({ length: 3_000 }, (_, i) => first.last(i))).toEqual(
+      Array.from({ length: 3_000 }, (_, i) => i),
+    );
+    expect(second.last(0)).toBe(-3_000);
+    expect(second.minuteStartMs(1_999)).toBe(T0 + 4_999 * 60_000);
+    expect(r.drain(T0 + 6_000 * 60_000).length).toBe(0);
+  });
+
   it("closes a removed series' open minute", () => {
     const a = new Series(0, comp, { __name__: "a" });
     const r = new Rollups(() => a);

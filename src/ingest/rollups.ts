@@ -163,6 +163,17 @@ class PendingRows {
     const c = this.cols;
     let taken = 0;
     for (let i = 0; i < this.n; i++) if (c[i * W]! < beforeMinute) taken++;
+    if (taken === this.n && taken > 0) {
+      // Every pending minute goes (the usual flush): the batch takes the buffer as it is, no
+      // copy. The next buffer is sized for this flush up to 2^18 rows (14.7 MB; a flush of a
+      // million series at 10 s carries ≈ 170,000), so a backlog's peak (a database outage,
+      // time-compressed bench fills) is not kept for ever.
+      const series = this.series;
+      this.series = [];
+      this.cols = new Float64Array(W * Math.min(Math.max(1024, taken), 1 << 18));
+      this.n = 0;
+      return new RollupBatch(series, c.subarray(0, taken * W));
+    }
     const out = new Float64Array(taken * W);
     const series = new Array<Series>(taken);
     let kept = 0;
