@@ -64,6 +64,8 @@ async function handle(
 ): Promise<void> {
   const started = process.hrtime.bigint();
   const elapsed = () => Number(process.hrtime.bigint() - started) / 1e9;
+  // One access-log line per push would be thousands a second: successes are in the metrics.
+  res.locals.accessLog = "errors";
   const secret = secretFromHeaders(req.header("authorization"), undefined);
   if (!secret) throw new AppError("UNAUTHORIZED", "missing Bearer ingest token");
   const now = deps.clock.now();

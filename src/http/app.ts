@@ -83,6 +83,9 @@ function bearerMatches(header: string | undefined, expected: string): boolean {
   return timingSafeEqual(a, b);
 }
 
+/** A request this slow is logged at info whatever its route asked for. */
+const SLOW_REQUEST_S = 1;
+
 function requestContext(deps: HttpDeps) {
   return (req: Request, res: Response, next: NextFunction) => {
     const incoming = req.header("x-request-id");
@@ -99,7 +102,12 @@ function requestContext(deps: HttpDeps) {
         { method: req.method, route, status: res.statusCode },
         seconds,
       );
-      req.log.info(
+      // Routes that set `res.locals.accessLog = "errors"` (metric pushes: thousands a second
+      // at scale, counted in the metrics) log a success that was not slow at debug only.
+      const routine =
+        res.locals.accessLog === "errors" && res.statusCode < 400 && seconds < SLOW_REQUEST_S;
+      (routine ? req.log.debug : req.log.info).call(
+        req.log,
         {
           method: req.method,
           // The path only: query strings can carry search terms and other personal data.
