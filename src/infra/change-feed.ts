@@ -1,5 +1,6 @@
 // Changes other processes must hear about (decision 0020): token, rule, contract and
-// component changes (their caches drop or reload) and events such as cap_reached (sockets).
+// component changes (their caches drop or reload), revoked credentials (their sockets close)
+// and events such as cap_reached (sockets).
 // Rows of `change_log` are written in the change's transaction; each transaction NOTIFYs
 // `msp_changes` once. A process LISTENs and, on each notification, reads every row committed
 // since its previous read — by snapshot, not by version, so a transaction that took a lower
@@ -14,7 +15,14 @@ export const CHANGE_CHANNEL = "msp_changes";
 
 /** What changed: a watched table's name, or an event recorded by code. */
 export type ChangeTopic =
-  "agent_tokens" | "rules" | "contracts" | "components" | "incident_events" | "cap_reached";
+  | "agent_tokens"
+  | "rules"
+  | "contracts"
+  | "components"
+  | "incident_events"
+  | "cap_reached"
+  /** A credential revoked or deleted (a row trigger): `{ userId, credentialId }`. */
+  | "credentials_revoked";
 
 export interface ChangeRecord {
   /** Increasing in the order versions were taken (commit order may differ). */

@@ -1,7 +1,6 @@
 // One dedicated PostgreSQL connection that LISTENs on a channel and hands each notification
 // to a callback. If the connection drops it reconnects (1 s apart) and calls `onReconnect`
 // once it listens again, so the owner can catch up on what it missed meanwhile.
-// (The same shape as the security-event bridge of decision 0011.)
 import pg from "pg";
 import type { Logger } from "pino";
 

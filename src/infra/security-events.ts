@@ -1,8 +1,10 @@
 // Security events: what other parts of the process must act on at once when access is taken
 // away. Publishers (accounts, contracts) say what changed after their transaction committed;
-// consumers (the realtime server, the collector's token cache) act on it. They are
-// delivered in-process, and on PostgreSQL also to every other process through
-// LISTEN/NOTIFY (security-bridge.ts; ADR 0011).
+// consumers (the realtime server, the collector's token cache) act on it, in this process.
+// Other processes on PostgreSQL hear of the same changes through the change feed (decision
+// 0020): a revoked credential, agent token, contract or component writes a `change_log`
+// row in its own transaction (triggers), so no writer (route, job, CLI) can forget to tell,
+// and a process whose listener reconnected catches up exactly.
 import { EventEmitter } from "node:events";
 
 export type SecurityEvent =
@@ -20,23 +22,12 @@ export class SecurityEvents {
     this.emitter.setMaxListeners(50);
   }
 
-  private forward: ((e: SecurityEvent) => void) | undefined;
-
-  /**
-   * Tells every listener in this process now (a throwing listener does not stop the
-   * others), and other processes through the bridge when one is attached.
-   */
+  /** Tells every listener in this process now (a throwing listener does not stop the others). */
   publish(e: SecurityEvent): void {
     this.deliver(e);
-    this.forward?.(e);
   }
 
-  /** Attaches the carrier to other processes (see security-bridge.ts). */
-  forwardTo(forward: ((e: SecurityEvent) => void) | undefined): void {
-    this.forward = forward;
-  }
-
-  /** Tells this process's listeners only (an event that came from another process). */
+  /** Tells this process's listeners (also what the change feed brought from another process). */
   deliver(e: SecurityEvent): void {
     for (const l of this.emitter.listeners("event") as SecurityListener[]) {
       try {
@@ -52,4 +43,14 @@ export class SecurityEvents {
     this.emitter.on("event", listener);
     return () => void this.emitter.off("event", listener);
   }
+}
+
+/** A `credentials_revoked` change read back from the change feed, or undefined when malformed. */
+export function revokedCredentialOf(
+  v: unknown,
+): { userId: string; credentialId: string } | undefined {
+  if (typeof v !== "object" || v === null) return undefined;
+  const { userId, credentialId } = v as Record<string, unknown>;
+  if (typeof userId !== "string" || typeof credentialId !== "string") return undefined;
+  return { userId, credentialId };
 }

@@ -47,8 +47,7 @@ import type { Clock } from "../infra/clock.js";
 import type { Config } from "../infra/config.js";
 import { createMetrics } from "../infra/metrics.js";
 import { startScheduler, type JobDef } from "../infra/scheduler.js";
-import { SecurityEvents } from "../infra/security-events.js";
-import { bridgeSecurityEvents } from "../infra/security-bridge.js";
+import { revokedCredentialOf, SecurityEvents } from "../infra/security-events.js";
 import { startChangeFeed, type ChangeFeed } from "../infra/change-feed.js";
 import { createChangeLogStore } from "../db/change-log.store.js";
 import { capReachedOf } from "../ingest/caps.js";
@@ -115,15 +114,6 @@ export async function startPlatform(
     const security = new SecurityEvents((err, e) =>
       log.error({ err, kind: e.kind }, "security event listener failed"),
     );
-    if (db.kind === "postgres" && config.database.url) {
-      const unbridge = await bridgeSecurityEvents({
-        url: config.database.url,
-        db: db.dataSource,
-        security,
-        log,
-      });
-      stops.push(unbridge);
-    }
     // Token, rule, contract changes and cap events of every process, read from change_log (0020).
     const changeLog = createChangeLogStore(db.dataSource);
     const roleNeedsFeed = ["collector", "realtime"].some((r) => config.roles.includes(r as never));
@@ -321,6 +311,21 @@ export async function startPlatform(
         security,
       });
       stops.unshift(realtime.stop); // before the server: upgraded sockets would hold it open
+      // A credential revoked on any process (a trigger writes the change): its sockets here close.
+      changeFeed?.subscribe(["credentials_revoked"], {
+        onChanges: (rows) => {
+          const byUser = new Map<string, string[]>();
+          for (const r of rows) {
+            const c = revokedCredentialOf(r.payload);
+            if (c) byUser.set(c.userId, [...(byUser.get(c.userId) ?? []), c.credentialId]);
+            else log.warn({ version: String(r.version) }, "unreadable credentials_revoked change");
+          }
+          for (const [userId, credentialIds] of byUser)
+            security.deliver({ kind: "credentials_revoked", userId, credentialIds });
+        },
+        // Too many changes to hand over: every socket's session is checked again instead.
+        onReset: () => void realtime?.recheckSessions(),
+      });
       changeFeed?.subscribe(["cap_reached"], {
         onChanges: (rows) => {
           for (const r of rows) {

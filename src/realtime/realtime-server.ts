@@ -40,6 +40,8 @@ export interface Realtime {
   capReached: (e: CapReachedEvent) => Promise<void>;
   /** Emits an incident event to its rooms (another process's change, from the feed). */
   publish: (e: IncidentEvent) => void;
+  /** Re-checks every socket's session now (revocations may have been missed: a feed reset). */
+  recheckSessions: () => Promise<void>;
   /** Disconnects every socket; the HTTP server itself is closed by its owner. */
   stop: () => Promise<void>;
 }
@@ -97,18 +99,17 @@ export function startRealtime(
       if (e.kind === "credentials_revoked") closeRevoked(io, log, e.userId, e.credentialIds);
     }) ?? (() => undefined);
 
-  let checking = false;
-  const sessionTimer = setInterval(() => {
-    if (checking) return;
-    checking = true;
-    void expireSessions(io, { store, clock, log }).finally(() => (checking = false));
-  }, opts.sessionCheckMs ?? 60_000);
+  let checking: Promise<void> | undefined;
+  const recheckSessions = () =>
+    (checking ??= expireSessions(io, { store, clock, log }).finally(() => (checking = undefined)));
+  const sessionTimer = setInterval(() => void recheckSessions(), opts.sessionCheckMs ?? 60_000);
   sessionTimer.unref();
 
   return {
     io,
     streams,
     publish,
+    recheckSessions,
     capReached: (e) =>
       publishCapReached(store, io, e).catch((err: unknown) => {
         log.warn({ err, componentId: e.componentId }, "cap_reached not published");

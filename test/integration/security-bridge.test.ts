@@ -10,7 +10,9 @@ import { makeContract, makeUser } from "../support/factories.js";
 import { connect } from "./realtime.helpers.js";
 
 // Two instances on one PostgreSQL database: a revocation made through one bites on the
-// other within a second (sockets closed, agent token refused), carried by LISTEN/NOTIFY.
+// other within a second (sockets closed, agent token refused), carried by the change feed
+// (a trigger writes each revoked credential to change_log; decisions 0020, 0024), which a
+// process whose listener was cut reads on reconnect.
 // The embedded PGlite admits one process only (its data directory is locked), so there is
 // no second instance to reach there.
 describe.skipIf(process.env.TEST_DB_KIND === "pglite")("revocation across instances", () => {
@@ -67,6 +69,20 @@ describe.skipIf(process.env.TEST_DB_KIND === "pglite")("revocation across instan
     const ctx = { now: () => a.clock.now(), db: a.platform.db.dataSource };
     expect(await resetPasswordCommand.run(["--email", oncall.user.email], io, ctx)).toBe(0);
     expect(await closed).toBeLessThan(1_000);
+  });
+
+  it("a revocation made while the other instance's listener is cut still closes the socket there", async () => {
+    const noc = await makeUser(a.api, "noc");
+    const socket = await connect(b.url, { token: noc.token });
+    const closed = closedWithin(socket, 5_000);
+    const cut = await a.platform.db.dataSource.query<unknown[]>(
+      `SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+        WHERE datname = current_database() AND query = 'LISTEN msp_changes'`,
+    );
+    expect(cut.length).toBeGreaterThan(0);
+    // Nobody listens now: a NOTIFY alone would be lost; the row is read on reconnect.
+    expect((await a.api("post", `/users/${noc.user.id}/disable`)).status).toBe(200);
+    expect(await closed).toBeLessThan(5_000);
   });
 
   it("an agent token revoked on one instance is refused by the other's collector within a second", async () => {

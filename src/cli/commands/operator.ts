@@ -7,7 +7,6 @@ import { rotateComponentToken } from "../../contracts/agent-tokens.js";
 import { createContractsDeps } from "../../contracts/contract.store.js";
 import { toContractView } from "../../contracts/views.js";
 import { AppError } from "../../shared/errors.js";
-import { sendSecurityEvent } from "../../infra/security-bridge.js";
 import type { CliCommand } from "../command.js";
 
 // Operator commands run with full rights as the CLI user; they are audited as "system"
@@ -98,7 +97,6 @@ export const rotateTokenCommand: CliCommand = {
       id.data,
       ctx.now(),
     );
-    await sendSecurityEvent(ctx.db!, { kind: "ingest_access_changed", contractId: null });
     io.stdout(`${token.token}\n`);
     return 0;
   },

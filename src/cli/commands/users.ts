@@ -10,7 +10,6 @@ import {
   type UserStore,
 } from "../../accounts/account.store.js";
 import { disableUser, enableUser, resetPassword } from "../../accounts/users.js";
-import { sendSecurityEvent } from "../../infra/security-bridge.js";
 import { AppError, notFound } from "../../shared/errors.js";
 import type { CliCommand, CliContext } from "../command.js";
 
@@ -42,11 +41,6 @@ export const disableUserCommand: CliCommand = {
   run: async (args, io, ctx) => {
     const id = await userIdOf(lookup(ctx), args);
     const user = await disableUser(createAccountsDeps(ctx.db!), "system", id, ctx.now());
-    await sendSecurityEvent(ctx.db!, {
-      kind: "credentials_revoked",
-      userId: id,
-      credentialIds: "all",
-    });
     io.stdout(`disabled ${user.email}; every session and API key revoked\n`);
     return 0;
   },
@@ -76,11 +70,6 @@ export const resetPasswordCommand: CliCommand = {
       id,
       ctx.now(),
     );
-    await sendSecurityEvent(ctx.db!, {
-      kind: "credentials_revoked",
-      userId: id,
-      credentialIds: "all",
-    });
     io.stdout(
       `password of ${user.email} reset; every session and API key revoked\n` +
         `one-time password (must be changed at first login): ${oneTimePassword}\n`,

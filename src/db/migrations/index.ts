@@ -10,6 +10,7 @@ import { RuleCounters1796430236410 } from "./1796430236410-RuleCounters.js";
 import { DurabilityColumns1796432025583 } from "./1796432025583-DurabilityColumns.js";
 import { CollectorLeases1796440608117 } from "./1796440608117-CollectorLeases.js";
 import { ChangeLog1796440654435 } from "./1796440654435-ChangeLog.js";
+import { CredentialRevocations1796441000000 } from "./1796441000000-CredentialRevocations.js";
 
 // Listed explicitly (not globbed) so ESM, tsx and vitest load the same set in order.
 export const MIGRATIONS: (new () => MigrationInterface)[] = [
@@ -24,4 +25,5 @@ export const MIGRATIONS: (new () => MigrationInterface)[] = [
   DurabilityColumns1796432025583,
   CollectorLeases1796440608117,
   ChangeLog1796440654435,
+  CredentialRevocations1796441000000,
 ];
