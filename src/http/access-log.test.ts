@@ -1,11 +1,12 @@
 import type { AddressInfo } from "node:net";
 import { Writable } from "node:stream";
 import express from "express";
+import type { Logger } from "pino";
 import { describe, expect, it } from "vitest";
 import { fixedClock } from "../infra/clock.js";
 import { createLogger } from "../infra/logger.js";
 import { createMetrics } from "../infra/metrics.js";
-import { createHttpApp } from "./app.js";
+import { createHttpApp, type HttpDeps } from "./app.js";
 
 function capture(level: "info" | "debug" = "info") {
   const lines: Record<string, unknown>[] = [];
@@ -18,23 +19,28 @@ function capture(level: "info" | "debug" = "info") {
   return { lines, log: createLogger(level, stream) };
 }
 
+/** The platform's HTTP app with no API routes, logging to `log`. */
+function appWith(log: Logger, mounts: HttpDeps["mounts"] = []) {
+  return createHttpApp(
+    {
+      authenticate: () => Promise.resolve(null),
+      clock: fixedClock(new Date("2026-11-20T00:00:00Z")),
+      log,
+      metrics: createMetrics(),
+      bodyLimitBytes: 1024,
+      trustProxy: false,
+      version: "test",
+      isReady: () => Promise.resolve(true),
+      mounts,
+    },
+    [],
+  );
+}
+
 describe("logging", () => {
   it("the access log records the path without the query string", async () => {
     const { lines, log } = capture();
-    const app = createHttpApp(
-      {
-        authenticate: () => Promise.resolve(null),
-        clock: fixedClock(new Date("2026-11-20T00:00:00Z")),
-        log,
-        metrics: createMetrics(),
-        bodyLimitBytes: 1024,
-        trustProxy: false,
-        version: "test",
-        isReady: () => Promise.resolve(true),
-      },
-      [],
-    );
-    const server = app.listen(0, "127.0.0.1");
+    const server = appWith(log).listen(0, "127.0.0.1");
     await new Promise((r) => server.once("listening", r));
     try {
       const port = (server.address() as AddressInfo).port;
@@ -57,21 +63,7 @@ describe("logging", () => {
         res.locals.accessLog = "errors";
         res.status(Number(req.params.status)).json({});
       });
-      const app = createHttpApp(
-        {
-          authenticate: () => Promise.resolve(null),
-          clock: fixedClock(new Date("2026-11-20T00:00:00Z")),
-          log,
-          metrics: createMetrics(),
-          bodyLimitBytes: 1024,
-          trustProxy: false,
-          version: "test",
-          isReady: () => Promise.resolve(true),
-          mounts: [{ path: "/", router: pushes }],
-        },
-        [],
-      );
-      const server = app.listen(0, "127.0.0.1");
+      const server = appWith(log, [{ path: "/", router: pushes }]).listen(0, "127.0.0.1");
       await new Promise((r) => server.once("listening", r));
       try {
         const port = (server.address() as AddressInfo).port;
