@@ -317,8 +317,13 @@ export async function startPlatform(
           const byUser = new Map<string, string[]>();
           for (const r of rows) {
             const c = revokedCredentialOf(r.payload);
-            if (c) byUser.set(c.userId, [...(byUser.get(c.userId) ?? []), c.credentialId]);
-            else log.warn({ version: String(r.version) }, "unreadable credentials_revoked change");
+            if (!c) {
+              log.warn({ version: String(r.version) }, "unreadable credentials_revoked change");
+              continue;
+            }
+            const ids = byUser.get(c.userId);
+            if (ids) ids.push(c.credentialId);
+            else byUser.set(c.userId, [c.credentialId]);
           }
           for (const [userId, credentialIds] of byUser)
             security.deliver({ kind: "credentials_revoked", userId, credentialIds });

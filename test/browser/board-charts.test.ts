@@ -1,6 +1,6 @@
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { encodeWriteRequest, snappy } from "../../src/ingest/test-helpers.js";
+import { postRemoteWrite } from "../../src/ingest/test-helpers.js";
 import { startTestApp, type TestApp } from "../support/app.js";
 import { makeContract, makeUser } from "../support/factories.js";
 import { fireBreach, launchChromium, loginPage, screenshot } from "./browser.js";
@@ -41,16 +41,7 @@ describe("web UI: board and charts (issue 14)", () => {
   const push = async (
     series: { labels: Record<string, string>; samples: [number, number][] }[],
   ) => {
-    const res = await fetch(`${app.url}/api/v1/write`, {
-      method: "POST",
-      headers: {
-        authorization: `Bearer ${token}`,
-        "content-type": "application/x-protobuf",
-        "content-encoding": "snappy",
-        "x-prometheus-remote-write-version": "0.1.0",
-      },
-      body: snappy(encodeWriteRequest(series)),
-    });
+    const res = await postRemoteWrite(app.url, token, series);
     expect(res.status).toBe(200);
   };
   /** What the chart's uPlot instance plots and prints on its axes. */

@@ -1,6 +1,6 @@
 import type { Socket } from "socket.io-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { encodeWriteRequest, snappy } from "../../src/ingest/test-helpers.js";
+import { postRemoteWrite } from "../../src/ingest/test-helpers.js";
 import { collect, connect, waitFor } from "../integration/realtime.helpers.js";
 import { apiClient, type ApiClient } from "../support/app.js";
 import { makeContract, makeUser } from "../support/factories.js";
@@ -66,20 +66,9 @@ describe("several processes on one PostgreSQL", () => {
 
     socket = await connect(b.url, { token: noc.token });
     const events = collect(socket, "incident");
-    const push = await fetch(`${a.url}/api/v1/write`, {
-      method: "POST",
-      headers: {
-        authorization: `Bearer ${agent.body.token}`,
-        "content-type": "application/x-protobuf",
-        "content-encoding": "snappy",
-        "x-prometheus-remote-write-version": "0.1.0",
-      },
-      body: snappy(
-        encodeWriteRequest([
-          { labels: { __name__: "node_cpu_busy_ratio" }, samples: [[Date.now(), 0.97]] },
-        ]),
-      ),
-    });
+    const push = await postRemoteWrite(a.url, agent.body.token, [
+      { labels: { __name__: "node_cpu_busy_ratio" }, samples: [[Date.now(), 0.97]] },
+    ]);
     expect(push.status).toBe(200);
 
     const opened = await waitFor(

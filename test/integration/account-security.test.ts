@@ -1,7 +1,7 @@
 import type { Socket } from "socket.io-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { disableUserCommand, resetPasswordCommand } from "../../src/cli/commands/users.js";
-import { encodeWriteRequest, snappy } from "../../src/ingest/test-helpers.js";
+import { postRemoteWrite } from "../../src/ingest/test-helpers.js";
 import { startTestApp, type TestApp } from "../support/app.js";
 import { makeContract, makeUser } from "../support/factories.js";
 import { connect, type ConnectError } from "./realtime.helpers.js";
@@ -325,23 +325,12 @@ describe("account security", () => {
     const { components } = await makeContract(app.api);
     let n = 0;
     const push = (token: string) =>
-      fetch(`${app.url}/api/v1/write`, {
-        method: "POST",
-        headers: {
-          authorization: `Bearer ${token}`,
-          "content-type": "application/x-protobuf",
-          "content-encoding": "snappy",
-          "x-prometheus-remote-write-version": "0.1.0",
+      postRemoteWrite(app.url, token, [
+        {
+          labels: { __name__: "up" },
+          samples: [[app.clock.now().getTime() - 60_000 + ++n * 1_000, 1]],
         },
-        body: snappy(
-          encodeWriteRequest([
-            {
-              labels: { __name__: "up" },
-              samples: [[app.clock.now().getTime() - 60_000 + ++n * 1_000, 1]],
-            },
-          ]),
-        ),
-      });
+      ]);
     const auth = app.platform.collector!.auth;
     const issued = (await app.api("post", `/components/${components[0].id}/agent-token`)).body;
     expect((await push(issued.token)).status).toBe(200);

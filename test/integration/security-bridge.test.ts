@@ -1,7 +1,7 @@
 import type { Socket } from "socket.io-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { resetPasswordCommand } from "../../src/cli/commands/users.js";
-import { encodeWriteRequest, snappy } from "../../src/ingest/test-helpers.js";
+import { postRemoteWrite } from "../../src/ingest/test-helpers.js";
 import { loadConfig } from "../../src/infra/config.js";
 import { createLogger } from "../../src/infra/logger.js";
 import { startPlatform, type Platform } from "../../src/platform/platform.js";
@@ -90,23 +90,12 @@ describe.skipIf(process.env.TEST_DB_KIND === "pglite")("revocation across instan
     const issued = (await a.api("post", `/components/${components[0].id}/agent-token`)).body;
     let n = 0;
     const push = () =>
-      fetch(`${b.url}/api/v1/write`, {
-        method: "POST",
-        headers: {
-          authorization: `Bearer ${issued.token}`,
-          "content-type": "application/x-protobuf",
-          "content-encoding": "snappy",
-          "x-prometheus-remote-write-version": "0.1.0",
+      postRemoteWrite(b.url, issued.token, [
+        {
+          labels: { __name__: "up" },
+          samples: [[a.clock.now().getTime() - 60_000 + ++n * 1_000, 1]],
         },
-        body: snappy(
-          encodeWriteRequest([
-            {
-              labels: { __name__: "up" },
-              samples: [[a.clock.now().getTime() - 60_000 + ++n * 1_000, 1]],
-            },
-          ]),
-        ),
-      });
+      ]);
     expect((await push()).status).toBe(200); // cached on b now
     expect((await a.api("delete", `/agent-tokens/${issued.id}`)).status).toBe(200);
     const started = Date.now();
