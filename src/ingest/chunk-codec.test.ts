@@ -17,6 +17,42 @@ function roundTrip(ts: number[], vs: ArrayLike<number>): { ts: number[]; bits: s
   return { ts: [...out.ts.subarray(0, out.length)], bits };
 }
 
+/** Writes a chunk, seals it, decodes the sealed chunk; also how many words it took. */
+function sealRoundTrip(
+  ts: number[],
+  vs: ArrayLike<number>,
+  from = -Infinity,
+  to = Infinity,
+): {
+  ts: number[];
+  bits: string[];
+  ref: number;
+  words: number;
+  streamWords: number;
+  packed: boolean;
+} {
+  const c = new ChunkCodec();
+  c.grow(4);
+  const block = c.startChunk(1, ts[0]!, vs[0]!);
+  for (let i = 1; i < ts.length; i++) expect(c.append(1, ts[i]!, vs[i]!)).toBe(true);
+  const streamBits = c.arena.blocksInUse * 7 * 32;
+  const ref = c.seal(1, block, 0, ts[0]!, ts.length);
+  const out = new PointBuffer();
+  c.decode(ref, ts[0]!, ts.length, from, to, out);
+  const view = new DataView(out.values.buffer);
+  const bits = Array.from({ length: out.length }, (_, i) =>
+    view.getBigUint64(i * 8, true).toString(16),
+  );
+  return {
+    ts: [...out.ts.subarray(0, out.length)],
+    bits,
+    ref,
+    words: c.sealed.wordsInUse,
+    streamWords: Math.ceil(streamBits / 32), // blocks' data words: an upper bound
+    packed: ref < 0 && c.pool.pages[(-ref - 1) >>> 16]![(-ref - 1) & 0xffff] === 0xfff7c0de,
+  };
+}
+
 const bitsOf = (v: number): string => {
   const b = new DataView(new ArrayBuffer(8));
   b.setFloat64(0, v);
@@ -57,7 +93,7 @@ describe(ChunkCodec.name, () => {
     );
   });
 
-  it("decodes random walks of short decimals and kB multiples exactly (the delta branches)", () => {
+  it("decodes random walks of short decimals and kB multiples exactly, open and sealed", () => {
     const walk = fc.tuple(
       fc.constantFrom(1, 100, 1000, 1024, 4096, 0.001),
       fc.integer({ min: -(2 ** 40), max: 2 ** 40 }),
@@ -75,9 +111,13 @@ describe(ChunkCodec.name, () => {
         const vs = [start * unit];
         for (const d of steps) vs.push(Math.round((vs[vs.length - 1]! + d * unit) * 1000) / 1000);
         const ts = vs.map((_, i) => 1_700_000_000_000 + i * 10_000 + (i % 7 === 3 ? 17 : 0));
-        const out = roundTrip(ts, Float64Array.from(vs));
-        expect(out.ts).toEqual(ts);
-        expect(out.bits).toEqual(vs.map(bitsOf));
+        for (const out of [
+          roundTrip(ts, Float64Array.from(vs)),
+          sealRoundTrip(ts, Float64Array.from(vs)),
+        ]) {
+          expect(out.ts).toEqual(ts);
+          expect(out.bits).toEqual(vs.map(bitsOf));
+        }
       }),
       { numRuns: 300 },
     );
@@ -102,6 +142,99 @@ describe(ChunkCodec.name, () => {
     const out = new PointBuffer();
     c.decode(block, 0, 120, 0, Infinity, out);
     expect(out.values[119]).toBe(100.25 + 119 * 9.5 + (119 % 3) * 0.01);
+  });
+
+  it("seals any chunk so that it decodes bit-exactly, in no more words than it streamed", () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: 2 ** 42 }),
+        fc.array(
+          fc.tuple(
+            fc.oneof(fc.constant(10_000), fc.integer({ min: 1, max: 2 ** 30 - 1 })),
+            fc.oneof(
+              anyDouble,
+              fc.integer({ min: -50, max: 50 }).map((i) => 1e6 + i * 0.25),
+            ),
+          ),
+          { minLength: 1, maxLength: 300 },
+        ),
+        (start, steps) => {
+          const ts: number[] = [];
+          const vs: number[] = [];
+          let t = start;
+          for (const [dt, v] of steps) {
+            ts.push((t += dt));
+            vs.push(v);
+          }
+          const out = sealRoundTrip(ts, vs);
+          expect(out.ts).toEqual(ts);
+          expect(out.bits).toEqual(vs.map(bitsOf));
+          if (out.ref < 0) expect(out.words).toBeLessThanOrEqual(out.streamWords);
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
+
+  it("packs a sealed counter, gauge or constant into fixed-width deltas when that is smaller", () => {
+    const ts = Array.from({ length: 120 }, (_, i) => 1_700_000_000_000 + i * 10_000);
+    const rnd = (i: number) => ((i * 7919) % 61) / 61; // deterministic, spread over [0, 1)
+    let cpu = 12_345.67;
+    const counter = ts.map((_, i) => (cpu = Math.round((cpu + 9.2 + rnd(i) * 0.6) * 100) / 100));
+    let kb = 4_000_000 * 1024;
+    const gauge = ts.map((_, i) => (kb += Math.round((rnd(i) - 0.5) * 2000) * 1024));
+    const constant = ts.map(() => 6_553_600);
+    for (const vs of [counter, gauge, constant]) {
+      const out = sealRoundTrip(ts, vs);
+      expect(out.bits).toEqual(vs.map(bitsOf));
+      expect(out.packed).toBe(true);
+      expect(out.words).toBeLessThan(out.streamWords * 0.7);
+    }
+    // 119 increments within 61 hundredths: 6 bits each, after a 179-bit header.
+    expect(sealRoundTrip(ts, counter).words).toBe(Math.ceil((179 + 119 * 6) / 32));
+    // Regular timestamps and one value: the header alone.
+    expect(sealRoundTrip(ts, constant).words).toBe(Math.ceil(179 / 32));
+    // Jittered timestamps cost their jitter's width.
+    const jittered = ts.map((t, i) => t + (i % 5));
+    const out = sealRoundTrip(jittered, constant);
+    expect(out.ts).toEqual(jittered);
+    expect(out.words).toBe(Math.ceil((179 + 119 * 3) / 32));
+  });
+
+  it("keeps the streaming form when packing would not be smaller or exact", () => {
+    const ts = Array.from({ length: 120 }, (_, i) => i * 10_000);
+    // A counter reset makes one delta as wide as the counter: streaming is smaller.
+    const reset = ts.map((_, i) => (i < 60 ? 1e10 + i * 1e5 : i * 1e5));
+    const r1 = sealRoundTrip(ts, reset);
+    expect(r1.bits).toEqual(reset.map(bitsOf));
+    expect(r1.ref).toBeLessThan(0);
+    expect(r1.packed).toBe(false);
+    expect(r1.words).toBeLessThanOrEqual(r1.streamWords);
+    // Not short decimals (and a -0): never packed, still exact.
+    const odd = ts.map((_, i) => (i === 3 ? -0 : Math.sqrt(i + 2)));
+    const r2 = sealRoundTrip(ts, odd);
+    expect(r2.bits).toEqual(odd.map(bitsOf));
+    expect(r2.ref).toBeLessThan(0);
+    expect(r2.packed).toBe(false);
+  });
+
+  it("reads only the asked range of a packed chunk", () => {
+    const ts = Array.from({ length: 120 }, (_, i) => 1_000_000 + i * 10_000);
+    const vs = ts.map((_, i) => 50 + (i % 10) * 0.5);
+    const out = sealRoundTrip(ts, vs, 1_000_000 + 30 * 10_000, 1_000_000 + 39 * 10_000 + 5);
+    expect(out.packed).toBe(true);
+    expect(out.ts).toEqual(ts.slice(30, 40));
+    expect(out.bits).toEqual(vs.slice(30, 40).map(bitsOf));
+  });
+
+  it("does not seal a streaming chunk that starts with the packed marker's bits", () => {
+    const marker = new DataView(new ArrayBuffer(8));
+    marker.setBigUint64(0, 0xfff7c0de00000001n);
+    const vs = new Float64Array([0, 1, 2]);
+    vs[0] = marker.getFloat64(0);
+    const out = sealRoundTrip([1000, 2000, 3000], vs);
+    expect(out.ref).toBeGreaterThan(0); // left open: sealed, it would read as packed
+    expect(out.bits).toEqual(["fff7c0de00000001", bitsOf(1), bitsOf(2)]);
   });
 
   it("finds the decimal scale of a value", () => {

@@ -235,6 +235,8 @@ export class SeriesStore {
           id,
           ref,
           Math.floor(this.chunkFirstTs[open]! / this.opts.chunkSpanMs),
+          this.chunkFirstTs[open]!,
+          this.chunkCount[open]!,
         );
     }
     const slot = id * this.ring + ((this.ringStart[id]! + this.ringLen[id]!) % this.ring);
