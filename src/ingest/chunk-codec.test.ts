@@ -190,15 +190,19 @@ describe(ChunkCodec.name, () => {
       expect(out.packed).toBe(true);
       expect(out.words).toBeLessThan(out.streamWords * 0.7);
     }
-    // 119 increments within 61 hundredths: 6 bits each, after a 179-bit header.
-    expect(sealRoundTrip(ts, counter).words).toBe(Math.ceil((179 + 119 * 6) / 32));
-    // Regular timestamps and one value: the header alone.
-    expect(sealRoundTrip(ts, constant).words).toBe(Math.ceil(179 / 32));
+    // The header: marker 32 bits, widths, then bases and the first value, each as wide as it
+    // needs: a 14-bit timestamp base (10,000 ms), the first scaled value, the value base.
+    const header = (firstValueBits: number, valueBaseBits: number) =>
+      32 + 5 + 14 + 3 + 5 + 7 + firstValueBits + 7 + valueBaseBits + 5 + 6;
+    // 1,235,5xx hundredths (21 bits), then 119 increments from 920 (10 bits) within 61: 6 bits.
+    expect(sealRoundTrip(ts, counter).words).toBe(Math.ceil((header(21, 10) + 119 * 6) / 32));
+    // Regular timestamps and one value (6,553,600: 23 bits): the header alone.
+    expect(sealRoundTrip(ts, constant).words).toBe(Math.ceil(header(23, 0) / 32));
     // Jittered timestamps cost their jitter's width.
     const jittered = ts.map((t, i) => t + (i % 5));
     const out = sealRoundTrip(jittered, constant);
     expect(out.ts).toEqual(jittered);
-    expect(out.words).toBe(Math.ceil((179 + 119 * 3) / 32));
+    expect(out.words).toBe(Math.ceil((header(23, 0) + 119 * 3) / 32));
   });
 
   it("keeps the streaming form when packing would not be smaller or exact", () => {
@@ -216,6 +220,19 @@ describe(ChunkCodec.name, () => {
     expect(r2.bits).toEqual(odd.map(bitsOf));
     expect(r2.ref).toBeLessThan(0);
     expect(r2.packed).toBe(false);
+  });
+
+  it("packs first values and bases beyond 32 bits, and falling series", () => {
+    const ts = Array.from({ length: 120 }, (_, i) => i * 10_000);
+    for (const vs of [
+      ts.map((_, i) => 2 ** 52 - 1 - i * 3), // a 52-bit counter falling by 3
+      ts.map((_, i) => -(2 ** 40) + (i % 7) * 0.5), // negative, wider than 32 bits
+      ts.map((_, i) => 1e15 + i * 2 ** 20), // multiples of 2^20
+    ]) {
+      const out = sealRoundTrip(ts, vs);
+      expect(out.packed).toBe(true);
+      expect(out.bits).toEqual(vs.map(bitsOf));
+    }
   });
 
   it("reads only the asked range of a packed chunk", () => {

@@ -56,14 +56,18 @@ export function shiftOf(v: number, k: number): number {
  * value; this one is a NaN's, and a streaming chunk starting with it is never sealed.
  */
 const PACKED = 0xfff7c0de;
-// Packed header: PACKED 32, ts base 32, ts width 5, scale 3, shift 5, first value 64,
-// value base (zig-zag) 32, value width 6.
-const PACKED_HEADER_BITS = 32 + 32 + 5 + 3 + 5 + 64 + 32 + 6;
+// Packed header: PACKED 32, ts base (width 5 + bits), scale 3, shift 5, first scaled value
+// (sign 1, width 6, bits), value base (sign 1, width 6, bits), ts width 5, value width 6.
+const PACKED_FIXED_BITS = 32 + 5 + 3 + 5 + 7 + 7 + 5 + 6;
 const MAX_SHIFT = 24;
 const P2_32 = 2 ** 32;
 
-/** Bits needed for 0..x (x >= 0). */
+/** Bits needed for 0..x (0 <= x < 2^32; 33 above). */
 const widthOf = (x: number): number => (x === 0 ? 0 : x >= P2_32 ? 33 : 32 - Math.clz32(x));
+
+/** Bits needed for 0..x (0 <= x <= 2^53). */
+const wideWidthOf = (x: number): number =>
+  x < P2_32 ? widthOf(x) : 32 + widthOf(Math.floor(x / P2_32));
 
 const zigzag = (x: number): number => (x >= 0 ? x * 2 : -x * 2 - 1);
 const unzigzag = (z: number): number => (z % 2 === 0 ? z / 2 : -(z + 1) / 2);
@@ -88,7 +92,15 @@ export class ChunkCodec {
   // Sealing scratch: the closing chunk's samples and its packed layout.
   private readonly scratch = new PointBuffer();
   private readonly sw = new SealedWriter();
-  private readonly plan = { tsBase: 0, tsWidth: 0, scale: 0, shift: 0, vBase: 0, vWidth: 0 };
+  private readonly plan = {
+    tsBase: 0,
+    tsWidth: 0,
+    scale: 0,
+    shift: 0,
+    m0: 0,
+    vBase: 0,
+    vWidth: 0,
+  };
 
   /** Bytes holding compressed samples (open blocks plus sealed words). */
   get bytesInUse(): number {
@@ -310,8 +322,7 @@ export class ChunkCodec {
       if (e < eMin) eMin = e;
       if (e > eMax) eMax = e;
     }
-    const vBase = zigzag(eMin);
-    if (vBase >= P2_32 || eMax - eMin >= P2_32) return 0;
+    if (eMin <= -P2_32 || eMin >= P2_32 || eMax - eMin >= P2_32) return 0;
     // Exactly what decodePacked computes, sample by sample.
     let m = Math.round(vs[0]! * p);
     if (!Object.is(m / p, vs[0]!) || m > MAX_INT || m < -MAX_INT) return 0;
@@ -324,29 +335,31 @@ export class ChunkCodec {
     plan.tsWidth = widthOf(dMax - dMin);
     plan.scale = k;
     plan.shift = shift;
+    plan.m0 = Math.round(vs[0]! * p);
     plan.vBase = eMin;
     plan.vWidth = widthOf(eMax - eMin);
-    if (plan.tsWidth > 31 || plan.vWidth > 32) return 0;
-    return Math.ceil((PACKED_HEADER_BITS + (count - 1) * (plan.tsWidth + plan.vWidth)) / 32);
+    if (plan.tsWidth > 31 || plan.vWidth > 32 || dMin >= P2_32) return 0;
+    const header =
+      PACKED_FIXED_BITS + widthOf(dMin) + wideWidthOf(Math.abs(plan.m0)) + widthOf(Math.abs(eMin));
+    return Math.ceil((header + (count - 1) * (plan.tsWidth + plan.vWidth)) / 32);
   }
 
   // Writes the chunk held in `scratch` packed by `plan` at sealed address `addr`.
   private writePacked(addr: number, words: number): void {
-    const { tsBase, tsWidth, scale, shift, vBase, vWidth } = this.plan;
+    const { tsBase, tsWidth, scale, shift, m0, vBase, vWidth } = this.plan;
     const w = this.sw;
     w.start(this.pool.pages[addr >>> PAGE_SHIFT]!, addr & PAGE_MASK);
     const ts = this.scratch.ts;
     const vs = this.scratch.values;
     const n = this.scratch.length;
     w.write(PACKED, 32);
-    w.write(tsBase, 32);
-    w.write(tsWidth, 5);
+    w.write(widthOf(tsBase), 5);
+    w.write(tsBase, widthOf(tsBase));
     w.write(scale, 3);
     w.write(shift, 5);
-    f64[0] = vs[0]!;
-    w.write(u32[1]!, 32);
-    w.write(u32[0]!, 32);
-    w.write(zigzag(vBase), 32);
+    w.writeSigned(m0, 6);
+    w.writeSigned(vBase, 6);
+    w.write(tsWidth, 5);
     w.write(vWidth, 6);
     const p = P10[scale]!;
     const unit = P2[shift]!;
@@ -440,16 +453,15 @@ function decodePacked(
   to: number,
   out: PointBuffer,
 ): void {
-  const tsBase = r.read(32);
-  const tsWidth = r.read(5);
+  const tsBaseWidth = r.read(5);
+  const tsBase = tsBaseWidth === 0 ? 0 : r.read(tsBaseWidth);
   const p = P10[r.read(3)]!;
   const unit = P2[r.read(5)]!;
-  u32[1] = r.read(32);
-  u32[0] = r.read(32);
-  let v = f64[0]!;
-  const vBase = unzigzag(r.read(32));
+  let m = readSigned(r, 6);
+  const vBase = readSigned(r, 6);
+  const tsWidth = r.read(5);
   const vWidth = r.read(6);
-  let m = Math.round(v * p);
+  let v = m / p;
   let ts = firstTs;
   for (let i = 0; ;) {
     if (ts >= from && ts <= to) out.push(ts, v);
@@ -458,6 +470,13 @@ function decodePacked(
     m += (vBase + (vWidth === 0 ? 0 : r.read(vWidth))) * unit;
     v = m / p;
   }
+}
+
+function readSigned(r: BitReader, widthBits: number): number {
+  const negative = r.read(1) === 1;
+  const n = r.read(widthBits);
+  const mag = n === 0 ? 0 : n > 32 ? r.read(n - 32) * P2_32 + r.read(32) : r.read(n);
+  return negative ? -mag : mag;
 }
 
 /**
@@ -490,6 +509,18 @@ class SealedWriter {
     this.page[this.off++] = this.acc | (v >>> rest);
     this.acc = rest === 0 ? 0 : v << (32 - rest);
     this.used = rest;
+  }
+
+  /** Sign bit, the magnitude's width in `widthBits` bits, the magnitude (|x| < 2^53). */
+  writeSigned(x: number, widthBits: number): void {
+    const mag = Math.abs(x);
+    const n = wideWidthOf(mag);
+    this.write(x < 0 ? 1 : 0, 1);
+    this.write(n, widthBits);
+    if (n > 32) {
+      this.write(Math.floor(mag / P2_32), n - 32);
+      this.write(mag % P2_32, 32);
+    } else this.write(mag, n);
   }
 
   finish(): void {
