@@ -91,6 +91,9 @@ export class ChunkCodec {
   private used = new Uint8Array(0);
   // Sealing scratch: the closing chunk's samples and its packed layout.
   private readonly scratch = new PointBuffer();
+  private words: Uint32Array<ArrayBuffer> = new Uint32Array(64); // the sealing chunk's stream, contiguous
+  private tsd = new Float64Array(0); // timestamp deltas
+  private ed = new Float64Array(0); // scaled value deltas
   private readonly sw = new SealedWriter();
   private readonly plan = {
     tsBase: 0,
@@ -250,11 +253,11 @@ export class ChunkCodec {
     let n = 0;
     forEachChainWord(pages, block, last, () => n++);
     if (this.used[id] === 0) n--;
-    const packed = this.packedWords(block, firstTs, count);
+    const packed = this.packedWords(block, last, firstTs, count);
     if (packed > 0 && packed < n) {
       const addr = this.sealed.alloc(span, packed);
       if (addr < 0) return block;
-      this.writePacked(addr, packed);
+      this.writePacked(addr, packed, count);
       this.arena.freeChain(block);
       return -addr - 1;
     }
@@ -277,81 +280,209 @@ export class ChunkCodec {
 
   /**
    * Words of the packed form of the open chunk at `block`, its layout left in `plan` and its
-   * samples in `scratch`; 0 when it cannot be packed exactly (timestamps not whole
+   * timestamp and scaled value deltas in `tsd`/`ed`; 0 when it cannot be packed exactly (timestamps not whole
    * milliseconds, a value that is not a short decimal, -0, deltas too wide).
    */
-  private packedWords(block: number, firstTs: number, count: number): number {
-    if (count < 2) return 0;
+  private packedWords(block: number, last: number, firstTs: number, count: number): number {
+    if (count < 2 || !Number.isInteger(firstTs)) return 0;
+    if (this.tsd.length < count) {
+      this.tsd = new Float64Array(count * 2);
+      this.ed = new Float64Array(count * 2);
+    }
+    if (!this.planFromStream(block, last, count) && !this.planFromValues(block, firstTs, count))
+      return 0;
+    const plan = this.plan;
+    if (plan.tsWidth > 31 || plan.vWidth > 32 || plan.tsBase >= P2_32) return 0;
+    const header =
+      PACKED_FIXED_BITS +
+      widthOf(plan.tsBase) +
+      wideWidthOf(Math.abs(plan.m0)) +
+      widthOf(Math.abs(plan.vBase));
+    return Math.ceil((header + (count - 1) * (plan.tsWidth + plan.vWidth)) / 32);
+  }
+
+  /**
+   * The usual case, in one pass over the stream: every value after the first was written by
+   * the decimal branch (or repeated), so the stream already holds the scaled deltas at one
+   * scale and unit, each checked exact when it was appended. False (nothing planned) when a
+   * value took the XOR branch.
+   */
+  private planFromStream(block: number, last: number, count: number): boolean {
+    // The chain's words, contiguous, then read through a 32-bit window at a bit position:
+    // two prefix codes and a payload per sample cost a few shifts (the general BitReader
+    // made this pass cost as much as the appends).
+    let words = this.words;
+    let n = 0;
+    forEachChainWord(this.pool.pages, block, last, (w) => {
+      if (n + 1 >= words.length) words = this.words = grown(words);
+      words[n++] = this.pool.pages[w >>> PAGE_SHIFT]![w & PAGE_MASK]!;
+    });
+    words[n] = 0;
+    u32[1] = words[0]!;
+    u32[0] = words[1]!;
+    const v0 = f64[0]!;
+    const k = scaleOf(v0);
+    if (k < 0) return false;
+    const unit = P2[shiftOf(v0, k)]!;
+    const tsd = this.tsd;
+    const ed = this.ed;
+    let pos = 64;
+    let tsDelta = 0;
+    let valDelta = 0;
+    let dMin = Infinity;
+    let dMax = -Infinity;
+    let eMin = Infinity;
+    let eMax = -Infinity;
+    let orAll = 0;
+    for (let i = 1; i < count; i++) {
+      let o = pos & 31;
+      let x =
+        o === 0
+          ? words[pos >>> 5]! | 0
+          : (words[pos >>> 5]! << o) | (words[(pos >>> 5) + 1]! >>> (32 - o));
+      if (x >= 0)
+        pos += 1; // '0': regular
+      else {
+        const ones = Math.clz32(~x);
+        let z: number;
+        if (ones === 1) ((z = (x << 2) >>> 25), (pos += 9));
+        else if (ones === 2) ((z = (x << 3) >>> 22), (pos += 13));
+        else if (ones === 3) ((z = (x << 4) >>> 16), (pos += 20));
+        else {
+          pos += 4;
+          o = pos & 31;
+          z =
+            (o === 0
+              ? words[pos >>> 5]!
+              : (words[pos >>> 5]! << o) | (words[(pos >>> 5) + 1]! >>> (32 - o))) >>> 0;
+          pos += 32;
+        }
+        tsDelta += unzigzag(z);
+      }
+      tsd[i] = tsDelta;
+      if (tsDelta < dMin) dMin = tsDelta;
+      if (tsDelta > dMax) dMax = tsDelta;
+      o = pos & 31;
+      x =
+        o === 0
+          ? words[pos >>> 5]! | 0
+          : (words[pos >>> 5]! << o) | (words[(pos >>> 5) + 1]! >>> (32 - o));
+      if (x >= 0) {
+        pos += 1; // '0': the same value
+        valDelta = 0;
+      } else if (x << 1 < 0) {
+        return false; // '11': XOR, another scale
+      } else {
+        const ones = Math.clz32(~(x << 2));
+        let z: number;
+        if (ones === 0) ((z = (x << 3) >>> 26), (pos += 9));
+        else if (ones === 1) ((z = (x << 4) >>> 21), (pos += 15));
+        else if (ones === 2) ((z = (x << 5) >>> 16), (pos += 21));
+        else if (ones === 3) ((z = (x << 6) >>> 10), (pos += 28));
+        else {
+          pos += 6;
+          o = pos & 31;
+          z =
+            (o === 0
+              ? words[pos >>> 5]!
+              : (words[pos >>> 5]! << o) | (words[(pos >>> 5) + 1]! >>> (32 - o))) >>> 0;
+          pos += 32;
+        }
+        valDelta += unzigzag(z) * unit;
+      }
+      ed[i] = valDelta;
+      orAll |= valDelta; // |scaled delta| < 2^31 (checked when appended)
+      if (valDelta < eMin) eMin = valDelta;
+      if (valDelta > eMax) eMax = valDelta;
+    }
+    // The deltas' common binary unit (at least the stream's).
+    const shift = orAll === 0 ? 0 : Math.min(MAX_SHIFT, 31 - Math.clz32(orAll & -orAll));
+    eMin /= P2[shift]!;
+    eMax /= P2[shift]!;
+    this.setPlan(dMin, dMax, k, shift, Math.round(v0 * P10[k]!), eMin, eMax);
+    return true;
+  }
+
+  /**
+   * Any other chunk: decoded, then every value tried at the chunk's largest decimal scale and
+   * the deltas' common binary unit, checked sample by sample exactly as decodePacked computes.
+   */
+  private planFromValues(block: number, firstTs: number, count: number): boolean {
     const buf = this.scratch;
     buf.length = 0;
     this.decode(block, firstTs, count, -Infinity, Infinity, buf);
     const ts = buf.ts;
     const vs = buf.values;
-    if (!Number.isInteger(ts[0]!)) return 0;
+    const tsd = this.tsd;
+    const ed = this.ed;
     let dMin = Infinity;
-    let dMax = 0;
+    let dMax = -Infinity;
     let k = 0;
     for (let i = 0; i < count; i++) {
       const sk = scaleOf(vs[i]!);
-      if (sk < 0) return 0;
+      if (sk < 0) return false;
       if (sk > k) k = sk;
       if (i === 0) continue;
       const d = ts[i]! - ts[i - 1]!;
-      if (!Number.isInteger(d)) return 0;
+      if (!Number.isInteger(d)) return false;
+      tsd[i] = d;
       if (d < dMin) dMin = d;
       if (d > dMax) dMax = d;
     }
     const p = P10[k]!;
-    // Scaled deltas: their common binary unit, then their range.
+    const m0 = Math.round(vs[0]! * p);
+    // Scaled deltas, and their common binary unit.
     let shift = MAX_SHIFT;
-    let prev = Math.round(vs[0]! * p);
-    for (let i = 1; i < count && shift > 0; i++) {
+    let prev = m0;
+    for (let i = 1; i < count; i++) {
       const m = Math.round(vs[i]! * p);
       const e = m - prev;
       prev = m;
+      ed[i] = e;
       if (e !== 0) while (shift > 0 && e % P2[shift]! !== 0) shift--;
     }
     const unit = P2[shift]!;
     let eMin = Infinity;
     let eMax = -Infinity;
-    prev = Math.round(vs[0]! * p);
+    // Exactly what decodePacked computes, sample by sample.
+    let m = m0;
+    if (!Object.is(m / p, vs[0]!) || m > MAX_INT || m < -MAX_INT) return false;
     for (let i = 1; i < count; i++) {
-      const m = Math.round(vs[i]! * p);
-      const e = (m - prev) / unit;
-      prev = m;
+      const e = ed[i]! / unit;
       if (e < eMin) eMin = e;
       if (e > eMax) eMax = e;
+      m += e * unit;
+      if (!Object.is(m / p, vs[i]!) || m > MAX_INT || m < -MAX_INT) return false;
     }
-    if (eMin <= -P2_32 || eMin >= P2_32 || eMax - eMin >= P2_32) return 0;
-    // Exactly what decodePacked computes, sample by sample.
-    let m = Math.round(vs[0]! * p);
-    if (!Object.is(m / p, vs[0]!) || m > MAX_INT || m < -MAX_INT) return 0;
-    for (let i = 1; i < count; i++) {
-      m += Math.round((Math.round(vs[i]! * p) - Math.round(vs[i - 1]! * p)) / unit) * unit;
-      if (!Object.is(m / p, vs[i]!) || m > MAX_INT || m < -MAX_INT) return 0;
-    }
+    if (eMin <= -P2_32 || eMin >= P2_32 || eMax - eMin >= P2_32) return false;
+    this.setPlan(dMin, dMax, k, shift, m0, eMin, eMax);
+    return true;
+  }
+
+  private setPlan(
+    dMin: number,
+    dMax: number,
+    scale: number,
+    shift: number,
+    m0: number,
+    eMin: number,
+    eMax: number,
+  ): void {
     const plan = this.plan;
     plan.tsBase = dMin;
     plan.tsWidth = widthOf(dMax - dMin);
-    plan.scale = k;
+    plan.scale = scale;
     plan.shift = shift;
-    plan.m0 = Math.round(vs[0]! * p);
+    plan.m0 = m0;
     plan.vBase = eMin;
     plan.vWidth = widthOf(eMax - eMin);
-    if (plan.tsWidth > 31 || plan.vWidth > 32 || dMin >= P2_32) return 0;
-    const header =
-      PACKED_FIXED_BITS + widthOf(dMin) + wideWidthOf(Math.abs(plan.m0)) + widthOf(Math.abs(eMin));
-    return Math.ceil((header + (count - 1) * (plan.tsWidth + plan.vWidth)) / 32);
   }
 
-  // Writes the chunk held in `scratch` packed by `plan` at sealed address `addr`.
-  private writePacked(addr: number, words: number): void {
+  // Writes the chunk whose deltas are in `tsd`/`ed`, packed by `plan`, at sealed address `addr`.
+  private writePacked(addr: number, words: number, count: number): void {
     const { tsBase, tsWidth, scale, shift, m0, vBase, vWidth } = this.plan;
     const w = this.sw;
     w.start(this.pool.pages[addr >>> PAGE_SHIFT]!, addr & PAGE_MASK);
-    const ts = this.scratch.ts;
-    const vs = this.scratch.values;
-    const n = this.scratch.length;
     w.write(PACKED, 32);
     w.write(widthOf(tsBase), 5);
     w.write(tsBase, widthOf(tsBase));
@@ -361,12 +492,18 @@ export class ChunkCodec {
     w.writeSigned(vBase, 6);
     w.write(tsWidth, 5);
     w.write(vWidth, 6);
-    const p = P10[scale]!;
-    const unit = P2[shift]!;
-    for (let i = 1; i < n; i++) {
-      w.write(ts[i]! - ts[i - 1]! - tsBase, tsWidth);
-      const e = Math.round((Math.round(vs[i]! * p) - Math.round(vs[i - 1]! * p)) / unit);
-      w.write(e - vBase, vWidth);
+    const tsd = this.tsd;
+    const ed = this.ed;
+    const perUnit = 1 / P2[shift]!; // exact: a power of two
+    if (tsWidth + vWidth <= 32) {
+      const up = P2_32 / 2 ** (32 - vWidth); // 2^vWidth
+      for (let i = 1; i < count; i++)
+        w.write((tsd[i]! - tsBase) * up + (ed[i]! * perUnit - vBase), tsWidth + vWidth);
+    } else {
+      for (let i = 1; i < count; i++) {
+        w.write(tsd[i]! - tsBase, tsWidth);
+        w.write(ed[i]! * perUnit - vBase, vWidth);
+      }
     }
     w.finish();
     if (w.written !== words) throw new Error(`packed chunk: ${w.written} words, planned ${words}`);
@@ -562,6 +699,12 @@ function readXor(r: BitReader, sig: number, shift: number): void {
   }
   u32[3] = u32[3]! ^ hi;
   u32[2] = u32[2]! ^ lo;
+}
+
+function grown(a: Uint32Array<ArrayBuffer>): Uint32Array<ArrayBuffer> {
+  const b = new Uint32Array(a.length * 2);
+  b.set(a);
+  return b;
 }
 
 function resize<T extends Float64Array | Int32Array | Int8Array | Uint8Array>(a: T, n: number): T {
