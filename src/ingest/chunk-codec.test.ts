@@ -176,6 +176,43 @@ describe(ChunkCodec.name, () => {
     );
   });
 
+  it("seals decimal walks whose steps and timestamp jitter reach every bucket, exactly", () => {
+    const step = fc.oneof(
+      fc.integer({ min: -40, max: 40 }),
+      fc.integer({ min: -1500, max: 1500 }),
+      fc.integer({ min: -40_000, max: 40_000 }),
+      fc.integer({ min: -(2 ** 21), max: 2 ** 21 }),
+      fc.integer({ min: -(2 ** 29), max: 2 ** 29 }),
+    );
+    const dt = fc.oneof(
+      fc.constant(10_000),
+      fc.integer({ min: 9_950, max: 10_050 }),
+      fc.integer({ min: 9_500, max: 10_500 }),
+      fc.integer({ min: 1, max: 40_000 }),
+      fc.integer({ min: 1, max: 2 ** 29 }),
+    );
+    fc.assert(
+      fc.property(
+        fc.constantFrom(1, 100, 1024 * 100),
+        fc.integer({ min: -(2 ** 40), max: 2 ** 40 }),
+        fc.array(fc.tuple(dt, step), { minLength: 1, maxLength: 200 }),
+        (scale, start, steps) => {
+          const ts = [1_700_000_000_000];
+          const ms = [start];
+          for (const [d, e] of steps) {
+            ts.push(ts[ts.length - 1]! + d);
+            ms.push(ms[ms.length - 1]! + e);
+          }
+          const vs = ms.map((m) => (scale === 100 ? m / 100 : m * scale));
+          const out = sealRoundTrip(ts, Float64Array.from(vs));
+          expect(out.ts).toEqual(ts);
+          expect(out.bits).toEqual(vs.map(bitsOf));
+        },
+      ),
+      { numRuns: 400 },
+    );
+  });
+
   it("packs a sealed counter, gauge or constant into fixed-width deltas when that is smaller", () => {
     const ts = Array.from({ length: 120 }, (_, i) => 1_700_000_000_000 + i * 10_000);
     const rnd = (i: number) => ((i * 7919) % 61) / 61; // deterministic, spread over [0, 1)

@@ -345,10 +345,16 @@ export class ChunkCodec {
       else {
         const ones = Math.clz32(~x);
         let z: number;
-        if (ones === 1) ((z = (x << 2) >>> 25), (pos += 9));
-        else if (ones === 2) ((z = (x << 3) >>> 22), (pos += 13));
-        else if (ones === 3) ((z = (x << 4) >>> 16), (pos += 20));
-        else {
+        if (ones === 1) {
+          z = (x << 2) >>> 25;
+          pos += 9;
+        } else if (ones === 2) {
+          z = (x << 3) >>> 22;
+          pos += 13;
+        } else if (ones === 3) {
+          z = (x << 4) >>> 16;
+          pos += 20;
+        } else {
           pos += 4;
           o = pos & 31;
           z =
@@ -375,11 +381,19 @@ export class ChunkCodec {
       } else {
         const ones = Math.clz32(~(x << 2));
         let z: number;
-        if (ones === 0) ((z = (x << 3) >>> 26), (pos += 9));
-        else if (ones === 1) ((z = (x << 4) >>> 21), (pos += 15));
-        else if (ones === 2) ((z = (x << 5) >>> 16), (pos += 21));
-        else if (ones === 3) ((z = (x << 6) >>> 10), (pos += 28));
-        else {
+        if (ones === 0) {
+          z = (x << 3) >>> 26;
+          pos += 9;
+        } else if (ones === 1) {
+          z = (x << 4) >>> 21;
+          pos += 15;
+        } else if (ones === 2) {
+          z = (x << 5) >>> 16;
+          pos += 21;
+        } else if (ones === 3) {
+          z = (x << 6) >>> 10;
+          pos += 28;
+        } else {
           pos += 6;
           o = pos & 31;
           z =
