@@ -53,6 +53,11 @@ export class BytePages {
     return at % PAGE_BYTES;
   }
 
+  /** Region bytes no page was carved from yet (see PageSource.uncarvedBytes). */
+  get uncarvedBytes(): number {
+    return this.source.uncarvedBytes;
+  }
+
   get byteLength(): number {
     return this.pages.length * PAGE_BYTES;
   }

@@ -37,6 +37,11 @@ export class PageSource {
     this.carved += this.pageBytes;
     return { buffer: this.region, byteOffset };
   }
+
+  /** Bytes of the current region not carved yet: address space, not memory, until written. */
+  get uncarvedBytes(): number {
+    return this.region === null ? 0 : this.region.byteLength - this.used;
+  }
 }
 
 export class PagePool {
@@ -62,6 +67,11 @@ export class PagePool {
 
   get byteLength(): number {
     return (this.pages.length - 1) * PAGE_WORDS * 4;
+  }
+
+  /** Region bytes no page was carved from yet (see PageSource.uncarvedBytes). */
+  get uncarvedBytes(): number {
+    return this.source.uncarvedBytes;
   }
 }
 

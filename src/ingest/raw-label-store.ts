@@ -88,6 +88,11 @@ export class RawLabelStore {
     return p === end;
   }
 
+  /** Region bytes its pages were not carved from yet (address space, not memory). */
+  get uncarvedBytes(): number {
+    return this.pairs.uncarvedBytes + this.lists.uncarvedBytes;
+  }
+
   get byteLength(): number {
     return (
       this.pairs.byteLength +
@@ -163,6 +168,10 @@ class PairTable {
     this.len = copyInto(new Uint16Array(n), this.len);
     this.refs = copyInto(new Int32Array(n), this.refs);
     this.hash = copyInto(new Uint32Array(n), this.hash);
+  }
+
+  get uncarvedBytes(): number {
+    return this.bytes.uncarvedBytes;
   }
 
   get byteLength(): number {
