@@ -280,8 +280,9 @@ export class ChunkCodec {
 
   /**
    * Words of the packed form of the open chunk at `block`, its layout left in `plan` and its
-   * timestamp and scaled value deltas in `tsd`/`ed`; 0 when it cannot be packed exactly (timestamps not whole
-   * milliseconds, a value that is not a short decimal, -0, deltas too wide).
+   * timestamp and scaled value deltas in `tsd`/`ed`; 0 when it cannot be packed exactly
+   * (timestamps not whole milliseconds, a value that is not a short decimal, -0, deltas too
+   * wide).
    */
   private packedWords(block: number, last: number, firstTs: number, count: number): number {
     if (count < 2 || !Number.isInteger(firstTs)) return 0;
@@ -340,9 +341,9 @@ export class ChunkCodec {
         o === 0
           ? words[pos >>> 5]! | 0
           : (words[pos >>> 5]! << o) | (words[(pos >>> 5) + 1]! >>> (32 - o));
-      if (x >= 0)
+      if (x >= 0) {
         pos += 1; // '0': regular
-      else {
+      } else {
         const ones = Math.clz32(~x);
         let z: number;
         if (ones === 1) {
