@@ -53,6 +53,12 @@ function sealRoundTrip(
   };
 }
 
+/** Timestamps from `start` by the steps' gaps, with the steps' values. */
+function timeline(start: number, steps: [number, number][]): { ts: number[]; vs: number[] } {
+  let t = start;
+  return { ts: steps.map(([dt]) => (t += dt)), vs: steps.map(([, v]) => v) };
+}
+
 const bitsOf = (v: number): string => {
   const b = new DataView(new ArrayBuffer(8));
   b.setFloat64(0, v);
@@ -77,13 +83,7 @@ describe(ChunkCodec.name, () => {
           maxLength: 300,
         }),
         (start, steps) => {
-          const ts: number[] = [];
-          const vs: number[] = [];
-          let t = start;
-          for (const [dt, v] of steps) {
-            ts.push((t += dt));
-            vs.push(v);
-          }
+          const { ts, vs } = timeline(start, steps);
           const out = roundTrip(ts, vs);
           expect(out.ts).toEqual(ts);
           expect(out.bits).toEqual(vs.map(bitsOf));
@@ -159,13 +159,7 @@ describe(ChunkCodec.name, () => {
           { minLength: 1, maxLength: 300 },
         ),
         (start, steps) => {
-          const ts: number[] = [];
-          const vs: number[] = [];
-          let t = start;
-          for (const [dt, v] of steps) {
-            ts.push((t += dt));
-            vs.push(v);
-          }
+          const { ts, vs } = timeline(start, steps);
           const out = sealRoundTrip(ts, vs);
           expect(out.ts).toEqual(ts);
           expect(out.bits).toEqual(vs.map(bitsOf));

@@ -336,74 +336,25 @@ export class ChunkCodec {
     let eMax = -Infinity;
     let orAll = 0;
     for (let i = 1; i < count; i++) {
-      let o = pos & 31;
-      let x =
-        o === 0
-          ? words[pos >>> 5]! | 0
-          : (words[pos >>> 5]! << o) | (words[(pos >>> 5) + 1]! >>> (32 - o));
+      let x = windowAt(words, pos);
       if (x >= 0) {
         pos += 1; // '0': regular
       } else {
-        const ones = Math.clz32(~x);
-        let z: number;
-        if (ones === 1) {
-          z = (x << 2) >>> 25;
-          pos += 9;
-        } else if (ones === 2) {
-          z = (x << 3) >>> 22;
-          pos += 13;
-        } else if (ones === 3) {
-          z = (x << 4) >>> 16;
-          pos += 20;
-        } else {
-          pos += 4;
-          o = pos & 31;
-          z =
-            (o === 0
-              ? words[pos >>> 5]!
-              : (words[pos >>> 5]! << o) | (words[(pos >>> 5) + 1]! >>> (32 - o))) >>> 0;
-          pos += 32;
-        }
-        tsDelta += unzigzag(z);
+        tsDelta += unzigzag(readBucket(words, pos, x, 1, TS_WIDTHS));
+        pos = bucketEnd;
       }
       tsd[i] = tsDelta;
       if (tsDelta < dMin) dMin = tsDelta;
       if (tsDelta > dMax) dMax = tsDelta;
-      o = pos & 31;
-      x =
-        o === 0
-          ? words[pos >>> 5]! | 0
-          : (words[pos >>> 5]! << o) | (words[(pos >>> 5) + 1]! >>> (32 - o));
+      x = windowAt(words, pos);
       if (x >= 0) {
         pos += 1; // '0': the same value
         valDelta = 0;
       } else if (x << 1 < 0) {
         return false; // '11': XOR, another scale
       } else {
-        const ones = Math.clz32(~(x << 2));
-        let z: number;
-        if (ones === 0) {
-          z = (x << 3) >>> 26;
-          pos += 9;
-        } else if (ones === 1) {
-          z = (x << 4) >>> 21;
-          pos += 15;
-        } else if (ones === 2) {
-          z = (x << 5) >>> 16;
-          pos += 21;
-        } else if (ones === 3) {
-          z = (x << 6) >>> 10;
-          pos += 28;
-        } else {
-          pos += 6;
-          o = pos & 31;
-          z =
-            (o === 0
-              ? words[pos >>> 5]!
-              : (words[pos >>> 5]! << o) | (words[(pos >>> 5) + 1]! >>> (32 - o))) >>> 0;
-          pos += 32;
-        }
-        valDelta += unzigzag(z) * unit;
+        valDelta += unzigzag(readBucket(words, pos, x, 2, VALUE_WIDTHS)) * unit;
+        pos = bucketEnd;
       }
       ed[i] = valDelta;
       orAll |= valDelta; // |scaled delta| < 2^31 (checked when appended)
@@ -714,6 +665,40 @@ function readXor(r: BitReader, sig: number, shift: number): void {
   }
   u32[3] = u32[3]! ^ hi;
   u32[2] = u32[2]! ^ lo;
+}
+
+// The streaming codes' buckets (see append and appendValue), after their leading bits ('1'
+// for a timestamp, '10' for a decimal value): n 1s then a 0 (none after the last bucket)
+// select the payload width TS_WIDTHS[n] or VALUE_WIDTHS[n].
+const TS_WIDTHS = [7, 10, 16, 32];
+const VALUE_WIDTHS = [6, 11, 16, 22, 32];
+
+let bucketEnd = 0; // second result of readBucket (no allocation per sample)
+
+/**
+ * The payload of the code at bit `pos` of `words` whose first 32 bits are `x`, after `lead`
+ * leading bits; sets bucketEnd to the bit after it. Read from `x` unless it is 32 bits wide.
+ */
+function readBucket(
+  words: Uint32Array,
+  pos: number,
+  x: number,
+  lead: number,
+  widths: readonly number[],
+): number {
+  const last = widths.length - 1;
+  const ones = Math.min(Math.clz32(~(x << lead)), last);
+  const skip = lead + (ones === last ? last : ones + 1);
+  const n = widths[ones]!;
+  bucketEnd = pos + skip + n;
+  return n < 32 ? (x << skip) >>> (32 - n) : windowAt(words, pos + skip) >>> 0;
+}
+
+/** The 32 bits of `words` from bit `pos` on (MSB first), as an int32. */
+function windowAt(words: Uint32Array, pos: number): number {
+  const i = pos >>> 5;
+  const o = pos & 31;
+  return o === 0 ? words[i]! | 0 : (words[i]! << o) | (words[i + 1]! >>> (32 - o));
 }
 
 function grown(a: Uint32Array<ArrayBuffer>): Uint32Array<ArrayBuffer> {
