@@ -23,6 +23,19 @@ describe("PageSource", () => {
     expect(new Uint8Array(b.buffer, b.byteOffset, 1 << 18).every((x) => x === 0)).toBe(true);
   });
 
+  it("counts the current region's bytes no page was carved from yet", () => {
+    const src = new PageSource(1 << 18);
+    expect(src.uncarvedBytes).toBe(0);
+    src.take(); // region of one page
+    expect(src.uncarvedBytes).toBe(0);
+    src.take(); // region of one page (carved so far: one)
+    src.take(); // region of two pages, one carved
+    expect(src.uncarvedBytes).toBe(1 << 18);
+    src.take();
+    src.take(); // region of four pages, one carved
+    expect(src.uncarvedBytes).toBe(3 << 18);
+  });
+
   it("refuses a page size that does not divide the region", () => {
     expect(() => new PageSource(3_000)).toThrow(/divide/);
   });
