@@ -248,32 +248,23 @@ export class ChunkCodec {
    * sealed) or `block` when it could not be sealed.
    */
   seal(id: number, block: number, span: number, firstTs: number, count: number): number {
-    const pages = this.pool.pages;
-    const last = this.wpos[id]!;
+    // The chain's words, once, contiguous: the packing plan and the streaming copy read them.
+    let words = this.words;
     let n = 0;
-    forEachChainWord(pages, block, last, () => n++);
-    if (this.used[id] === 0) n--;
-    const packed = this.packedWords(block, last, firstTs, count);
-    if (packed > 0 && packed < n) {
-      const addr = this.sealed.alloc(span, packed);
-      if (addr < 0) return block;
-      this.writePacked(addr, packed, count);
-      this.arena.freeChain(block);
-      return -addr - 1;
-    }
-    if (
-      n <= 0 ||
-      pages[(block * BLOCK_WORDS) >>> PAGE_SHIFT]![(block * BLOCK_WORDS) & PAGE_MASK] === PACKED
-    )
-      return block;
-    const addr = this.sealed.alloc(span, n);
-    if (addr < 0) return block;
-    const dst = pages[addr >>> PAGE_SHIFT]!;
-    let at = addr & PAGE_MASK;
-    const stop = at + n;
-    forEachChainWord(pages, block, last, (w) => {
-      if (at < stop) dst[at++] = pages[w >>> PAGE_SHIFT]![w & PAGE_MASK]!;
+    forEachChainWord(this.pool.pages, block, this.wpos[id]!, (w) => {
+      if (n + 1 >= words.length) words = this.words = grown(words);
+      words[n++] = this.pool.pages[w >>> PAGE_SHIFT]![w & PAGE_MASK]!;
     });
+    if (this.used[id] === 0) n--; // the write position is a fresh, empty word
+    words[n] = 0; // the reader's window may look one word past the end
+    const packed = this.packedWords(block, firstTs, count);
+    const usePacked = packed > 0 && packed < n;
+    // A streaming chunk that starts with the packed marker is left open (it would read as packed).
+    if (!usePacked && (n <= 0 || words[0] === PACKED)) return block;
+    const addr = this.sealed.alloc(span, usePacked ? packed : n);
+    if (addr < 0) return block;
+    if (usePacked) this.writePacked(addr, packed, count);
+    else this.pool.pages[addr >>> PAGE_SHIFT]!.set(words.subarray(0, n), addr & PAGE_MASK);
     this.arena.freeChain(block);
     return -addr - 1;
   }
@@ -284,14 +275,13 @@ export class ChunkCodec {
    * (timestamps not whole milliseconds, a value that is not a short decimal, -0, deltas too
    * wide).
    */
-  private packedWords(block: number, last: number, firstTs: number, count: number): number {
+  private packedWords(block: number, firstTs: number, count: number): number {
     if (count < 2 || !Number.isInteger(firstTs)) return 0;
     if (this.tsd.length < count) {
       this.tsd = new Float64Array(count * 2);
       this.ed = new Float64Array(count * 2);
     }
-    if (!this.planFromStream(block, last, count) && !this.planFromValues(block, firstTs, count))
-      return 0;
+    if (!this.planFromStream(count) && !this.planFromValues(block, firstTs, count)) return 0;
     const plan = this.plan;
     if (plan.tsWidth > 31 || plan.vWidth > 32 || plan.tsBase >= P2_32) return 0;
     const header =
@@ -308,17 +298,11 @@ export class ChunkCodec {
    * scale and unit, each checked exact when it was appended. False (nothing planned) when a
    * value took the XOR branch.
    */
-  private planFromStream(block: number, last: number, count: number): boolean {
-    // The chain's words, contiguous, then read through a 32-bit window at a bit position:
-    // two prefix codes and a payload per sample cost a few shifts (the general BitReader
-    // made this pass cost as much as the appends).
-    let words = this.words;
-    let n = 0;
-    forEachChainWord(this.pool.pages, block, last, (w) => {
-      if (n + 1 >= words.length) words = this.words = grown(words);
-      words[n++] = this.pool.pages[w >>> PAGE_SHIFT]![w & PAGE_MASK]!;
-    });
-    words[n] = 0;
+  private planFromStream(count: number): boolean {
+    // The chain's words (copied by seal), read through a 32-bit window at a bit position: two
+    // prefix codes and a payload per sample cost a few shifts (the general BitReader made this
+    // pass cost as much as the appends).
+    const words = this.words;
     u32[1] = words[0]!;
     u32[0] = words[1]!;
     const v0 = f64[0]!;
