@@ -236,6 +236,20 @@ describe(ChunkCodec.name, () => {
     expect(out.words).toBe(Math.ceil((header(23, 0) + 119 * 3) / 32));
   });
 
+  it("packs a chunk whose decimal scale grows mid-chunk, and not one with a later non-decimal", () => {
+    const ts = Array.from({ length: 120 }, (_, i) => 1_000_000 + i * 10_000 + (i === 50 ? 7 : 0));
+    // 12345.5, 12346.5, … then hundredths from sample 60: the stream's XOR branch, one scale more.
+    const growing = ts.map((_, i) => 12_345.5 + i + (i >= 60 ? (i % 4) * 0.01 : 0));
+    const g = sealRoundTrip(ts, growing);
+    expect(g.bits).toEqual(growing.map(bitsOf));
+    expect(g.packed).toBe(true);
+    const spoilt = growing.map((v, i) => (i === 90 ? Math.PI : v));
+    const sp = sealRoundTrip(ts, spoilt);
+    expect(sp.bits).toEqual(spoilt.map(bitsOf));
+    expect(sp.ts).toEqual(ts);
+    expect(sp.packed).toBe(false);
+  });
+
   it("keeps the streaming form when packing would not be smaller or exact", () => {
     const ts = Array.from({ length: 120 }, (_, i) => i * 10_000);
     // A counter reset makes one delta as wide as the counter: streaming is smaller.

@@ -92,6 +92,7 @@ export class ChunkCodec {
   // Sealing scratch: the closing chunk's samples and its packed layout.
   private readonly scratch = new PointBuffer();
   private words: Uint32Array<ArrayBuffer> = new Uint32Array(64); // the sealing chunk's stream, contiguous
+  private xorAtTs = NaN; // planFromStream's result when a value took the XOR branch: its time
   private tsd = new Float64Array(0); // timestamp deltas
   private ed = new Float64Array(0); // scaled value deltas
   private readonly sw = new SealedWriter();
@@ -281,7 +282,16 @@ export class ChunkCodec {
       this.tsd = new Float64Array(count * 2);
       this.ed = new Float64Array(count * 2);
     }
-    if (!this.planFromStream(count) && !this.planFromValues(block, firstTs, count)) return 0;
+    if (!this.planFromStream(firstTs, count)) {
+      // A value took the XOR branch: packing needs it to be a short decimal too. Decoding up to
+      // it alone settles most chunks (random doubles) before the whole chunk is decoded.
+      const at = this.xorAtTs;
+      const one = this.scratch;
+      one.length = 0;
+      if (at === at) this.decode(block, firstTs, count, at, at, one);
+      if (one.length !== 1 || scaleOf(one.values[0]!) < 0) return 0;
+      if (!this.planFromValues(block, firstTs, count)) return 0;
+    }
     const plan = this.plan;
     if (plan.tsWidth > 31 || plan.vWidth > 32 || plan.tsBase >= P2_32) return 0;
     const header =
@@ -295,10 +305,10 @@ export class ChunkCodec {
   /**
    * The usual case, in one pass over the stream: every value after the first was written by
    * the decimal branch (or repeated), so the stream already holds the scaled deltas at one
-   * scale and unit, each checked exact when it was appended. False (nothing planned) when a
-   * value took the XOR branch.
+   * scale and unit, each checked exact when it was appended. False (nothing planned) when the
+   * first value is not a short decimal, or a value took the XOR branch (its time in xorAtTs).
    */
-  private planFromStream(count: number): boolean {
+  private planFromStream(firstTs: number, count: number): boolean {
     // The chain's words (copied by seal), read through a 32-bit window at a bit position: two
     // prefix codes and a payload per sample cost a few shifts (the general BitReader made this
     // pass cost as much as the appends).
@@ -307,11 +317,13 @@ export class ChunkCodec {
     u32[0] = words[1]!;
     const v0 = f64[0]!;
     const k = scaleOf(v0);
+    this.xorAtTs = NaN;
     if (k < 0) return false;
     const unit = P2[shiftOf(v0, k)]!;
     const tsd = this.tsd;
     const ed = this.ed;
     let pos = 64;
+    let ts = firstTs;
     let tsDelta = 0;
     let valDelta = 0;
     let dMin = Infinity;
@@ -328,6 +340,7 @@ export class ChunkCodec {
         pos = bucketEnd;
       }
       tsd[i] = tsDelta;
+      ts += tsDelta;
       if (tsDelta < dMin) dMin = tsDelta;
       if (tsDelta > dMax) dMax = tsDelta;
       x = windowAt(words, pos);
@@ -335,6 +348,7 @@ export class ChunkCodec {
         pos += 1; // '0': the same value
         valDelta = 0;
       } else if (x << 1 < 0) {
+        this.xorAtTs = ts;
         return false; // '11': XOR, another scale
       } else {
         valDelta += unzigzag(readBucket(words, pos, x, 2, VALUE_WIDTHS)) * unit;
