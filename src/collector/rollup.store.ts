@@ -1,6 +1,7 @@
 import type { DataSource } from "typeorm";
 import type { RollupBatch, RollupRow, RollupSeed } from "../ingest/rollups.js";
 import type { Labels, Series } from "../ingest/series-store.js";
+import { BinaryArray } from "../infra/pg-binary-array.js";
 
 export function labelsKey(labels: Labels): string {
   const names = Object.keys(labels)
@@ -30,9 +31,8 @@ export function isDataError(err: unknown): boolean {
 /**
  * Writes drained rollups in batches: series ids are resolved once per series (kept on the
  * Series object, `storageId`), rows go in `unnest` upserts that merge a minute written twice.
- * Each column is sent as one array literal built here (numbers joined; times as epoch
- * milliseconds): per row this costs a few number-to-string conversions instead of two
- * `toISOString` calls and the driver's element-by-element array escaping (decision 0023).
+ * Each column is sent as one binary array (times as epoch milliseconds): per row a few
+ * stores into a buffer, no number turned into text (decisions 0023, 0026).
  */
 export class RollupStore {
   /**
@@ -92,33 +92,33 @@ export class RollupStore {
   private async writeChunk(rows: RollupBatch): Promise<number> {
     if (rows.length === 0) return 0;
     await this.resolveIds(rows);
-    const ids: number[] = [],
-      minutes: number[] = [],
-      mins: number[] = [],
-      maxs: number[] = [],
-      sums: number[] = [],
-      counts: number[] = [],
-      lasts: number[] = [],
-      lastAts: number[] = [];
-    for (let i = 0; i < rows.length; i++) {
-      const id = rows.series[i]!.storageId;
-      const count = rows.count(i);
-      // A minute of stale markers only, or a series whose component is gone.
-      if (count === 0 || id <= 0) continue;
-      ids.push(id);
-      minutes.push(rows.minuteStartMs(i));
-      mins.push(rows.min(i));
-      maxs.push(rows.max(i));
-      sums.push(rows.sum(i));
-      counts.push(count);
-      lasts.push(rows.last(i));
-      lastAts.push(rows.lastTs(i));
+    // A minute of stale markers only, or a series whose component is gone: not written.
+    const keep: number[] = [];
+    for (let i = 0; i < rows.length; i++)
+      if (rows.count(i) > 0 && rows.series[i]!.storageId > 0) keep.push(i);
+    if (keep.length === 0) return 0;
+    const n = keep.length;
+    const ids = new BinaryArray("int8", n),
+      minutes = new BinaryArray("int8", n),
+      mins = new BinaryArray("float8", n),
+      maxs = new BinaryArray("float8", n),
+      sums = new BinaryArray("float8", n),
+      counts = new BinaryArray("int4", n),
+      lasts = new BinaryArray("float8", n),
+      lastAts = new BinaryArray("int8", n);
+    for (const i of keep) {
+      ids.add(rows.series[i]!.storageId);
+      minutes.add(rows.minuteStartMs(i));
+      mins.add(rows.min(i));
+      maxs.add(rows.max(i));
+      sums.add(rows.sum(i));
+      counts.add(rows.count(i));
+      lasts.add(rows.last(i));
+      lastAts.add(rows.lastTs(i));
     }
-    if (ids.length === 0) return 0;
     // A minute written twice (a late sample, or the minute resumed after a restart) merges;
-    // its last value is the later sample's. Numbers print as PostgreSQL reads them back
-    // exactly (shortest round-trip digits; Infinity and -Infinity are float8 input too).
-    const array = (xs: number[]) => `{${xs.join(",")}}`;
+    // its last value is the later sample's. The columns go as binary arrays: each double
+    // arrives with its own bits (-0, subnormals and infinities included).
     await this.db.query(
       `INSERT INTO metric_rollups (series_id, minute, min, max, sum, count, last, last_at)
        SELECT v.id, to_timestamp(v.minute / 1000.0), v.min, v.max, v.sum, v.count, v.last, to_timestamp(v.last_at / 1000.0)
@@ -129,9 +129,9 @@ export class RollupStore {
          sum = metric_rollups.sum + EXCLUDED.sum, count = metric_rollups.count + EXCLUDED.count,
          last = CASE WHEN metric_rollups.last_at > EXCLUDED.last_at THEN metric_rollups.last ELSE EXCLUDED.last END,
          last_at = GREATEST(metric_rollups.last_at, EXCLUDED.last_at)`,
-      [ids, minutes, mins, maxs, sums, counts, lasts, lastAts].map(array),
+      [ids, minutes, mins, maxs, sums, counts, lasts, lastAts].map((a) => a.done()),
     );
-    return ids.length;
+    return n;
   }
 
   private async resolveIds(rows: RollupBatch): Promise<void> {

@@ -313,4 +313,57 @@ describe("hostile pushes", () => {
     );
     expect(saved[0]!.n).toBe(9);
   });
+
+  it("a flush keeps every double bit for bit, and a minute written twice merges", async () => {
+    const store = new RollupStore(app.platform.db.dataSource, 3);
+    const minute = Math.floor(nowMs() / 60_000) * 60_000 - 660_000;
+    const doubles = [-0, 5e-324, Number.MAX_VALUE, -Infinity, Infinity, 0.1 + 0.2, -(2 ** 53) - 2];
+    const component = new ComponentState(bystander.id, 1, 200, undefined);
+    const row = (v: number, i: number, count = 1, lastTs = minute + 1_000 + i): RollupRow => {
+      const labels = { __name__: "flush_exact", i: String(i) };
+      return {
+        componentId: bystander.id,
+        labels,
+        series: new Series(20_000 + i, component, labels),
+        minuteStartMs: minute,
+        min: v,
+        max: v,
+        sum: v,
+        count,
+        avg: v,
+        last: v,
+        lastTs,
+      };
+    };
+    const first = doubles.map((v, i) => row(v, i));
+    expect(await store.write(RollupBatch.of(first))).toBe(doubles.length);
+    // The same minute of series 0 again, later: min/max/sum/count merge, `last` is the later.
+    const again = { ...row(7.5, 0, 2_147_483_000, minute + 59_999), series: first[0]!.series };
+    expect(await store.write(RollupBatch.of([again]))).toBe(1);
+    const saved = await app.platform.db.dataSource.query<
+      { i: string; min: number; max: number; sum: number; count: number; last: number; at: Date }[]
+    >(
+      `SELECT s.labels->>'i' AS i, r.min, r.max, r.sum, r.count, r.last, r.last_at AS at
+       FROM metric_rollups r JOIN metric_series s ON s.id = r.series_id
+       WHERE s.labels->>'__name__' = 'flush_exact' AND r.minute = $1 ORDER BY 1`,
+      [new Date(minute).toISOString()],
+    );
+    expect(saved.map((r) => Number(r.i))).toEqual(doubles.map((_, i) => i));
+    for (const r of saved.slice(1)) {
+      const v = doubles[Number(r.i)]!;
+      expect([r.min, r.max, r.sum, r.last].map((x) => Object.is(Number(x), v))).toEqual([
+        true,
+        true,
+        true,
+        true,
+      ]);
+      expect(r.count).toBe(1);
+      expect(new Date(r.at).getTime()).toBe(minute + 1_000 + Number(r.i));
+    }
+    const merged = saved[0]!;
+    expect(Object.is(Number(merged.min), -0)).toBe(true);
+    expect([merged.max, merged.sum, merged.last].map(Number)).toEqual([7.5, 7.5, 7.5]);
+    expect(merged.count).toBe(2_147_483_001);
+    expect(new Date(merged.at).getTime()).toBe(minute + 59_999);
+  });
 });
