@@ -142,7 +142,7 @@ function respond(res: Response, format: IngestFormat, result: IngestResult): voi
       Object.keys(result.rejectedSamples).every((r) => r === "cap_exceeded");
     const message = `series cap reached: ${result.rejectedSeries} new series rejected (cap ${result.cap})`;
     if (capOnly && format === "remote_write") {
-      res.status(200).json({ code: "LIMIT_EXCEEDED", message, ...summary });
+      sendJson(res, { code: "LIMIT_EXCEEDED", message, ...summary });
       return;
     }
     // 400, not LIMIT_EXCEEDED's 429: a sender retries a 429 forever, and a resend of new
@@ -152,7 +152,20 @@ function respond(res: Response, format: IngestFormat, result: IngestResult): voi
       ...summary,
     });
   }
-  res.status(200).json(summary);
+  sendJson(res, summary);
+}
+
+/**
+ * A push's 200 answer, written straight to Node's response: express's `res.json` would also
+ * hash the body for an ETag and check request freshness, neither of which a push uses
+ * (at 500 pushes a second that was ≈ 2 % of a collector's time).
+ */
+function sendJson(res: Response, body: object): void {
+  const text = JSON.stringify(body);
+  res.statusCode = 200;
+  res.setHeader("content-type", "application/json; charset=utf-8");
+  res.setHeader("content-length", Buffer.byteLength(text));
+  res.end(text);
 }
 
 function readBody(req: Request, limit: number): Promise<Buffer> {
