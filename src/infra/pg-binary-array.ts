@@ -17,6 +17,14 @@ const ELEMENT = {
 
 export type BinaryArrayType = keyof typeof ELEMENT;
 
+/**
+ * A value the element type cannot hold. It carries SQLSTATE 22003 (numeric value out of
+ * range), the code PostgreSQL itself gives such a value, so callers treat it as bad data.
+ */
+export class BinaryArrayRangeError extends RangeError {
+  readonly code = "22003";
+}
+
 export class BinaryArray {
   /** The parameter to send: exactly `length` elements once every one was added. */
   readonly bytes: Buffer;
@@ -48,12 +56,14 @@ export class BinaryArray {
     v.setInt32(at, this.width);
     if (this.type === "float8") v.setFloat64(at + 4, x);
     else if (this.type === "int8") {
-      if (!Number.isSafeInteger(x)) throw new RangeError(`int8 element ${x} is not an integer`);
+      if (!Number.isSafeInteger(x))
+        throw new BinaryArrayRangeError(`int8 element ${x} is not a safe integer`);
       const high = Math.floor(x / 4294967296);
       v.setInt32(at + 4, high);
       v.setUint32(at + 8, x - high * 4294967296);
     } else {
-      if ((x | 0) !== x) throw new RangeError(`int4 element ${x} is not a 32-bit integer`);
+      if ((x | 0) !== x)
+        throw new BinaryArrayRangeError(`int4 element ${x} is not a 32-bit integer`);
       v.setInt32(at + 4, x);
     }
     this.at = at + 4 + this.width;

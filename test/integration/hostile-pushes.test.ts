@@ -302,11 +302,16 @@ describe("hostile pushes", () => {
     const rows = Array.from({ length: 9 }, (_, i) =>
       row(bystander.id, { __name__: "flush_isolation", i: String(i) }, i),
     );
-    // Written straight to the store (ingest refuses it earlier): PostgreSQL cannot hold U+0000.
+    // Written straight to the store (ingest refuses both earlier): PostgreSQL cannot hold
+    // U+0000, and a time beyond 2^53 ms is not an exact int8.
     rows.splice(5, 0, row(attacker.id, { __name__: "flush_isolation", bad: "x\u0000" }, 99));
+    rows.splice(2, 0, {
+      ...row(attacker.id, { __name__: "flush_isolation", bad: "time" }, 98),
+      lastTs: 2 ** 53,
+    });
     const dropped: RollupRow[] = [];
     expect(await store.write(RollupBatch.of(rows), (r) => dropped.push(r))).toBe(9);
-    expect(dropped.map((r) => r.labels.bad)).toEqual(["x\u0000"]);
+    expect(dropped.map((r) => r.labels.bad).sort()).toEqual(["time", "x\u0000"]);
     const saved = await app.platform.db.dataSource.query<{ n: number }[]>(
       `SELECT count(*)::int AS n FROM metric_rollups r JOIN metric_series s ON s.id = r.series_id
        WHERE s.labels->>'__name__' = 'flush_isolation'`,
