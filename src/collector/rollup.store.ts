@@ -45,6 +45,9 @@ export class RollupStore {
     private readonly chunkRows = 5_000,
   ) {}
 
+  /** Column buffers of finished writes, for the next (see writeChunk). */
+  private readonly spareColumns: Buffer[][] = [];
+
   /**
    * Writes every row it can. A row PostgreSQL refuses as data (SQLSTATE class 22/23/54: a
    * value it cannot store) is found by halving the failed chunk and is dropped alone, logged
@@ -98,29 +101,38 @@ export class RollupStore {
       if (rows.count(i) > 0 && rows.series[i]!.storageId > 0) keep.push(i);
     if (keep.length === 0) return 0;
     const n = keep.length;
-    const ids = new BinaryArray("int8", n),
-      minutes = new BinaryArray("int8", n),
-      mins = new BinaryArray("float8", n),
-      maxs = new BinaryArray("float8", n),
-      sums = new BinaryArray("float8", n),
-      counts = new BinaryArray("int4", n),
-      lasts = new BinaryArray("float8", n),
-      lastAts = new BinaryArray("int8", n);
-    for (const i of keep) {
-      ids.add(rows.series[i]!.storageId);
-      minutes.add(rows.minuteStartMs(i));
-      mins.add(rows.min(i));
-      maxs.add(rows.max(i));
-      sums.add(rows.sum(i));
-      counts.add(rows.count(i));
-      lasts.add(rows.last(i));
-      lastAts.add(rows.lastTs(i));
-    }
-    // A minute written twice (a late sample, or the minute resumed after a restart) merges;
-    // its last value is the later sample's. The columns go as binary arrays: each double
-    // arrives with its own bits (-0, subnormals and infinities included).
-    await this.db.query(
-      `INSERT INTO metric_rollups (series_id, minute, min, max, sum, count, last, last_at)
+    // Eight column buffers of a chunk's size, reused chunk after chunk (one set per write in
+    // flight: the driver has copied them once the statement has returned).
+    const buffers =
+      this.spareColumns.pop() ??
+      Array.from({ length: 8 }, () =>
+        Buffer.allocUnsafe(BinaryArray.byteLength("float8", this.chunkRows)),
+      );
+    const [b0, b1, b2, b3, b4, b5, b6, b7] = buffers;
+    const ids = new BinaryArray("int8", n, b0),
+      minutes = new BinaryArray("int8", n, b1),
+      mins = new BinaryArray("float8", n, b2),
+      maxs = new BinaryArray("float8", n, b3),
+      sums = new BinaryArray("float8", n, b4),
+      counts = new BinaryArray("int4", n, b5),
+      lasts = new BinaryArray("float8", n, b6),
+      lastAts = new BinaryArray("int8", n, b7);
+    try {
+      for (const i of keep) {
+        ids.add(rows.series[i]!.storageId);
+        minutes.add(rows.minuteStartMs(i));
+        mins.add(rows.min(i));
+        maxs.add(rows.max(i));
+        sums.add(rows.sum(i));
+        counts.add(rows.count(i));
+        lasts.add(rows.last(i));
+        lastAts.add(rows.lastTs(i));
+      }
+      // A minute written twice (a late sample, or the minute resumed after a restart) merges;
+      // its last value is the later sample's. The columns go as binary arrays: each double
+      // arrives with its own bits (-0, subnormals and infinities included).
+      await this.db.query(
+        `INSERT INTO metric_rollups (series_id, minute, min, max, sum, count, last, last_at)
        SELECT v.id, to_timestamp(v.minute / 1000.0), v.min, v.max, v.sum, v.count, v.last, to_timestamp(v.last_at / 1000.0)
        FROM unnest($1::bigint[], $2::bigint[], $3::float8[], $4::float8[], $5::float8[], $6::int[], $7::float8[], $8::bigint[])
          AS v(id, minute, min, max, sum, count, last, last_at)
@@ -129,8 +141,11 @@ export class RollupStore {
          sum = metric_rollups.sum + EXCLUDED.sum, count = metric_rollups.count + EXCLUDED.count,
          last = CASE WHEN metric_rollups.last_at > EXCLUDED.last_at THEN metric_rollups.last ELSE EXCLUDED.last END,
          last_at = GREATEST(metric_rollups.last_at, EXCLUDED.last_at)`,
-      [ids, minutes, mins, maxs, sums, counts, lasts, lastAts].map((a) => a.done()),
-    );
+        [ids, minutes, mins, maxs, sums, counts, lasts, lastAts].map((a) => a.done()),
+      );
+    } finally {
+      this.spareColumns.push(buffers);
+    }
     return n;
   }
 

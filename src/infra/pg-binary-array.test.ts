@@ -76,4 +76,18 @@ describe(BinaryArray.name, () => {
     b.add(1);
     expect(() => b.done()).toThrow(/has 1 of 2 elements/);
   });
+
+  it("writes into a caller's buffer when it is large enough, and only as far as it needs", () => {
+    const storage = Buffer.alloc(BinaryArray.byteLength("float8", 4), 0xee);
+    const a = new BinaryArray("float8", 2, storage);
+    a.add(1.5);
+    a.add(-0);
+    const sent = a.done();
+    expect(sent.buffer).toBe(storage.buffer);
+    expect(sent.length).toBe(BinaryArray.byteLength("float8", 2));
+    expect(read(sent).values).toEqual([1.5, -0]);
+    expect(storage[sent.length]).toBe(0xee);
+    const small = new BinaryArray("float8", 5, storage);
+    expect(small.bytes.buffer).not.toBe(storage.buffer);
+  });
 });

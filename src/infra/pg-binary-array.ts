@@ -32,19 +32,34 @@ export class BinaryArray {
   private readonly width: number;
   private at = HEADER_BYTES;
 
+  /**
+   * `storage`, when given and large enough, is written into instead of a new buffer (a
+   * caller that sends many arrays reuses its buffers: each new one would be a malloc of up
+   * to 60 KB that glibc keeps resident once freed between long-lived allocations).
+   */
   constructor(
     readonly type: BinaryArrayType,
     readonly length: number,
+    storage?: Buffer,
   ) {
     const { oid, bytes } = ELEMENT[type];
     this.width = bytes;
-    this.bytes = Buffer.allocUnsafe(HEADER_BYTES + length * (4 + bytes));
+    const size = BinaryArray.byteLength(type, length);
+    this.bytes =
+      storage !== undefined && storage.length >= size
+        ? storage.subarray(0, size)
+        : Buffer.allocUnsafe(size);
     this.view = new DataView(this.bytes.buffer, this.bytes.byteOffset, this.bytes.length);
     this.view.setInt32(0, 1);
     this.view.setInt32(4, 0);
     this.view.setUint32(8, oid);
     this.view.setInt32(12, length);
     this.view.setInt32(16, 1);
+  }
+
+  /** Bytes an array of `length` elements of `type` takes. */
+  static byteLength(type: BinaryArrayType, length: number): number {
+    return HEADER_BYTES + length * (4 + ELEMENT[type].bytes);
   }
 
   /** Appends one element; integers must be exact (safe integers; int4 within 32 bits). */
