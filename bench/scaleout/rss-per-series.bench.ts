@@ -1,6 +1,6 @@
 // ingest.rss_bytes_per_series: RSS growth of a collector process per active series holding
 // a 1 h window, fed over HTTP remote_write. A collector (`tsx src/main.ts`, ROLES=collector,
-// PostgreSQL) takes 1,200 node_exporter-like components x 100 series (120,000 series) under
+// PostgreSQL) takes 2,400 node_exporter-like components x 100 series (240,000 series) under
 // 12 contract tokens, 360 scrapes each at 10 s (an hour of data, time compressed: the
 // timestamps are injected, the last ones near now), pushed by keep-alive shards of 2,000
 // samples a body as Prometheus sends them. The fill is done in 4 equal parts (RSS_FILLS);
@@ -9,7 +9,9 @@
 // (gc-on-signal.mjs). Value = the least-squares slope of RSS against series over the fills
 // after the first (which absorbs start-up garbage and pool growth). The V8 heap, typed-array
 // (external) and glibc main-arena slopes are printed beside it, and V8's resident pages by
-// space after each fill. RSS_TRIM_PROBE=1 also reads RSS after glibc's malloc_trim(0) (gdb):
+// space after each fill. Fills of 60,000 series, not 30,000: the few MB the allocators keep or
+// return between two points moved the slope of 30,000-series fills by ±500 B a series
+// (898-1,594 B for one code, 2026-12-05); 60,000-series fills gave 769 and 794. RSS_TRIM_PROBE=1 also reads RSS after glibc's malloc_trim(0) (gdb):
 // what stays is live memory, what goes was the allocator's free memory.
 // Needs PostgreSQL (TEST_DATABASE_URL's server, or a throwaway one from Debian's binaries).
 // Run: node --import tsx bench/scaleout/rss-per-series.bench.ts
@@ -69,7 +71,7 @@ async function settle(collector: Collector, dbUrl: string) {
 }
 
 export async function main(opts: RssBenchOptions = {}): Promise<BenchLine[]> {
-  const components = opts.components ?? Number(process.env.RSS_COMPONENTS ?? 1200);
+  const components = opts.components ?? Number(process.env.RSS_COMPONENTS ?? 2400);
   const steps = opts.steps ?? 360;
   const contracts = 12;
   const perShard = 20; // 2,000 samples a body: Prometheus' max_samples_per_send
