@@ -284,9 +284,9 @@ describe("notification delivery guarantees", () => {
        VALUES (NULL, 'noc chat', 'https://chat.invalid/hook', 's3cret', '["incident.opened"]'::jsonb)
        RETURNING id`,
     );
+    const incidentKey = randomUUID();
     try {
       const now = app.clock.now();
-      const incidentKey = randomUUID();
       const [page] = await enqueue(
         app.platform.db.dataSource,
         [
@@ -354,6 +354,12 @@ describe("notification delivery guarantees", () => {
       expect(row.state).toBe("queued"); // the e-mail itself keeps being retried
     } finally {
       await smtp.reopen();
+      // The page stays queued with a jittered retry time: left behind, a later test's worker
+      // would claim it along with its own message.
+      await app.platform.db.dataSource.query(
+        `DELETE FROM outbox_messages WHERE idempotency_key LIKE $1 || '%'`,
+        [`${incidentKey}:`],
+      );
       await app.platform.db.dataSource.query(`DELETE FROM webhook_endpoints WHERE id = $1`, [
         hook!.id,
       ]);
@@ -362,7 +368,8 @@ describe("notification delivery guarantees", () => {
 
   it("a slow send keeps its lease (renewed while it runs): no other worker takes it over", async () => {
     const LEASE = 3_000; // renewed every 1 s of real time
-    let finish: () => void = () => undefined;
+    const pending: (() => void)[] = [];
+    const finish = () => pending.splice(0).forEach((resolve) => resolve());
     const slow = new NotifyWorker(
       {
         outbox: createOutboxStore(app.platform.db.dataSource),
@@ -370,7 +377,8 @@ describe("notification delivery guarantees", () => {
         log,
         channels: {
           email: {
-            send: () => new Promise((resolve) => (finish = () => resolve({ providerId: "slow" }))),
+            send: () =>
+              new Promise((resolve) => pending.push(() => resolve({ providerId: "slow" }))),
           },
         },
       },
