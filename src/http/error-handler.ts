@@ -1,6 +1,7 @@
 import type { NextFunction, Request, Response } from "express";
 import { AppError, type ErrorCode } from "../shared/errors.js";
 import { assertNever } from "../shared/assert-never.js";
+import { isDatabaseUnavailable } from "../db/unavailable.js";
 
 export function httpStatusOf(code: ErrorCode): number {
   switch (code) {
@@ -31,9 +32,16 @@ export function httpStatusOf(code: ErrorCode): number {
   }
 }
 
+/** Seconds a client is asked to wait while the database is unreachable. */
+const DATABASE_RETRY_AFTER_S = 5;
+
 /** body-parser and express errors carry `type`/`status`; translate them into AppErrors. */
 function toAppError(err: unknown): AppError {
   if (err instanceof AppError) return err;
+  if (isDatabaseUnavailable(err))
+    return new AppError("UNAVAILABLE", "the database is unreachable; retry shortly", [], {
+      retryAfterS: DATABASE_RETRY_AFTER_S,
+    });
   const e = err as { type?: string; status?: number; message?: string };
   if (e?.type === "entity.too.large")
     return new AppError("PAYLOAD_TOO_LARGE", "request body too large");
@@ -52,6 +60,8 @@ function toAppError(err: unknown): AppError {
 export function errorHandler(err: unknown, req: Request, res: Response, _next: NextFunction): void {
   const appError = toAppError(err);
   if (appError.code === "INTERNAL") req.log?.error({ err }, "unhandled error");
+  else if (appError !== err && appError.code === "UNAVAILABLE")
+    req.log?.warn({ err }, "request failed: the database is unreachable");
   else req.log?.debug({ code: appError.code, issues: appError.issues }, appError.message);
   if (res.headersSent) {
     res.end();
