@@ -3,6 +3,7 @@ import { onContractStateChange } from "../contracts/status-signal.js";
 import { tariffFor } from "../domain/billing/tariff.js";
 import { acceptsPushes } from "../domain/contracts/service-state.js";
 import { jstDateOf, jstMonthOf } from "../domain/time/jst.js";
+import { isDatabaseUnavailable } from "../db/unavailable.js";
 import type { ComponentTarget, IngestContext } from "../ingest/ingest-pipeline.js";
 import type { IngestAuthStore, IngestComponentRow } from "./ingest-auth.store.js";
 
@@ -17,15 +18,24 @@ export type IngestPrincipal =
  * access changed (token rotated or revoked, component or contract changed: `invalidate`,
  * wired to the security events and, on PostgreSQL, to the change feed of decision 0020,
  * which every process reads); `ttlMs` is only the backstop should one be lost.
+ *
+ * While the database is unreachable, a token that was accepted when last checked keeps being
+ * accepted after `ttlMs` (stale-if-error), re-checked at most every `staleRetryMs`: without
+ * it every push was refused 30 s into an outage, although the collector keeps what it
+ * accepts until the database is back. Only expiry leads here; an announced change deletes
+ * the entry, so a token revoked, or a contract suspended, before the outage is not served.
  */
 export class IngestAuth {
-  private cache = new Map<string, { at: number; principal: IngestPrincipal }>();
+  private cache = new Map<string, { at: number; principal: IngestPrincipal; retryAt?: number }>();
   /** Database look-ups made (cache misses); tests read it. */
   loads = 0;
+  /** Pushes accepted on an expired entry while the database was unreachable. */
+  staleServed = 0;
 
   constructor(
     private readonly store: IngestAuthStore,
     private readonly ttlMs = 30_000,
+    private readonly staleRetryMs = 5_000,
   ) {
     // Suspension, lifting and termination in this process apply to the next push.
     const self = new WeakRef(this);
@@ -35,10 +45,25 @@ export class IngestAuth {
   async resolve(secret: string, now: Date): Promise<IngestPrincipal> {
     const hash = hashSecret(secret);
     const hit = this.cache.get(hash);
-    if (hit && now.getTime() - hit.at < this.ttlMs) return hit.principal;
-    const principal = await this.load(hash, now);
+    const t = now.getTime();
+    if (hit && t - hit.at < this.ttlMs) return hit.principal;
+    const stale = hit?.principal.ok ? hit : undefined;
+    if (stale?.retryAt !== undefined && t < stale.retryAt) return this.serveStale(stale.principal);
+    let principal: IngestPrincipal;
+    try {
+      principal = await this.load(hash, now);
+    } catch (err) {
+      if (!stale || !isDatabaseUnavailable(err)) throw err;
+      stale.retryAt = t + this.staleRetryMs;
+      return this.serveStale(stale.principal);
+    }
     if (this.cache.size > 100_000) this.cache.clear();
     this.cache.set(hash, { at: now.getTime(), principal });
+    return principal;
+  }
+
+  private serveStale(principal: IngestPrincipal): IngestPrincipal {
+    this.staleServed++;
     return principal;
   }
 
