@@ -126,21 +126,24 @@ describe.runIf(inject("dbKind") === "postgres")("PostgreSQL going away", () => {
           series: [{ name, labels: {}, samples: [[clock.now().getTime(), v]] }],
         }),
       });
+    /** remote_write of `during_outage` = v, 1 ms before now, with the agent's token. */
+    const pushDuringOutage = (v: number) =>
+      fetch(`${url}/api/v1/write`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${agent}`, "content-encoding": "snappy" },
+        body: snappy(
+          encodeWriteRequest([
+            { labels: { __name__: "during_outage" }, samples: [[clock.now().getTime() - 1, v]] },
+          ]),
+        ),
+      });
     expect((await pushCpu(agent, 0.1)).status).toBe(200);
     expect((await fetch(`${url}/readyz`)).status).toBe(200);
 
     await pg.pause();
     const outageStarted = performance.now();
     // A push whose token was checked a moment ago is taken from memory, held and written once the database is back.
-    const held = await fetch(`${url}/api/v1/write`, {
-      method: "POST",
-      headers: { authorization: `Bearer ${agent}`, "content-encoding": "snappy" },
-      body: snappy(
-        encodeWriteRequest([
-          { labels: { __name__: "during_outage" }, samples: [[clock.now().getTime() - 1, 7]] },
-        ]),
-      ),
-    });
+    const held = await pushDuringOutage(7);
     expect(held.status).toBe(200);
     // Meanwhile: not ready; a push that needs the database (a token not seen yet) is told to
     // come back; the API answers 503 too; nothing stops the process.
@@ -173,15 +176,7 @@ describe.runIf(inject("dbKind") === "postgres")("PostgreSQL going away", () => {
     clock.advance(120_000);
     // Past the token cache's 30 s: a token accepted before the outage is still accepted, its
     // samples held like the first push's (stale-if-error, re-asked every 5 s).
-    const late = await fetch(`${url}/api/v1/write`, {
-      method: "POST",
-      headers: { authorization: `Bearer ${agent}`, "content-encoding": "snappy" },
-      body: snappy(
-        encodeWriteRequest([
-          { labels: { __name__: "during_outage" }, samples: [[clock.now().getTime() - 1, 8]] },
-        ]),
-      ),
-    });
+    const late = await pushDuringOutage(8);
     expect(late.status).toBe(200);
     expect(platform.collector!.auth.staleServed).toBeGreaterThan(0);
     await expect(platform.collector!.flush()).rejects.toThrow();
