@@ -172,6 +172,9 @@ export class Sender {
   private connect(): net.Socket {
     const socket = net.connect({ host: this.url.hostname, port: Number(this.url.port) });
     socket.setNoDelay(true);
+    // An idle socket the server resets (a collector stopped) must not throw in this process;
+    // 'close' follows and removes it, and a request in flight has its own listener.
+    socket.on("error", () => undefined);
     this.open.add(socket);
     socket.once("close", () => {
       this.open.delete(socket);

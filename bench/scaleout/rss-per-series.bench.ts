@@ -11,8 +11,9 @@
 // (external) and glibc main-arena slopes are printed beside it, and V8's resident pages by
 // space after each fill. Fills of 60,000 series, not 30,000: the few MB the allocators keep or
 // return between two points moved the slope of 30,000-series fills by ±500 B a series
-// (898-1,594 B for one code, 2026-12-05); 60,000-series fills gave 769, 794 and 1,187. RSS_TRIM_PROBE=1 also reads RSS after glibc's malloc_trim(0) (gdb):
-// what stays is live memory, what goes was the allocator's free memory.
+// (898-1,594 B for one code, 2026-12-05); 60,000-series fills gave 769, 794 and 1,187.
+// RSS_TRIM_PROBE=1 also reads RSS after glibc's malloc_trim(0) (gdb): what stays is live
+// memory, what goes was the allocator's free memory.
 // Needs PostgreSQL (TEST_DATABASE_URL's server, or a throwaway one from Debian's binaries).
 // Run: node --import tsx bench/scaleout/rss-per-series.bench.ts
 import { pathToFileURL } from "node:url";
